@@ -1,0 +1,301 @@
+package dev.sluice.core.topology;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.schema.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import software.amazon.event.ruler.JsonRuleCompiler;
+
+/**
+ * Reads the definitions — {@code topology.json}, {@code events/rules/}, {@code statemachines/},
+ * {@code schemas/} — checks every one, and builds the {@link Topology}. Any problem stops the
+ * load with a {@link DefinitionException} naming the file.
+ *
+ * <p>The repo's definitions travel inside the core jar under {@code sluice/}; {@link #bundled()}
+ * reads those, {@link #load(Path)} a directory laid out the same way.
+ */
+public final class Definitions {
+
+    public static final String TOPOLOGY_FILE = "topology.json";
+    private static final String BUNDLED_ROOT = "/sluice/";
+    private static final String STATE_MACHINE_SUFFIX = ".asl.json";
+
+    private final Path root;
+    private final UnaryOperator<String> displayName;
+    private final Schemas schemas;
+    private final Topology topology;
+
+    private Definitions(Path root, UnaryOperator<String> displayName) {
+        this.root = root;
+        this.displayName = displayName;
+        this.schemas = Schemas.load(root.resolve("schemas"), displayName.apply("schemas/"));
+        this.topology = readTopology();
+    }
+
+    /** The definitions shipped in this build, with errors named by their path in the repo. */
+    public static Definitions bundled() {
+        return new Definitions(bundledRoot(), rel -> rel.equals(TOPOLOGY_FILE)
+                ? "core/src/main/resources/sluice/" + TOPOLOGY_FILE : rel);
+    }
+
+    /** Definitions laid out under {@code root} as in the bundle. */
+    public static Definitions load(Path root) {
+        return new Definitions(root, rel -> root.resolve(rel).toString());
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public Schemas schemas() {
+        return schemas;
+    }
+
+    /** The sample events under {@code events/samples/}, by file name. */
+    public Map<String, JsonNode> sampleEvents() {
+        Map<String, JsonNode> samples = new java.util.TreeMap<>();
+        for (Path file : list(root.resolve("events/samples"), ".json")) {
+            samples.put(file.getFileName().toString(), parse(file, "events/samples/" + file.getFileName()));
+        }
+        return samples;
+    }
+
+    private Topology readTopology() {
+        String topologyName = displayName.apply(TOPOLOGY_FILE);
+        JsonNode node = parse(root.resolve(TOPOLOGY_FILE), TOPOLOGY_FILE);
+        requireValid("definitions/topology", node, topologyName);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("$comment");
+        TopologyFile file = bind(node, TopologyFile.class, topologyName);
+        List<StateMachineSpec> stateMachines = readStateMachines();
+        List<RuleSpec> rules = readRules();
+        Topology topology = new Topology(file.eventBuses(), file.queues(), file.buckets(), file.functions(), rules,
+                stateMachines);
+        new TopologyChecks(topology, topologyName, displayName).run();
+        return topology;
+    }
+
+    private List<RuleSpec> readRules() {
+        List<RuleSpec> rules = new ArrayList<>();
+        for (Path path : list(root.resolve("events/rules"), ".json")) {
+            String rel = "events/rules/" + path.getFileName();
+            String name = displayName.apply(rel);
+            JsonNode node = parse(path, rel);
+            requireValid("definitions/rule", node, name);
+            String ruleName = node.get("name").asText();
+            if (!path.getFileName().toString().equals(ruleName + ".json")) {
+                throw new DefinitionException(name, "rule \"" + ruleName + "\" must live in " + ruleName + ".json");
+            }
+            String pattern = Json.write(node.get("eventPattern"));
+            String patternProblem = checkPattern(pattern);
+            if (patternProblem != null) {
+                throw new DefinitionException(name, "eventPattern is not a valid EventBridge pattern: " + patternProblem);
+            }
+            List<TargetSpec> targets = new ArrayList<>();
+            for (JsonNode t : node.get("targets")) {
+                targets.add(target(t));
+            }
+            rules.add(new RuleSpec(ruleName, node.get("eventBus").asText(), node.path("description").asText(""),
+                    pattern, targets));
+        }
+        return rules;
+    }
+
+    private static String checkPattern(String pattern) {
+        try {
+            return JsonRuleCompiler.check(pattern);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static TargetSpec target(JsonNode t) {
+        TargetSpec.Kind kind;
+        String resource;
+        if (t.has("sqs")) {
+            kind = TargetSpec.Kind.SQS;
+            resource = t.get("sqs").asText();
+        } else if (t.has("lambda")) {
+            kind = TargetSpec.Kind.LAMBDA;
+            resource = t.get("lambda").asText();
+        } else {
+            kind = TargetSpec.Kind.STATE_MACHINE;
+            resource = t.get("stateMachine").asText();
+        }
+        JsonNode retry = t.path("retryPolicy");
+        TargetSpec.RetryPolicy policy = retry.isMissingNode() ? TargetSpec.RetryPolicy.AWS_DEFAULT
+                : new TargetSpec.RetryPolicy(
+                        retry.path("maximumRetryAttempts").asInt(TargetSpec.RetryPolicy.AWS_DEFAULT.maximumRetryAttempts()),
+                        retry.path("maximumEventAgeSeconds").asInt(TargetSpec.RetryPolicy.AWS_DEFAULT.maximumEventAgeSeconds()));
+        return new TargetSpec(t.get("id").asText(), kind, resource, policy, t.get("deadLetterQueue").asText());
+    }
+
+    private List<StateMachineSpec> readStateMachines() {
+        List<StateMachineSpec> machines = new ArrayList<>();
+        for (Path path : list(root.resolve("statemachines"), STATE_MACHINE_SUFFIX)) {
+            String rel = "statemachines/" + path.getFileName();
+            JsonNode node = parse(path, rel);
+            if (!node.path("StartAt").isTextual() || !node.path("States").isObject()) {
+                throw new DefinitionException(displayName.apply(rel), "an ASL definition needs \"StartAt\" and \"States\"");
+            }
+            String file = path.getFileName().toString();
+            machines.add(new StateMachineSpec(file.substring(0, file.length() - STATE_MACHINE_SUFFIX.length()),
+                    Json.write(node)));
+        }
+        return machines;
+    }
+
+    private void requireValid(String schema, JsonNode node, String name) {
+        List<Violation> violations = schemas.validate(schema, node);
+        if (!violations.isEmpty()) {
+            Violation first = violations.get(0);
+            throw new DefinitionException(name, (first.field().isEmpty() ? "" : first.field() + ": ") + first.message());
+        }
+    }
+
+    private static <T> T bind(JsonNode node, Class<T> type, String name) {
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new DefinitionException(name, e.getOriginalMessage(), e);
+        }
+    }
+
+    private JsonNode parse(Path path, String rel) {
+        try {
+            return Json.parse(Files.readString(path));
+        } catch (IOException e) {
+            throw new DefinitionException(displayName.apply(rel), "cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new DefinitionException(displayName.apply(rel), e.getMessage(), e);
+        }
+    }
+
+    private static List<Path> list(Path dir, String suffix) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path bundledRoot() {
+        URL url = Definitions.class.getResource(BUNDLED_ROOT + TOPOLOGY_FILE);
+        if (url == null) {
+            throw new IllegalStateException("the build holds no " + BUNDLED_ROOT + TOPOLOGY_FILE);
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException alreadyOpen) {
+                    // another caller opened the jar first; the lookup below finds it
+                }
+            }
+            return Path.of(uri).getParent();
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot open the bundled definitions at " + url, e);
+        }
+    }
+
+    /** The shape of {@code topology.json}; rules and state machines come from their own files. */
+    private record TopologyFile(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
+            List<FunctionSpec> functions) {
+    }
+
+    /** Cross-file rules no schema can express: names resolve, limits agree with AWS's. */
+    private record TopologyChecks(Topology topology, String topologyName, UnaryOperator<String> displayName) {
+
+        void run() {
+            Set<String> queueNames = new HashSet<>();
+            for (String q : topology.allQueueNames()) {
+                if (!queueNames.add(q)) {
+                    throw new DefinitionException(topologyName, "queue name \"" + q + "\" is declared twice");
+                }
+            }
+            for (QueueSpec q : topology.queues()) {
+                if (q.hasDeadLetterQueue() && q.deadLetter().retentionSeconds() < q.retentionSeconds()) {
+                    throw new DefinitionException(topologyName, "queue \"" + q.name()
+                            + "\": its DLQ must keep messages at least as long as the queue ("
+                            + q.deadLetter().retentionSeconds() + " s < " + q.retentionSeconds() + " s)");
+                }
+            }
+            unique(topology.functions().stream().map(FunctionSpec::name).toList(), "function");
+            unique(topology.buckets().stream().map(BucketSpec::name).toList(), "bucket");
+            unique(topology.allEventBuses(), "event bus");
+            for (FunctionSpec f : topology.functions()) {
+                if (f.sqsTrigger() == null) {
+                    continue;
+                }
+                QueueSpec q = topology.queue(f.sqsTrigger().queue()).orElseThrow(() -> new DefinitionException(
+                        topologyName, "function \"" + f.name() + "\" is triggered by unknown queue \""
+                                + f.sqsTrigger().queue() + "\""));
+                // AWS refuses an event source mapping whose function outlives the queue's visibility timeout.
+                if (f.timeoutSeconds() > q.visibilityTimeoutSeconds()) {
+                    throw new DefinitionException(topologyName, "function \"" + f.name() + "\" times out after "
+                            + f.timeoutSeconds() + " s, longer than the visibility timeout of queue \"" + q.name()
+                            + "\" (" + q.visibilityTimeoutSeconds() + " s)");
+                }
+            }
+            Set<String> ruleKeys = new HashSet<>();
+            for (RuleSpec rule : topology.rules()) {
+                String name = displayName.apply("events/rules/" + rule.name() + ".json");
+                if (!ruleKeys.add(rule.eventBus() + "/" + rule.name())) {
+                    throw new DefinitionException(name, "rule \"" + rule.name() + "\" is declared twice");
+                }
+                if (!topology.allEventBuses().contains(rule.eventBus())) {
+                    throw new DefinitionException(name, "event bus \"" + rule.eventBus() + "\" is not in the topology");
+                }
+                Set<String> ids = new HashSet<>();
+                for (TargetSpec t : rule.targets()) {
+                    if (!ids.add(t.id())) {
+                        throw new DefinitionException(name, "target id \"" + t.id() + "\" is used twice");
+                    }
+                    boolean known = switch (t.kind()) {
+                        case SQS -> queueNames.contains(t.resource());
+                        case LAMBDA -> topology.function(t.resource()).isPresent();
+                        case STATE_MACHINE -> topology.stateMachine(t.resource()).isPresent();
+                    };
+                    if (!known) {
+                        throw new DefinitionException(name, "target \"" + t.id() + "\": no " + t.kind().name()
+                                .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " named \"" + t.resource()
+                                + "\" in the topology");
+                    }
+                    if (!queueNames.contains(t.deadLetterQueue())) {
+                        throw new DefinitionException(name, "target \"" + t.id() + "\": dead-letter queue \""
+                                + t.deadLetterQueue() + "\" is not in the topology");
+                    }
+                }
+            }
+        }
+
+        private void unique(List<String> names, String what) {
+            Set<String> seen = new HashSet<>();
+            for (String n : names) {
+                if (!seen.add(n)) {
+                    throw new DefinitionException(topologyName, what + " name \"" + n + "\" is declared twice");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sluice.core.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DefinitionsTest {
+
+    private final Topology topology = Definitions.bundled().topology();
+
+    @Test
+    void theQueuesCarryTheSettingsTheyWereAskedFor() {
+        assertThat(topology.queue("ai-requests").orElseThrow())
+                .isEqualTo(new QueueSpec("ai-requests", 300, 14 * 86400, new QueueSpec.DeadLetter(3, 14 * 86400)));
+        assertThat(topology.queue("analytics").orElseThrow())
+                .isEqualTo(new QueueSpec("analytics", 60, 7 * 86400, new QueueSpec.DeadLetter(5, 14 * 86400)));
+        assertThat(topology.queue("email").orElseThrow())
+                .isEqualTo(new QueueSpec("email", 30, 3 * 86400, new QueueSpec.DeadLetter(3, 14 * 86400)));
+        assertThat(topology.queue("ai-requests-high").orElseThrow().deadLetter().maxReceiveCount()).isEqualTo(3);
+        assertThat(topology.allQueueNames()).contains("ai-requests-dlq", "ai-requests-high-dlq", "analytics-dlq",
+                "email-dlq", "event-delivery-dlq");
+    }
+
+    @Test
+    void everyDeadLetterQueueKeepsMessagesAtLeastAsLongAsItsSource() {
+        for (QueueSpec q : topology.queues()) {
+            if (q.hasDeadLetterQueue()) {
+                assertThat(q.deadLetter().retentionSeconds()).as(q.name())
+                        .isGreaterThanOrEqualTo(q.retentionSeconds())
+                        // Strictly longer wherever SQS's 14-day cap leaves room.
+                        .isGreaterThan(Math.min(q.retentionSeconds(), QueueSpec.MAX_RETENTION_SECONDS - 1));
+            }
+        }
+    }
+
+    @Test
+    void everyTriggeredQueueFollowsAwsSixTimesTheTimeoutGuidance() {
+        for (FunctionSpec f : topology.functions()) {
+            if (f.sqsTrigger() != null) {
+                QueueSpec q = topology.queue(f.sqsTrigger().queue()).orElseThrow();
+                assertThat(q.visibilityTimeoutSeconds()).as(f.name())
+                        .isGreaterThanOrEqualTo(6 * f.timeoutSeconds() + f.sqsTrigger().maximumBatchingWindowSeconds());
+            }
+        }
+    }
+
+    @Test
+    void everyWorkQueueIsDrainedByAFunction() {
+        for (QueueSpec q : topology.queues()) {
+            if (q.hasDeadLetterQueue()) {
+                assertThat(topology.functions()).as(q.name())
+                        .anyMatch(f -> f.sqsTrigger() != null && f.sqsTrigger().queue().equals(q.name()));
+            }
+        }
+    }
+
+    @Test
+    void anUnknownFieldInTheTopologyNamesFileAndField(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        edit(dir.resolve("topology.json"), "\"visibilityTimeoutSeconds\": 30,", "\"visibilityTimeout\": 30,");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessageStartingWith(dir.resolve("topology.json") + ": queues[")
+                .hasMessageContaining("visibilityTimeout");
+    }
+
+    @Test
+    void aTriggerOnAnUnknownQueueIsRefused(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        edit(dir.resolve("topology.json"), "\"queue\": \"email\"", "\"queue\": \"emails\"");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .hasMessage(dir.resolve("topology.json") + ": function \"email-worker\" is triggered by unknown queue \"emails\"");
+    }
+
+    @Test
+    void aFunctionOutlivingItsQueueVisibilityIsRefused(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        edit(dir.resolve("topology.json"), "\"timeoutSeconds\": 4,", "\"timeoutSeconds\": 31,");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .hasMessageContaining("function \"email-worker\" times out after 31 s");
+    }
+
+    @Test
+    void aRuleWithAnInvalidPatternNamesItsFile(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        Path rule = dir.resolve("events/rules/jobs-email.json");
+        edit(rule, "\"detail\": { \"type\": [\"email.send\"] }", "\"detail\": { \"type\": [{ \"prefix\": 42 }] }");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .hasMessageStartingWith(rule + ": eventPattern is not a valid EventBridge pattern");
+    }
+
+    @Test
+    void aRuleTargetingAnUnknownQueueNamesItsFile(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        Path rule = dir.resolve("events/rules/jobs-email.json");
+        edit(rule, "\"sqs\": \"email\"", "\"sqs\": \"e-mail\"");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .hasMessage(rule + ": target \"queue\": no sqs named \"e-mail\" in the topology");
+    }
+
+    @Test
+    void aRuleFileThatIsNotJsonNamesItsFile(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        Path rule = dir.resolve("events/rules/jobs-email.json");
+        Files.writeString(rule, "{ \"name\": ");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(rule + ": not valid JSON");
+    }
+
+    @Test
+    void anAslFileWithoutStatesNamesItsFile(@TempDir Path dir) throws IOException {
+        copyBundle(dir);
+        Path asl = dir.resolve("statemachines/broken.asl.json");
+        Files.createDirectories(asl.getParent());
+        Files.writeString(asl, "{\"StartAt\": \"A\"}");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .hasMessage(asl + ": an ASL definition needs \"StartAt\" and \"States\"");
+    }
+
+    /** Copies the bundled definitions (a directory on the test classpath) to {@code dir}. */
+    static void copyBundle(Path dir) throws IOException {
+        Path bundle;
+        try {
+            bundle = Path.of(Definitions.class.getResource("/sluice/topology.json").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Stream<Path> files = Files.walk(bundle)) {
+            for (Path f : files.toList()) {
+                Path target = dir.resolve(bundle.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    private static void edit(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertThat(text).contains(from);
+        Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(from),
+                java.util.regex.Matcher.quoteReplacement(to)));
+    }
+}
