@@ -35,6 +35,15 @@ public final class Json {
         }
     }
 
+    /** Indented, for files people read. */
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -46,6 +46,12 @@ public final class Definitions {
         this.root = root;
         this.displayName = displayName;
         this.schemas = Schemas.load(root.resolve("schemas"), displayName.apply("schemas/"));
+        for (String required : List.of("definitions/topology", "definitions/rule")) {
+            if (!schemas.names().contains(required)) {
+                throw new DefinitionException(displayName.apply("schemas/" + required + ".schema.json"),
+                        "is missing; the definitions cannot be checked without it");
+            }
+        }
         this.topology = readTopology();
     }
 

@@ -122,6 +122,15 @@ class DefinitionsTest {
                 .hasMessage(asl + ": an ASL definition needs \"StartAt\" and \"States\"");
     }
 
+    @Test
+    void aDirectoryWithoutTheDefinitionSchemasSaysSo(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("topology.json"), "{}");
+        assertThatThrownBy(() -> Definitions.load(dir))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessage(dir.resolve("schemas/definitions/topology.schema.json")
+                        + ": is missing; the definitions cannot be checked without it");
+    }
+
     /** Copies the bundled definitions (a directory on the test classpath) to {@code dir}. */
     static void copyBundle(Path dir) throws IOException {
         Path bundle;

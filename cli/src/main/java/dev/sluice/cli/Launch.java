@@ -1,0 +1,46 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.topology.DefinitionException;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.Topology;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** What {@code up} and {@code demo} share: reading the definitions, and saying what is running. */
+final class Launch {
+
+    private Launch() {
+    }
+
+    /** The topology, or null after telling the user which file is wrong. */
+    static Topology load(Path definitions, PrintWriter err) {
+        try {
+            return (definitions == null ? Definitions.bundled() : Definitions.load(definitions)).topology();
+        } catch (DefinitionException e) {
+            err.println("sluice: invalid definition: " + e.getMessage());
+            return null;
+        }
+    }
+
+    static String summary(dev.sluice.local.LocalRuntime runtime, long startMillis) {
+        Topology t = runtime.topology();
+        var e = runtime.endpoints();
+        long dlqs = t.queues().stream().filter(q -> q.hasDeadLetterQueue()).count();
+        long triggers = t.functions().stream().filter(f -> f.sqsTrigger() != null).count();
+        return String.join(System.lineSeparator(),
+                "Sluice local runtime is up in " + startMillis + " ms; state in " + runtime.stateDir().toAbsolutePath(),
+                String.format("  %-9s %-28s %d queues, %d with a DLQ", "sqs", e.sqs(), t.allQueueNames().size(), dlqs),
+                String.format("  %-9s %-28s file-backed", "dynamodb", e.dynamodb()),
+                String.format("  %-9s %-28s %d buses, %d rules", "events", e.events(), t.allEventBuses().size(),
+                        t.rules().size()),
+                String.format("  %-9s %-28s %d buckets (path-style)", "s3", e.s3(), t.buckets().size()),
+                String.format("  %-9s %-28s %d functions, %d SQS triggers", "lambda", "in-process",
+                        t.functions().size(), triggers),
+                "For the AWS CLI and SDKs (any credentials work):",
+                "  export AWS_REGION=" + e.region() + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
+                        + " AWS_ENDPOINT_URL_SQS=" + e.sqs() + " AWS_ENDPOINT_URL_DYNAMODB=" + e.dynamodb()
+                        + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3(),
+                "  aws configure set default.s3.addressing_style path",
+                "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE));
+    }
+}

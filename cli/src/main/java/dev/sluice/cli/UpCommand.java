@@ -1,0 +1,57 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.topology.Topology;
+import dev.sluice.local.LocalRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start every local service of the topology on 127.0.0.1 and run until Ctrl-C or SIGTERM.")
+final class UpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = ".sluice", description = "State directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--definitions", description = "A directory laid out like the bundled definitions "
+            + "(topology.json, events/, schemas/, statemachines/) to run instead of the built-in ones.")
+    Path definitions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Topology topology = Launch.load(definitions, err);
+        if (topology == null) {
+            return Sluice.INVALID_DEFINITIONS;
+        }
+        long start = System.nanoTime();
+        LocalRuntime runtime;
+        try {
+            runtime = LocalRuntime.start(topology, dir, LocalRuntime.Options.defaults());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("sluice: cannot start: " + e.getMessage());
+            return 1;
+        }
+        out.println(Launch.summary(runtime, (System.nanoTime() - start) / 1_000_000));
+        out.println("Ctrl-C to stop.");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runtime.close();
+            out.println("Sluice local runtime stopped.");
+            out.flush();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

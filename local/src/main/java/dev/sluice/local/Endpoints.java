@@ -1,0 +1,42 @@
+package dev.sluice.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Where each local service listens, as written to {@code endpoints.json} for SDK clients, the AWS
+ * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands.
+ */
+public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3) {
+
+    public static final String FILE = "endpoints.json";
+
+    public String toJson() {
+        ObjectNode o = Json.object();
+        o.put("region", region);
+        o.put("sqs", sqs.toString());
+        o.put("dynamodb", dynamodb.toString());
+        o.put("events", events.toString());
+        o.put("s3", s3.toString());
+        return Json.writePretty(o);
+    }
+
+    /** Written whole or not at all: a reader never sees half a file. */
+    public void writeTo(Path dir) throws IOException {
+        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+        Files.writeString(tmp, toJson() + System.lineSeparator());
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static Endpoints readFrom(Path dir) throws IOException {
+        var node = Json.parse(Files.readString(dir.resolve(FILE)));
+        return new Endpoints(node.get("region").asText(), URI.create(node.get("sqs").asText()),
+                URI.create(node.get("dynamodb").asText()), URI.create(node.get("events").asText()),
+                URI.create(node.get("s3").asText()));
+    }
+}

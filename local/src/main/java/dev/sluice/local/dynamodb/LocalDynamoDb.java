@@ -1,0 +1,65 @@
+package dev.sluice.local.dynamodb;
+
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import dev.sluice.local.Loopback;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/**
+ * DynamoDB: DynamoDB Local's own request handler, file-backed under the state directory so tables
+ * survive a restart. It is mounted on a Jetty server of ours because DynamoDB Local's server binds
+ * every interface and refuses port 0; ours binds loopback on a port the OS picks. Telemetry stays
+ * off: it is only configured by DynamoDB Local's command line, which this never calls.
+ */
+public final class LocalDynamoDb implements AutoCloseable {
+
+    private final Server server;
+    private final LocalDynamoDBServerHandler handler;
+    private final URI endpoint;
+
+    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, URI endpoint) {
+        this.server = server;
+        this.handler = handler;
+        this.endpoint = endpoint;
+    }
+
+    public static LocalDynamoDb start(Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
+        // (portForLocalSocket, inMemory, dbPath, sharedDb, delayTransientStatuses): one shared file
+        // for every access key and region, so any client sees the same tables.
+        var requests = new LocalDynamoDBRequestHandler(0, false, dataDir.toString(), true, false);
+        var handler = new LocalDynamoDBServerHandler(requests, null);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(Loopback.HOST);
+        connector.setPort(0);
+        server.addConnector(connector);
+        ContextHandler context = new ContextHandler();
+        context.setHandler(handler);
+        server.setHandler(context);
+        server.start();
+        return new LocalDynamoDb(server, handler,
+                URI.create("http://" + Loopback.HOST + ":" + connector.getLocalPort()));
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IOException("DynamoDB Local did not stop cleanly", e);
+        } finally {
+            handler.close();
+        }
+    }
+}

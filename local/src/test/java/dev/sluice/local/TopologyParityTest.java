@@ -1,0 +1,158 @@
+package dev.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.RuleSpec;
+import dev.sluice.core.topology.TargetSpec;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.local.support.Clients;
+import dev.sluice.local.support.Invocations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Rule;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The local runtime built from the real topology leaves nothing out: every queue with its settings
+ * and redrive policy, every rule and target, every bucket, every function and event source mapping.
+ * Asked through the stock SDK clients, as an operator would ask AWS. Retention is not asked:
+ * ElasticMQ 1.7.1 accepts MessageRetentionPeriod but neither reports nor enforces it, so locally
+ * messages never expire (core's DefinitionsTest checks the declared retention instead).
+ */
+class TopologyParityTest {
+
+    @TempDir
+    static Path state;
+    static Topology topology;
+    static LocalRuntime runtime;
+    static final Invocations invocations = new Invocations();
+
+    @BeforeAll
+    static void start() throws Exception {
+        topology = Definitions.bundled().topology();
+        runtime = LocalRuntime.start(topology, state, LocalRuntime.Options.defaults());
+        runtime.lambda().addListener(invocations);
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @Test
+    void everyQueueExistsWithItsSettingsAndRedrivePolicy() {
+        try (SqsClient sqs = Clients.sqs(runtime.endpoints())) {
+            List<String> urls = sqs.listQueues().queueUrls();
+            assertThat(urls.stream().map(u -> u.substring(u.lastIndexOf('/') + 1)))
+                    .containsExactlyInAnyOrderElementsOf(topology.allQueueNames());
+            for (QueueSpec q : topology.queues()) {
+                Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b
+                        .queueUrl(sqs.getQueueUrl(u -> u.queueName(q.name())).queueUrl())
+                        .attributeNames(QueueAttributeName.ALL)).attributes();
+                assertThat(a.get(QueueAttributeName.VISIBILITY_TIMEOUT)).as(q.name())
+                        .isEqualTo(String.valueOf(q.visibilityTimeoutSeconds()));
+                if (q.hasDeadLetterQueue()) {
+                    JsonNode redrive = Json.parse(a.get(QueueAttributeName.REDRIVE_POLICY));
+                    assertThat(redrive.get("deadLetterTargetArn").asText())
+                            .isEqualTo(AwsIdentity.LOCAL.sqsArn(q.deadLetterQueueName()));
+                    assertThat(redrive.get("maxReceiveCount").asInt()).isEqualTo(q.deadLetter().maxReceiveCount());
+                } else {
+                    assertThat(a).doesNotContainKey(QueueAttributeName.REDRIVE_POLICY);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyRuleIsOnItsBusWithItsPatternAndTargets() {
+        try (EventBridgeClient events = Clients.events(runtime.endpoints())) {
+            for (String bus : topology.allEventBuses()) {
+                List<Rule> listed = events.listRules(b -> b.eventBusName(bus)).rules();
+                List<RuleSpec> declared = topology.rules().stream().filter(r -> r.eventBus().equals(bus)).toList();
+                assertThat(listed).extracting(Rule::name)
+                        .containsExactlyElementsOf(declared.stream().map(RuleSpec::name).toList());
+                for (RuleSpec rule : declared) {
+                    assertThat(events.describeRule(b -> b.eventBusName(bus).name(rule.name())).eventPattern())
+                            .isEqualTo(rule.eventPattern());
+                    List<Target> targets = events.listTargetsByRule(b -> b.eventBusName(bus).rule(rule.name()))
+                            .targets();
+                    assertThat(targets).extracting(Target::id)
+                            .containsExactlyElementsOf(rule.targets().stream().map(TargetSpec::id).toList());
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyBucketExists() {
+        try (S3Client s3 = Clients.s3(runtime.endpoints())) {
+            assertThat(s3.listBuckets().buckets()).extracting(Bucket::name)
+                    .containsAll(topology.buckets().stream().map(b -> b.name()).toList());
+        }
+    }
+
+    @Test
+    void everyFunctionIsLoadedAndEveryTriggerPolls() {
+        assertThat(runtime.lambda().names())
+                .containsExactlyElementsOf(topology.functions().stream().map(FunctionSpec::name).toList());
+        assertThat(runtime.eventSourceMappingCount())
+                .isEqualTo((int) topology.functions().stream().filter(f -> f.sqsTrigger() != null).count());
+    }
+
+    @Test
+    void endpointsJsonNamesEveryServiceOnLoopback() throws Exception {
+        JsonNode endpoints = Json.parse(Files.readString(state.resolve(Endpoints.FILE)));
+        assertThat(endpoints.get("region").asText()).isEqualTo("us-east-1");
+        for (String service : List.of("sqs", "dynamodb", "events", "s3")) {
+            assertThat(endpoints.get(service).asText()).as(service).startsWith("http://127.0.0.1:");
+        }
+    }
+
+    @Test
+    void eachSampleJobReachesTheWorkerOfItsLaneAndIsAccepted() throws Exception {
+        Map<String, String> functionBySample = Map.of(
+                "job-submitted-ai-high.json", "ai-worker-high",
+                "job-submitted-ai-normal.json", "ai-worker",
+                "job-submitted-analytics.json", "analytics-worker",
+                "job-submitted-email.json", "email-worker");
+        Map<String, JsonNode> samples = Definitions.bundled().sampleEvents();
+        try (EventBridgeClient events = Clients.events(runtime.endpoints())) {
+            functionBySample.forEach((sample, function) -> {
+                JsonNode event = samples.get(sample);
+                var response = events.putEvents(b -> b.entries(e -> e.eventBusName("sluice-jobs")
+                        .source(event.get("source").asText()).detailType(event.get("detail-type").asText())
+                        .detail(Json.write(event.get("detail")))));
+                assertThat(response.failedEntryCount()).isZero();
+            });
+        }
+        for (var entry : functionBySample.entrySet()) {
+            String jobId = samples.get(entry.getKey()).get("detail").get("jobId").asText();
+            invocations.await(Duration.ofSeconds(20), jobId + " at " + entry.getValue(), all -> all.stream()
+                    .anyMatch(i -> i.function().equals(entry.getValue())
+                            && i.bodies().stream().anyMatch(b -> b.contains(jobId))));
+            Invocations.Invocation invocation = invocations.of(entry.getValue()).stream()
+                    .filter(i -> i.bodies().stream().anyMatch(b -> b.contains(jobId))).findFirst().orElseThrow();
+            assertThat(invocation.error()).isNull();
+            assertThat(Json.parse(invocation.response()).get("batchItemFailures")).isEmpty();
+        }
+        // Each job went to exactly one lane.
+        assertThat(invocations.all().stream().mapToInt(i -> i.bodies().size()).sum()).isEqualTo(4);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.sluice.local.support;
+
+import dev.sluice.local.Endpoints;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Stock AWS SDK v2 clients, configured only with an endpoint, a region and any credentials. */
+public final class Clients {
+
+    private static final StaticCredentialsProvider ANY = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDLOCAL", "local-secret"));
+
+    private Clients() {
+    }
+
+    public static SqsClient sqs(Endpoints e) {
+        return SqsClient.builder().endpointOverride(e.sqs()).region(Region.of(e.region())).credentialsProvider(ANY)
+                .build();
+    }
+
+    public static EventBridgeClient events(Endpoints e) {
+        return EventBridgeClient.builder().endpointOverride(e.events()).region(Region.of(e.region()))
+                .credentialsProvider(ANY).build();
+    }
+
+    public static DynamoDbClient dynamodb(Endpoints e) {
+        return DynamoDbClient.builder().endpointOverride(e.dynamodb()).region(Region.of(e.region()))
+                .credentialsProvider(ANY).build();
+    }
+
+    public static S3Client s3(Endpoints e) {
+        return S3Client.builder().endpointOverride(e.s3()).region(Region.of(e.region())).credentialsProvider(ANY)
+                .forcePathStyle(true).build();
+    }
+}

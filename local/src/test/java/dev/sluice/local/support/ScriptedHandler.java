@@ -1,0 +1,45 @@
+package dev.sluice.local.support;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A test handler loaded by class name, whose behaviour each message body scripts: a body containing
+ * {@code fail} is reported as a batch item failure, {@code throw} fails the whole invocation,
+ * {@code malformed} returns a batch response naming a message not in the batch, {@code sleep}
+ * outlives the function timeout. Anything else succeeds.
+ */
+public final class ScriptedHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage m : event.getRecords()) {
+            String body = m.getBody();
+            if (body.contains("throw")) {
+                throw new IllegalStateException("scripted to throw");
+            }
+            if (body.contains("sleep")) {
+                sleep(context.getRemainingTimeInMillis() + 1500L);
+            }
+            if (body.contains("malformed")) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier("not-in-this-batch").build());
+            } else if (body.contains("fail")) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
