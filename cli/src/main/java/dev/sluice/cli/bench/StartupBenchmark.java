@@ -23,8 +23,11 @@ public final class StartupBenchmark {
     private record Subject(String name, List<String> mainAndArgs, String readyLine) {
     }
 
-    private record Sample(long readyMillis, long idleRssKib, long stopMillis) {
+    private record Sample(long readyMillis, long idleRssKib, double idleCpuPercent, long stopMillis) {
     }
+
+    /** Linux's USER_HZ: the unit of the CPU times in /proc/PID/stat. */
+    private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
     private final int runs;
     private final long idleMillis;
@@ -52,17 +55,20 @@ public final class StartupBenchmark {
             }
         }
         StringBuilder report = new StringBuilder();
-        report.append(String.format("Startup, %d runs each, medians; idle RSS after %d ms idle; %d cores%n", runs,
-                idleMillis, Runtime.getRuntime().availableProcessors()));
-        report.append(String.format("%-24s %10s %12s %10s%n", "subject", "ready ms", "idle RSS MiB", "stop ms"));
+        report.append(String.format("Startup, %d runs each, medians; idle measured over %d ms; %d cores; %s%n", runs,
+                idleMillis, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version")));
+        report.append(String.format("%-24s %10s %12s %10s %10s%n", "subject", "ready ms", "idle RSS MiB",
+                "idle CPU %", "stop ms"));
         long[] ready = new long[subjects.size()];
         long[] rss = new long[subjects.size()];
         for (int i = 0; i < subjects.size(); i++) {
             ready[i] = median(results.get(i).stream().map(Sample::readyMillis).toList());
             rss[i] = median(results.get(i).stream().map(Sample::idleRssKib).toList());
             long stop = median(results.get(i).stream().map(Sample::stopMillis).toList());
-            report.append(String.format("%-24s %10d %12.0f %10d%n", subjects.get(i).name(), ready[i], rss[i] / 1024.0,
-                    stop));
+            List<Double> cpus = new ArrayList<>(results.get(i).stream().map(Sample::idleCpuPercent).toList());
+            Collections.sort(cpus);
+            report.append(String.format("%-24s %10d %12.0f %10.1f %10d%n", subjects.get(i).name(), ready[i],
+                    rss[i] / 1024.0, cpus.get(cpus.size() / 2), stop));
         }
         report.append(String.format("ratios: sluice up / ElasticMQ alone: ready %.2fx, RSS %.2fx; "
                 + "sluice up / empty JVM: ready %.1fx, RSS %.1fx%n", (double) ready[0] / ready[1],
@@ -97,17 +103,27 @@ public final class StartupBenchmark {
                 // the child is gone
             }
         });
+        Thread.sleep(1000); // let start-up work (JIT, first polls) settle before measuring idle
+        long ticksBefore = cpuTicks(child.pid());
         Thread.sleep(idleMillis);
+        double cpu = 100.0 * (cpuTicks(child.pid()) - ticksBefore) / CLOCK_TICKS_PER_SECOND / (idleMillis / 1000.0);
         long rss = rssKib(child.pid());
         long stopStart = System.nanoTime();
-        child.destroy(); // SIGTERM: the graceful stop path
+        child.toHandle().destroy(); // SIGTERM: the graceful stop path
         if (!child.waitFor(60, TimeUnit.SECONDS)) {
             child.destroyForcibly();
             throw new IllegalStateException(subject.name() + " did not stop within 60 s of SIGTERM");
         }
         long stop = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStart);
         drain.join();
-        return new Sample(ready, rss, stop);
+        return new Sample(ready, rss, cpu, stop);
+    }
+
+    /** User plus system CPU time of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static long rssKib(long pid) throws IOException {

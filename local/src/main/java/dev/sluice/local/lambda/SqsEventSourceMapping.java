@@ -33,8 +33,11 @@ public final class SqsEventSourceMapping implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SqsEventSourceMapping.class.getName());
     private static final int SQS_MAX_RECEIVE = 10;
-    /** Short polls keep shutdown prompt; ElasticMQ answers at once when messages are there. */
-    private static final int IDLE_WAIT_SECONDS = 1;
+    /**
+     * Long polls, as Lambda's pollers make: ElasticMQ answers at once when a message arrives, and
+     * an idle runtime makes few requests. Shutdown does not wait for a poll to end.
+     */
+    private static final int IDLE_WAIT_SECONDS = 10;
 
     private final String function;
     private final SqsTrigger trigger;
@@ -100,8 +103,9 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         List<Message> batch = new ArrayList<>();
         long windowEnds = 0;
         while (running && batch.size() < trigger.batchSize()) {
+            // Inside the window, wait for what is left of it (rounded up: SQS waits whole seconds).
             int wait = batch.isEmpty() ? IDLE_WAIT_SECONDS
-                    : (int) Math.max(0, TimeUnit.NANOSECONDS.toSeconds(windowEnds - System.nanoTime()));
+                    : (int) Math.ceil(Math.max(0, windowEnds - System.nanoTime()) / 1e9);
             int max = Math.min(SQS_MAX_RECEIVE, trigger.batchSize() - batch.size());
             List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(max)
                     .waitTimeSeconds(wait).messageSystemAttributeNames(MessageSystemAttributeName.ALL)
@@ -226,14 +230,17 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         }
     }
 
-    /** Stops polling and lets the invocations in flight finish, so none of their deletes is lost. */
+    /**
+     * Stops polling and lets the invocations in flight finish, so none of their deletes is lost.
+     * A poll still open ends when SQS stops; a batch it brings back is never invoked and returns to
+     * the queue after the visibility timeout.
+     */
     @Override
     public void close() {
         running = false;
+        invocations.shutdown();
         try {
-            poller.join(TimeUnit.SECONDS.toMillis(IDLE_WAIT_SECONDS + 5));
-            invocations.shutdown();
-            invocations.awaitTermination(15, TimeUnit.SECONDS);
+            invocations.awaitTermination(lambda.function(function).spec().timeoutSeconds() + 5L, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

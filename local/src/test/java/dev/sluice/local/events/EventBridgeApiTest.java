@@ -45,7 +45,9 @@ class EventBridgeApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(TestTopology.create(), state, LocalRuntime.Options.defaults());
+        LocalRuntime.Options defaults = LocalRuntime.Options.defaults();
+        runtime = LocalRuntime.start(TestTopology.create(), state, new LocalRuntime.Options(defaults.identity(),
+                defaults.targetBackoff(), 100, defaults.handlerClassLoader()));
         runtime.lambda().addListener(invocations);
         events = Clients.events(runtime.endpoints());
         sqs = Clients.sqs(runtime.endpoints());
@@ -79,6 +81,36 @@ class EventBridgeApiTest {
         delivered.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("version", "id", "detail-type",
                 "source", "account", "time", "region", "resources", "detail");
+    }
+
+    @Test
+    void aLambdaTargetGetsTheEventAsItsEventTypeAndAFailureIsRetriedTwice() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String failing = UUID.randomUUID().toString();
+        events.putEvents(b -> b.entries(entry("direct", "{\"marker\":\"" + marker + "\"}"),
+                entry("direct", "{\"marker\":\"" + failing + "\",\"throw\":true}")));
+
+        invocations.await(Duration.ofSeconds(20), "the function's answer and three tries of the failing event",
+                all -> all.stream().anyMatch(i -> marker.equals(i.payload().path("detail").path("marker").asText())
+                        && i.response() != null)
+                        && all.stream().filter(i -> failing.equals(i.payload().path("detail").path("marker").asText()))
+                                .count() == 3);
+
+        Invocations.Invocation ok = invocations.of(TestTopology.EVENT_FUNCTION).stream()
+                .filter(i -> marker.equals(i.payload().path("detail").path("marker").asText())).findFirst().orElseThrow();
+        assertThat(ok.response()).isEqualTo("\"direct|Test Happened|" + marker + "|000000000000|on-event\"");
+        assertThat(invocations.of(TestTopology.EVENT_FUNCTION).stream()
+                .filter(i -> failing.equals(i.payload().path("detail").path("marker").asText())))
+                .allSatisfy(i -> assertThat(i.error().errorType()).isEqualTo(IllegalStateException.class.getName()));
+    }
+
+    @Test
+    void anEntryForABusThatDoesNotExistIsAcceptedAndDroppedAsOnAws() {
+        PutEventsResponse response = events.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
+                .eventBusName("no-such-bus").source("test").detailType("T").detail("{}").build()));
+
+        assertThat(response.failedEntryCount()).isZero();
+        assertThat(response.entries().get(0).eventId()).isNotBlank();
     }
 
     @Test
@@ -130,7 +162,7 @@ class EventBridgeApiTest {
     @Test
     void rulesAndTargetsAreListedAsDeclared() {
         List<Rule> rules = events.listRules(b -> b.eventBusName(TestTopology.BUS)).rules();
-        assertThat(rules).extracting(Rule::name).containsExactly("to-work", "to-doomed");
+        assertThat(rules).extracting(Rule::name).containsExactly("to-work", "to-doomed", "to-function");
         assertThat(rules.get(0).eventPattern()).isEqualTo("{\"source\":[\"test\"]}");
         assertThat(rules.get(0).arn()).isEqualTo("arn:aws:events:us-east-1:000000000000:rule/test-bus/to-work");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.support.Clients;
 import dev.sluice.local.support.Invocations;
+import dev.sluice.local.support.ScriptedHandler;
 import dev.sluice.local.support.TestTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,6 +143,21 @@ class SqsEventSourceMappingTest {
         int failure = IntStream.range(0, holding.size()).filter(i -> failedAs.test(holding.get(i))).findFirst()
                 .orElseThrow(() -> new AssertionError("no invocation failed as expected: " + holding));
         assertThat(holding.size()).as("deliveries after the failure").isGreaterThan(failure + 1);
+    }
+
+    @Test
+    void noMoreInvocationsRunAtOnceThanTheMaximumConcurrency() throws Exception {
+        String id = UUID.randomUUID().toString();
+        List<String> bodies = IntStream.range(0, 30).mapToObj(i -> "ok-slow-" + i + "-" + id).toList();
+        for (int i = 0; i < bodies.size(); i += 10) {
+            sendTogether(queueUrl, bodies.subList(i, i + 10).toArray(String[]::new));
+        }
+
+        invocations.await(PATIENCE, "all thirty slow messages",
+                all -> invocations.bodiesSeenBy(TestTopology.FUNCTION).containsAll(bodies));
+
+        // Thirty messages of 300 ms in batches of five keep both slots of maximumConcurrency 2 busy.
+        assertThat(ScriptedHandler.mostAtOnce(TestTopology.FUNCTION)).isEqualTo(2);
     }
 
     private static void sendTogether(String url, String... bodies) {

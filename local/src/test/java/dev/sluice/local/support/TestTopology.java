@@ -22,6 +22,8 @@ public final class TestTopology {
     /** A second queue and function for messages that fail whole batches, away from the tests of {@code work}. */
     public static final String NOISY_QUEUE = "noisy";
     public static final String NOISY_FUNCTION = "scripted-noisy";
+    /** Invoked directly by rule {@code to-function} (source "direct"), as EventBridge invokes Lambda. */
+    public static final String EVENT_FUNCTION = "on-event";
     public static final int MAX_RECEIVE_COUNT = 3;
 
     private TestTopology() {
@@ -42,10 +44,14 @@ public final class TestTopology {
                 List.of(new FunctionSpec(FUNCTION, ScriptedHandler.class.getName(), 256, 2,
                         new FunctionSpec.SqsTrigger(QUEUE, 5, 1, 2, true)),
                         new FunctionSpec(NOISY_FUNCTION, ScriptedHandler.class.getName(), 256, 2,
-                                new FunctionSpec.SqsTrigger(NOISY_QUEUE, 5, 1, 2, true))),
+                                new FunctionSpec.SqsTrigger(NOISY_QUEUE, 5, 1, 2, true)),
+                        new FunctionSpec(EVENT_FUNCTION, EventHandler.class.getName(), 256, 5, null)),
                 List.of(new RuleSpec("to-work", BUS, "test events to the work queue",
                                 "{\"source\":[\"test\"]}", List.of(toWork)),
-                        new RuleSpec("to-doomed", BUS, "", "{\"source\":[\"doomed\"]}", List.of(toDoomed))),
+                        new RuleSpec("to-doomed", BUS, "", "{\"source\":[\"doomed\"]}", List.of(toDoomed)),
+                        new RuleSpec("to-function", BUS, "", "{\"source\":[\"direct\"]}", List.of(
+                                new TargetSpec("function", TargetSpec.Kind.LAMBDA, EVENT_FUNCTION,
+                                        TargetSpec.RetryPolicy.AWS_DEFAULT, "delivery-dlq")))),
                 List.of());
     }
 }
