@@ -21,8 +21,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".sluice", description = "State directory (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--definitions", description = "A directory laid out like the bundled definitions "
-            + "(topology.json, events/, schemas/, statemachines/) to run instead of the built-in ones.")
+    @Option(names = "--definitions", description = "Run the definitions in this directory instead of the built-in "
+            + "ones; `sluice definitions export DIR` writes a copy to start from.")
     Path definitions;
 
     @Override

@@ -2,16 +2,11 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.sluice.core.topology.Definitions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,9 +25,10 @@ class SluiceCommandTest {
     }
 
     @Test
-    void upRefusesABrokenRuleFileNamingTheFileAndTheProblem(@TempDir Path definitions, @TempDir Path state)
+    void upRefusesABrokenRuleFileNamingTheFileAndTheProblem(@TempDir Path workspace, @TempDir Path state)
             throws Exception {
-        copyBundledDefinitions(definitions);
+        Path definitions = workspace.resolve("mine");
+        assertThat(run("definitions", "export", definitions.toString())).isZero();
         Path rule = definitions.resolve("events/rules/jobs-analytics.json");
         Files.writeString(rule, Files.readString(rule).replace("\"sqs\": \"analytics\"", "\"sqs\": \"analytic\""));
 
@@ -46,7 +42,7 @@ class SluiceCommandTest {
 
     @Test
     void upRefusesATopologyThatIsNotJson(@TempDir Path definitions, @TempDir Path state) throws Exception {
-        copyBundledDefinitions(definitions);
+        Definitions.exportBundled(definitions);
         Files.writeString(definitions.resolve("topology.json"), "{ \"queues\": [ ");
 
         assertThat(run("up", "--dir", state.toString(), "--definitions", definitions.toString()))
@@ -66,44 +62,5 @@ class SluiceCommandTest {
                 .contains("\"Object Created\" from aws.s3 on the default bus")
                 .contains("Demo passed")
                 .doesNotContain("MISSING", "REJECTED");
-    }
-
-    /** The bundled definitions, from core's jar or classes directory, into {@code target}. */
-    private static void copyBundledDefinitions(Path target) throws IOException {
-        URI uri;
-        try {
-            uri = Sluice.class.getResource("/sluice/topology.json").toURI();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        if (uri.getScheme().equals("jar")) {
-            FileSystem jar;
-            boolean openedHere = true;
-            try {
-                jar = FileSystems.newFileSystem(uri, Map.of());
-            } catch (java.nio.file.FileSystemAlreadyExistsException e) {
-                jar = FileSystems.getFileSystem(uri);
-                openedHere = false;
-            }
-            copyTree(Path.of(uri).getParent(), target);
-            if (openedHere) {
-                jar.close();
-            }
-        } else {
-            copyTree(Path.of(uri).getParent(), target);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path dest = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(f, dest);
-                }
-            }
-        }
     }
 }

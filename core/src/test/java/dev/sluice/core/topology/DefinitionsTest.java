@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +61,7 @@ class DefinitionsTest {
 
     @Test
     void anUnknownFieldInTheTopologyNamesFileAndField(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         edit(dir.resolve("topology.json"), "\"visibilityTimeoutSeconds\": 30,", "\"visibilityTimeout\": 30,");
         assertThatThrownBy(() -> Definitions.load(dir))
                 .isInstanceOf(DefinitionException.class)
@@ -72,7 +71,7 @@ class DefinitionsTest {
 
     @Test
     void aTriggerOnAnUnknownQueueIsRefused(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         edit(dir.resolve("topology.json"), "\"queue\": \"email\"", "\"queue\": \"emails\"");
         assertThatThrownBy(() -> Definitions.load(dir))
                 .hasMessage(dir.resolve("topology.json") + ": function \"email-worker\" is triggered by unknown queue \"emails\"");
@@ -80,7 +79,7 @@ class DefinitionsTest {
 
     @Test
     void aFunctionOutlivingItsQueueVisibilityIsRefused(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         edit(dir.resolve("topology.json"), "\"timeoutSeconds\": 4,", "\"timeoutSeconds\": 31,");
         assertThatThrownBy(() -> Definitions.load(dir))
                 .hasMessageContaining("function \"email-worker\" times out after 31 s");
@@ -88,7 +87,7 @@ class DefinitionsTest {
 
     @Test
     void aRuleWithAnInvalidPatternNamesItsFile(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         Path rule = dir.resolve("events/rules/jobs-email.json");
         edit(rule, "\"detail\": { \"type\": [\"email.send\"] }", "\"detail\": { \"type\": [{ \"prefix\": 42 }] }");
         assertThatThrownBy(() -> Definitions.load(dir))
@@ -97,7 +96,7 @@ class DefinitionsTest {
 
     @Test
     void aRuleTargetingAnUnknownQueueNamesItsFile(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         Path rule = dir.resolve("events/rules/jobs-email.json");
         edit(rule, "\"sqs\": \"email\"", "\"sqs\": \"e-mail\"");
         assertThatThrownBy(() -> Definitions.load(dir))
@@ -106,7 +105,7 @@ class DefinitionsTest {
 
     @Test
     void aRuleFileThatIsNotJsonNamesItsFile(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         Path rule = dir.resolve("events/rules/jobs-email.json");
         Files.writeString(rule, "{ \"name\": ");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(rule + ": not valid JSON");
@@ -114,7 +113,7 @@ class DefinitionsTest {
 
     @Test
     void anAslFileWithoutStatesNamesItsFile(@TempDir Path dir) throws IOException {
-        copyBundle(dir);
+        Definitions.exportBundled(dir);
         Path asl = dir.resolve("statemachines/broken.asl.json");
         Files.createDirectories(asl.getParent());
         Files.writeString(asl, "{\"StartAt\": \"A\"}");
@@ -129,26 +128,6 @@ class DefinitionsTest {
                 .isInstanceOf(DefinitionException.class)
                 .hasMessage(dir.resolve("schemas/definitions/topology.schema.json")
                         + ": is missing; the definitions cannot be checked without it");
-    }
-
-    /** Copies the bundled definitions (a directory on the test classpath) to {@code dir}. */
-    static void copyBundle(Path dir) throws IOException {
-        Path bundle;
-        try {
-            bundle = Path.of(Definitions.class.getResource("/sluice/topology.json").toURI()).getParent();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        try (Stream<Path> files = Files.walk(bundle)) {
-            for (Path f : files.toList()) {
-                Path target = dir.resolve(bundle.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
     }
 
     private static void edit(Path file, String from, String to) throws IOException {
