@@ -16,7 +16,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
 
     public static final String FILE = "endpoints.json";
 
-    public String toJson() {
+    private String toJson() {
         ObjectNode o = Json.object();
         o.put("region", region);
         o.put("sqs", sqs.toString());
@@ -31,12 +31,5 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         Path tmp = Files.createTempFile(dir, FILE, ".tmp");
         Files.writeString(tmp, toJson() + System.lineSeparator());
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    public static Endpoints readFrom(Path dir) throws IOException {
-        var node = Json.parse(Files.readString(dir.resolve(FILE)));
-        return new Endpoints(node.get("region").asText(), URI.create(node.get("sqs").asText()),
-                URI.create(node.get("dynamodb").asText()), URI.create(node.get("events").asText()),
-                URI.create(node.get("s3").asText()));
     }
 }

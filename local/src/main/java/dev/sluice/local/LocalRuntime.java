@@ -13,7 +13,6 @@ import dev.sluice.local.lambda.SqsEventSourceMapping;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -89,8 +88,12 @@ public final class LocalRuntime implements AutoCloseable {
                 throw new CompletionException(e);
             }
         });
-        LocalSqs sqs = stopLast(join(sqsServer));
-        LocalDynamoDb dynamodb = stopLast(join(dynamoServer));
+        // Wait for both, and stop whichever did start should the other fail.
+        CompletableFuture.allOf(sqsServer, dynamoServer).exceptionally(failed -> null).join();
+        sqsServer.thenAccept(this::stopLast);
+        dynamoServer.thenAccept(this::stopLast);
+        LocalSqs sqs = join(sqsServer);
+        LocalDynamoDb dynamodb = join(dynamoServer);
 
         SqsClient sqsClient = stopLast(SqsClient.builder().endpointOverride(sqs.endpoint())
                 .region(Region.of(identity.region()))
@@ -169,23 +172,13 @@ public final class LocalRuntime implements AutoCloseable {
         return eventBridge;
     }
 
-    /** The functions polling a queue, by function name: the parity check's view of the mappings. */
+    /** How many SQS event source mappings are polling: the parity check's view of the triggers. */
     public int eventSourceMappingCount() {
         return mappings.size();
     }
 
     public Path stateDir() {
         return stateDir;
-    }
-
-    public URI endpoint(String service) {
-        return switch (service) {
-            case "sqs" -> endpoints.sqs();
-            case "dynamodb" -> endpoints.dynamodb();
-            case "events" -> endpoints.events();
-            case "s3" -> endpoints.s3();
-            default -> throw new IllegalArgumentException("no local endpoint for " + service);
-        };
     }
 
     @Override

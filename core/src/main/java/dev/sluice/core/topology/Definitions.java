@@ -61,6 +61,14 @@ public final class Definitions {
                 ? "core/src/main/resources/sluice/" + TOPOLOGY_FILE : rel);
     }
 
+    /**
+     * Only the bundled schemas: what a Lambda handler needs to validate input, without reading and
+     * checking the whole topology on every cold start.
+     */
+    public static Schemas bundledSchemas() {
+        return Schemas.load(bundledRoot().resolve("schemas"), "schemas/");
+    }
+
     /** Definitions laid out under {@code root} as in the bundle. */
     public static Definitions load(Path root) {
         return new Definitions(root, rel -> root.resolve(rel).toString());

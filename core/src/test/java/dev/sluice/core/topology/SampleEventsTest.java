@@ -60,7 +60,7 @@ class SampleEventsTest {
     void sampleMatchesExactlyItsRules(String file) throws Exception {
         JsonNode sample = DEFINITIONS.sampleEvents().get(file);
         String bus = sample.get("source").asText().startsWith("aws.") ? Topology.DEFAULT_BUS : "sluice-jobs";
-        Machine machine = new Machine();
+        Machine machine = Machine.builder().build();
         for (RuleSpec rule : DEFINITIONS.topology().rules()) {
             if (rule.eventBus().equals(bus)) {
                 machine.addRule(rule.name(), rule.eventPattern());

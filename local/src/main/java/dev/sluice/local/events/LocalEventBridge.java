@@ -40,7 +40,7 @@ public final class LocalEventBridge implements EventSink {
         this.archive = archive;
         this.delivery = delivery;
         for (String name : topology.allEventBuses()) {
-            buses.put(name, new Bus(name, new Machine(), new LinkedHashMap<>()));
+            buses.put(name, new Bus(name, Machine.builder().build(), new LinkedHashMap<>()));
         }
         for (RuleSpec rule : topology.rules()) {
             Bus bus = buses.get(rule.eventBus());
@@ -83,9 +83,13 @@ public final class LocalEventBridge implements EventSink {
     }
 
     private PutEventsResult put(PutEventsEntry entry) {
-        PutEventsResult invalid = validate(entry);
-        if (invalid != null) {
-            return invalid;
+        PutEventsResult missing = missingField(entry);
+        if (missing != null) {
+            return missing;
+        }
+        JsonNode detail = jsonObject(entry.detail());
+        if (detail == null) {
+            return PutEventsResult.failed("MalformedDetail", "Detail is malformed.");
         }
         String eventId = UUID.randomUUID().toString();
         Bus bus = buses.get(busName(entry.eventBusName()));
@@ -96,7 +100,7 @@ public final class LocalEventBridge implements EventSink {
             return PutEventsResult.accepted(eventId);
         }
         Instant time = (entry.time() == null ? Instant.now() : entry.time()).truncatedTo(ChronoUnit.SECONDS);
-        String eventJson = Json.write(envelope(eventId, entry, time));
+        String eventJson = Json.write(envelope(eventId, entry, time, detail));
         archive.append(bus.name(), eventJson);
         List<String> matched;
         try {
@@ -113,8 +117,8 @@ public final class LocalEventBridge implements EventSink {
         return PutEventsResult.accepted(eventId);
     }
 
-    /** AWS's per-entry checks, with AWS's codes and messages. */
-    private static PutEventsResult validate(PutEventsEntry entry) {
+    /** AWS's per-entry checks for required fields, with AWS's codes and messages. */
+    private static PutEventsResult missingField(PutEventsEntry entry) {
         if (entry.source() == null || entry.source().isEmpty()) {
             return PutEventsResult.failed("InvalidArgument",
                     "Parameter Source is not valid. Reason: Source is a required argument.");
@@ -127,14 +131,17 @@ public final class LocalEventBridge implements EventSink {
             return PutEventsResult.failed("InvalidArgument",
                     "Parameter Detail is not valid. Reason: Detail is a required argument.");
         }
-        try {
-            if (!Json.parse(entry.detail()).isObject()) {
-                return PutEventsResult.failed("MalformedDetail", "Detail is malformed.");
-            }
-        } catch (IllegalArgumentException e) {
-            return PutEventsResult.failed("MalformedDetail", "Detail is malformed.");
-        }
         return null;
+    }
+
+    /** The detail as a JSON object, or null when it is not one (AWS: MalformedDetail). */
+    private static JsonNode jsonObject(String detail) {
+        try {
+            JsonNode node = Json.parse(detail);
+            return node.isObject() ? node : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A bus name, or the name at the end of a bus ARN; none means the default bus. */
@@ -148,7 +155,7 @@ public final class LocalEventBridge implements EventSink {
     }
 
     /** The event as EventBridge delivers it, fields in EventBridge's order. */
-    private ObjectNode envelope(String eventId, PutEventsEntry entry, Instant time) {
+    private ObjectNode envelope(String eventId, PutEventsEntry entry, Instant time, JsonNode detail) {
         ObjectNode event = Json.object();
         event.put("version", "0");
         event.put("id", eventId);
@@ -161,7 +168,6 @@ public final class LocalEventBridge implements EventSink {
         if (entry.resources() != null) {
             entry.resources().forEach(resources::add);
         }
-        JsonNode detail = Json.parse(entry.detail());
         event.set("detail", detail);
         return event;
     }

@@ -10,6 +10,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
@@ -56,8 +58,13 @@ final class HandlerType {
     }
 
     /** A fresh handler instance: one per execution environment, as on Lambda. */
-    Object newInstance() throws ReflectiveOperationException {
-        return constructor.newInstance();
+    Object newInstance() throws Exception {
+        try {
+            return constructor.newInstance();
+        } catch (InvocationTargetException e) {
+            // The constructor's own failure is the function's init error, as Lambda reports it.
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -70,7 +77,7 @@ final class HandlerType {
         Object event = input.fromJson(new ByteArrayInputStream(payload));
         Object result = ((RequestHandler<Object, Object>) handler).handleRequest(event, context);
         if (result == null) {
-            return "null".getBytes();
+            return "null".getBytes(StandardCharsets.UTF_8);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         output.toJson(result, out);

@@ -41,10 +41,6 @@ public final class LocalFunction implements AutoCloseable {
         return spec;
     }
 
-    public String arn() {
-        return arn;
-    }
-
     /** A synchronous invocation: the response payload, or the error Lambda would report. */
     public byte[] invoke(byte[] payload) throws FunctionError {
         long timeoutNanos = TimeUnit.SECONDS.toNanos(spec.timeoutSeconds());

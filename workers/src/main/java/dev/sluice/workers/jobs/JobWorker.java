@@ -29,7 +29,7 @@ public final class JobWorker implements RequestHandler<SQSEvent, SQSBatchRespons
     private final JsonLog log;
 
     public JobWorker() {
-        this(Definitions.bundled().schemas(), new JsonLog(System.out));
+        this(Definitions.bundledSchemas(), new JsonLog(System.out));
     }
 
     public JobWorker(Schemas schemas, JsonLog log) {
