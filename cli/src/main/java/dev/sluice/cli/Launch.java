@@ -36,8 +36,9 @@ final class Launch {
                 String.format("  %-9s %-28s %d buckets (path-style)", "s3", e.s3(), t.buckets().size()),
                 String.format("  %-9s %-28s %d functions, %d SQS triggers", "lambda", "in-process",
                         t.functions().size(), triggers),
-                "For the AWS CLI and SDKs (any credentials work):",
-                "  export AWS_REGION=" + e.region() + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
+                "For the AWS SDKs and CLI (any credentials work; an AWS CLI older than 2.13 needs --endpoint-url):",
+                "  export AWS_REGION=" + e.region() + " AWS_DEFAULT_REGION=" + e.region()
+                        + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
                         + " AWS_ENDPOINT_URL_SQS=" + e.sqs() + " AWS_ENDPOINT_URL_DYNAMODB=" + e.dynamodb()
                         + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3(),
                 "  aws configure set default.s3.addressing_style path",
