@@ -29,13 +29,14 @@ final class Launch {
         long triggers = t.functions().stream().filter(f -> f.sqsTrigger() != null).count();
         return String.join(System.lineSeparator(),
                 "Sluice local runtime is up in " + startMillis + " ms; state in " + runtime.stateDir().toAbsolutePath(),
-                String.format("  %-9s %-28s %d queues, %d with a DLQ", "sqs", e.sqs(), t.allQueueNames().size(), dlqs),
+                String.format("  %-9s %-28s %s, %d with a DLQ", "sqs", e.sqs(), count(t.allQueueNames().size(), "queue"),
+                        dlqs),
                 String.format("  %-9s %-28s file-backed", "dynamodb", e.dynamodb()),
-                String.format("  %-9s %-28s %d buses, %d rules", "events", e.events(), t.allEventBuses().size(),
-                        t.rules().size()),
-                String.format("  %-9s %-28s %d buckets (path-style)", "s3", e.s3(), t.buckets().size()),
-                String.format("  %-9s %-28s %d functions, %d SQS triggers", "lambda", "in-process",
-                        t.functions().size(), triggers),
+                String.format("  %-9s %-28s %s, %s", "events", e.events(), count(t.allEventBuses().size(), "bus"),
+                        count(t.rules().size(), "rule")),
+                String.format("  %-9s %-28s %s (path-style)", "s3", e.s3(), count(t.buckets().size(), "bucket")),
+                String.format("  %-9s %-28s %s, %s", "lambda", "in-process", count(t.functions().size(), "function"),
+                        count((int) triggers, "SQS trigger")),
                 "For the AWS SDKs and CLI (any credentials work; an AWS CLI older than 2.13 needs --endpoint-url):",
                 "  export AWS_REGION=" + e.region() + " AWS_DEFAULT_REGION=" + e.region()
                         + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
@@ -43,5 +44,9 @@ final class Launch {
                         + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3(),
                 "  aws configure set default.s3.addressing_style path",
                 "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE));
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : noun.endsWith("s") ? "es" : "s");
     }
 }

@@ -15,6 +15,8 @@ public final class Sluice {
     public static void main(String[] args) {
         // One line per runtime log record, on stderr, away from the command's own output.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
+        // The embedded servers (ElasticMQ, S3Proxy) log through SLF4J: their warnings and errors only.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         CommandLine cli = new CommandLine(new Sluice());
         int status = cli.execute(args);
         cli.getOut().flush();
