@@ -62,11 +62,22 @@ public final class LocalLambda implements AutoCloseable {
     public byte[] invoke(String name, byte[] payload) throws FunctionError {
         try {
             byte[] response = function(name).invoke(payload);
-            listeners.forEach(l -> l.invoked(name, payload, response, null));
+            tellListeners(name, payload, response, null);
             return response;
         } catch (FunctionError e) {
-            listeners.forEach(l -> l.invoked(name, payload, null, e));
+            tellListeners(name, payload, null, e);
             throw e;
+        }
+    }
+
+    /** A listener that fails is logged and passed over: watching must never change an invocation's outcome. */
+    private void tellListeners(String name, byte[] payload, byte[] response, FunctionError error) {
+        for (InvocationListener l : listeners) {
+            try {
+                l.invoked(name, payload, response, error);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "an invocation listener failed on " + name + ": " + e);
+            }
         }
     }
 
