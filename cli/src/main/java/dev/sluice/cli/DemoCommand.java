@@ -60,17 +60,18 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Topology topology = Launch.load(null, err);
-        if (topology == null) {
+        Definitions definitions = Launch.load(null, err);
+        if (definitions == null) {
             return Sluice.INVALID_DEFINITIONS;
         }
         Path state = dir != null ? dir : Files.createTempDirectory("sluice-demo-");
         try {
             long start = System.nanoTime();
-            try (LocalRuntime runtime = LocalRuntime.start(topology, state, LocalRuntime.Options.defaults())) {
+            try (LocalRuntime runtime = LocalRuntime.start(definitions.topology(), state,
+                    LocalRuntime.Options.defaults())) {
                 out.println(Launch.summary(runtime, (System.nanoTime() - start) / 1_000_000));
                 out.println();
-                boolean jobs = jobsReachTheirWorkers(runtime, out);
+                boolean jobs = jobsReachTheirWorkers(runtime, definitions.sampleEvents(), out);
                 boolean upload = uploadReachesTheBus(runtime, out);
                 out.println();
                 out.println(jobs && upload ? "Demo passed: every event reached its destination."
@@ -85,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private boolean jobsReachTheirWorkers(LocalRuntime runtime, PrintWriter out) throws InterruptedException {
+    private boolean jobsReachTheirWorkers(LocalRuntime runtime, Map<String, JsonNode> samples, PrintWriter out)
+            throws InterruptedException {
         Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
         runtime.lambda().addListener((function, payload, response, error) -> {
             long now = System.nanoTime();
@@ -98,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         });
         Map<String, JsonNode> jobs = new LinkedHashMap<>();
-        Definitions.bundled().sampleEvents().forEach((file, event) -> {
+        samples.forEach((file, event) -> {
             if (event.get("detail-type").asText().equals("Job Submitted")) {
                 jobs.put(event.get("detail").get("jobId").asText(), event);
             }

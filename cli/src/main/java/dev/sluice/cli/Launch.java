@@ -12,10 +12,10 @@ final class Launch {
     private Launch() {
     }
 
-    /** The topology, or null after telling the user which file is wrong. */
-    static Topology load(Path definitions, PrintWriter err) {
+    /** The definitions, or null after telling the user which file is wrong. */
+    static Definitions load(Path definitions, PrintWriter err) {
         try {
-            return (definitions == null ? Definitions.bundled() : Definitions.load(definitions)).topology();
+            return definitions == null ? Definitions.bundled() : Definitions.load(definitions);
         } catch (DefinitionException e) {
             err.println("sluice: invalid definition: " + e.getMessage());
             return null;

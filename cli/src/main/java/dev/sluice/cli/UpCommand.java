@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import java.io.PrintWriter;
@@ -29,10 +30,11 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Topology topology = Launch.load(definitions, err);
-        if (topology == null) {
+        Definitions loaded = Launch.load(definitions, err);
+        if (loaded == null) {
             return Sluice.INVALID_DEFINITIONS;
         }
+        Topology topology = loaded.topology();
         long start = System.nanoTime();
         LocalRuntime runtime;
         try {
