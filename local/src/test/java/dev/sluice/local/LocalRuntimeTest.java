@@ -115,8 +115,8 @@ class LocalRuntimeTest {
         Topology good = TestTopology.create();
         FunctionSpec wrong = new FunctionSpec("scripted", "dev.sluice.NoSuchHandler", 256, 2,
                 good.functions().get(0).sqsTrigger());
-        Topology bad = new Topology(good.eventBuses(), good.queues(), good.buckets(), List.of(wrong), good.rules(),
-                good.stateMachines());
+        Topology bad = new Topology(good.eventBuses(), good.queues(), good.buckets(), good.tables(), List.of(wrong),
+                good.apis(), good.rules(), good.stateMachines());
 
         assertThatThrownBy(() -> LocalRuntime.start(bad, state, LocalRuntime.Options.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)

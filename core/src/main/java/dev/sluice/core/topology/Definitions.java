@@ -117,8 +117,8 @@ public final class Definitions {
         TopologyFile file = bind(node, TopologyFile.class, topologyName);
         List<StateMachineSpec> stateMachines = readStateMachines();
         List<RuleSpec> rules = readRules();
-        Topology topology = new Topology(file.eventBuses(), file.queues(), file.buckets(), file.functions(), rules,
-                stateMachines);
+        Topology topology = new Topology(file.eventBuses(), file.queues(), file.buckets(), file.tables(),
+                file.functions(), file.apis(), rules, stateMachines);
         new TopologyChecks(topology, topologyName, displayName).run();
         return topology;
     }
@@ -252,7 +252,7 @@ public final class Definitions {
 
     /** The shape of {@code topology.json}; rules and state machines come from their own files. */
     private record TopologyFile(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
-            List<FunctionSpec> functions) {
+            List<TableSpec> tables, List<FunctionSpec> functions, List<ApiSpec> apis) {
     }
 
     /** Cross-file rules no schema can express: names resolve, limits agree with AWS's. */
@@ -274,6 +274,14 @@ public final class Definitions {
             }
             unique(topology.functions().stream().map(FunctionSpec::name).toList(), "function");
             unique(topology.buckets().stream().map(BucketSpec::name).toList(), "bucket");
+            unique(topology.tables().stream().map(TableSpec::name).toList(), "table");
+            unique(topology.apis().stream().map(ApiSpec::name).toList(), "api");
+            for (ApiSpec api : topology.apis()) {
+                if (topology.function(api.function()).isEmpty()) {
+                    throw new DefinitionException(topologyName, "api \"" + api.name() + "\" integrates unknown function \""
+                            + api.function() + "\"");
+                }
+            }
             unique(topology.allEventBuses(), "event bus");
             for (FunctionSpec f : topology.functions()) {
                 if (f.sqsTrigger() == null) {

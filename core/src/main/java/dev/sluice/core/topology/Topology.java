@@ -9,7 +9,8 @@ import java.util.Optional;
  * from this, so routing and retries are never written twice.
  */
 public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
-        List<FunctionSpec> functions, List<RuleSpec> rules, List<StateMachineSpec> stateMachines) {
+        List<TableSpec> tables, List<FunctionSpec> functions, List<ApiSpec> apis, List<RuleSpec> rules,
+        List<StateMachineSpec> stateMachines) {
 
     /** The bus AWS services (S3 among them) put their events on. */
     public static final String DEFAULT_BUS = "default";
@@ -18,7 +19,9 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
         eventBuses = List.copyOf(eventBuses);
         queues = List.copyOf(queues);
         buckets = List.copyOf(buckets);
+        tables = tables == null ? List.of() : List.copyOf(tables);
         functions = List.copyOf(functions);
+        apis = apis == null ? List.of() : List.copyOf(apis);
         rules = List.copyOf(rules);
         stateMachines = List.copyOf(stateMachines);
     }
@@ -49,6 +52,14 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
 
     public Optional<FunctionSpec> function(String name) {
         return functions.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    public Optional<TableSpec> table(String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Optional<ApiSpec> api(String name) {
+        return apis.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
     public Optional<StateMachineSpec> stateMachine(String name) {

@@ -31,8 +31,8 @@ class SampleEventsTest {
             "job-submitted-ai-normal.json", List.of("jobs-ai"),
             "job-submitted-analytics.json", List.of("jobs-analytics"),
             "job-submitted-email.json", List.of("jobs-email"),
-            "job-completed.json", List.of(),
-            "job-failed.json", List.of(),
+            "job-completed.json", List.of("jobs-results"),
+            "job-failed.json", List.of("jobs-results"),
             "s3-object-created.json", List.of(),
             "s3-object-deleted.json", List.of());
 

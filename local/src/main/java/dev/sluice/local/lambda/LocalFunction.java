@@ -1,8 +1,11 @@
 package dev.sluice.local.lambda;
 
+import dev.sluice.core.aws.FunctionEnvironment;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.local.AwsIdentity;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +25,7 @@ public final class LocalFunction implements AutoCloseable {
     private final FunctionSpec spec;
     private final String arn;
     private final HandlerType handlerType;
+    private volatile Map<String, String> environment = Map.of();
     private final Deque<Object> idleEnvironments = new ConcurrentLinkedDeque<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("lambda-", 0).daemon(true).factory());
@@ -39,6 +43,18 @@ public final class LocalFunction implements AutoCloseable {
 
     public FunctionSpec spec() {
         return spec;
+    }
+
+    /**
+     * The variables the handler's constructor sees, with Lambda's own added. Environments already
+     * running keep theirs, as on Lambda after an update.
+     */
+    void environment(Map<String, String> shared) {
+        Map<String, String> env = new HashMap<>(shared);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", spec.name());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
+        env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(spec.timeoutSeconds()));
+        this.environment = Map.copyOf(env);
     }
 
     /** A synchronous invocation: the response payload, or the error Lambda would report. */
@@ -66,7 +82,7 @@ public final class LocalFunction implements AutoCloseable {
     private byte[] runInEnvironment(byte[] payload, LocalContext context) throws Exception {
         Object handler = idleEnvironments.pollFirst();
         if (handler == null) {
-            handler = handlerType.newInstance();
+            handler = FunctionEnvironment.with(environment, handlerType::newInstance);
         }
         byte[] response = handlerType.invoke(handler, payload, context);
         // Only an environment that finished cleanly is reused; Lambda also discards a crashed one.

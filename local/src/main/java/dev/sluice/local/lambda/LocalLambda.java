@@ -54,6 +54,11 @@ public final class LocalLambda implements AutoCloseable {
         return List.copyOf(functions.keySet());
     }
 
+    /** The environment variables every function's handler is constructed with. */
+    public void environment(Map<String, String> env) {
+        functions.values().forEach(f -> f.environment(env));
+    }
+
     public void addListener(InvocationListener listener) {
         listeners.add(listener);
     }
