@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.bench.JobsBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,19 +16,41 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup.")
+    @Parameters(index = "0", description = "Which benchmark: startup or jobs.")
     String which;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs per subject (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3", description = "startup: fresh JVMs per subject"
+            + " (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--jobs", defaultValue = "2000", description = "jobs: jobs in the throughput run"
+            + " (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--clients", defaultValue = "16", description = "jobs: concurrent clients"
+            + " (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--rate", defaultValue = "100", description = "jobs: jobs/s in the latency run"
+            + " (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "jobs: length of the latency run"
+            + " (default: ${DEFAULT-VALUE}).")
+    int seconds;
 
     @Override
     public Integer call() throws Exception {
-        if (!which.equals("startup")) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup");
+        String report = switch (which) {
+            case "startup" -> new StartupBenchmark(runs, 5000).run();
+            case "jobs" -> new JobsBenchmark(jobs, clients, rate, seconds).run();
+            default -> null;
+        };
+        if (report == null) {
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs");
             return 2;
         }
-        spec.commandLine().getOut().print(new StartupBenchmark(runs, 5000).run());
+        spec.commandLine().getOut().print(report);
         return 0;
     }
 }

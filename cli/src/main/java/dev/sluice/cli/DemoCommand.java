@@ -1,50 +1,42 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.PushStream;
+import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
-import dev.sluice.core.topology.FunctionSpec;
-import dev.sluice.core.topology.RuleSpec;
-import dev.sluice.core.topology.Topology;
 import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
-import dev.sluice.local.events.EventArchive;
+import dev.sluice.workers.email.OutboxMailer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Starts the stack, puts one "Job Submitted" event per lane with the stock EventBridge client and
- * follows each through its rule and queue to the worker that takes it; then uploads a document and
- * finds S3's "Object Created" event on the default bus. Exits 0 only when every step was seen.
+ * The first thing a user does: start the stack, connect a WebSocket, submit one job of each type
+ * through the API and watch the three results pushed back, then show the analytics they counted and
+ * the e-mail in the local outbox. Exits 0 only when all three results arrived.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start the stack, send one job down every lane and an upload through S3, and show each arrive.")
+        description = "Start the stack, submit one job of each type and show each result pushed back.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final long PATIENCE_SECONDS = 30;
-    private static final StaticCredentialsProvider ANY_CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("local", "local"));
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String TOOL = "demo-tool";
 
     @Spec
     CommandSpec spec;
@@ -52,15 +44,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "State directory (default: a fresh temporary one, removed afterwards).")
     Path dir;
 
-    /** jobId → the function that took it and when. */
-    private record Arrival(String function, long nanos, boolean accepted) {
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Definitions definitions = Launch.load(null, err);
+        Definitions definitions = Launch.load(null, spec.commandLine().getErr());
         if (definitions == null) {
             return Sluice.INVALID_DEFINITIONS;
         }
@@ -71,13 +58,12 @@ final class DemoCommand implements Callable<Integer> {
                     LocalRuntime.Options.defaults())) {
                 out.println(Launch.summary(runtime, (System.nanoTime() - start) / 1_000_000));
                 out.println();
-                boolean jobs = jobsReachTheirWorkers(runtime, definitions.sampleEvents(), out);
-                boolean upload = uploadReachesTheBus(runtime, out);
+                boolean passed = run(runtime.endpoints(), state, out);
                 out.println();
-                out.println(jobs && upload ? "Demo passed: every event reached its destination."
+                out.println(passed ? "Demo passed: all 3 results were pushed back."
                         : "Demo FAILED: see the lines marked MISSING above.");
                 out.flush();
-                return jobs && upload ? 0 : 1;
+                return passed ? 0 : 1;
             }
         } finally {
             if (dir == null) {
@@ -86,94 +72,78 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private boolean jobsReachTheirWorkers(LocalRuntime runtime, Map<String, JsonNode> samples, PrintWriter out)
-            throws InterruptedException {
-        Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-        runtime.lambda().addListener((function, payload, response, error) -> {
-            long now = System.nanoTime();
-            JsonNode event = Json.parse(new String(payload, StandardCharsets.UTF_8));
-            boolean accepted = error == null && response != null
-                    && Json.parse(new String(response, StandardCharsets.UTF_8)).path("batchItemFailures").isEmpty();
-            for (JsonNode record : event.path("Records")) {
-                String jobId = Json.parse(record.get("body").asText()).path("detail").path("jobId").asText();
-                arrivals.putIfAbsent(jobId, new Arrival(function, now, accepted));
-            }
-        });
-        Map<String, JsonNode> jobs = new LinkedHashMap<>();
-        samples.forEach((file, event) -> {
-            if (event.get("detail-type").asText().equals("Job Submitted")) {
-                jobs.put(event.get("detail").get("jobId").asText(), event);
-            }
-        });
-        out.println("Putting " + jobs.size() + " \"Job Submitted\" events on bus sluice-jobs with the AWS SDK:");
-        Map<String, Long> sentAt = new LinkedHashMap<>();
-        try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(runtime.endpoints().events())
-                .region(Region.of(runtime.endpoints().region())).credentialsProvider(ANY_CREDENTIALS).build()) {
+    private boolean run(Endpoints endpoints, Path state, PrintWriter out) throws Exception {
+        long now = System.currentTimeMillis();
+        Map<String, String> jobs = new LinkedHashMap<>();
+        jobs.put("ai.request", "{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"s-1\",\"userId\":\"dev\","
+                + "\"process\":\"magicSpark\",\"input\":\"Give me three names for a tea shop. Short ones.\","
+                + "\"priority\":\"high\",\"timestamp\":" + now + "}}");
+        jobs.put("analytics.event", "{\"type\":\"analytics.event\",\"payload\":{\"toolId\":\"" + TOOL + "\","
+                + "\"interactionType\":\"click\",\"data\":{\"button\":\"start\"},\"timestamp\":" + now + "}}");
+        jobs.put("email.send", "{\"type\":\"email.send\",\"payload\":{\"userId\":\"dev\",\"to\":\"ada@example.com\","
+                + "\"templateId\":\"welcome\",\"data\":{\"name\":\"Ada\"},\"priority\":\"normal\",\"timestamp\":"
+                + now + "}}");
+        try (SluiceClient client = new SluiceClient(endpoints.api(), endpoints.devApiKey());
+                PushStream pushes = client.connect(endpoints.webSocket())) {
+            out.println("WebSocket connected to " + endpoints.webSocket() + "; submitting to " + endpoints.api()
+                    + "/v1/jobs:");
+            Map<String, String> typeOf = new LinkedHashMap<>();
+            Map<String, Long> sentAt = new LinkedHashMap<>();
             for (var job : jobs.entrySet()) {
-                JsonNode e = job.getValue();
-                sentAt.put(job.getKey(), System.nanoTime());
-                var response = events.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
-                        .eventBusName("sluice-jobs").source(e.get("source").asText())
-                        .detailType(e.get("detail-type").asText()).detail(Json.write(e.get("detail"))).build()));
-                if (response.failedEntryCount() > 0) {
-                    out.println("  PutEvents refused " + job.getKey() + ": " + response.entries().get(0).errorMessage());
+                long sent = System.nanoTime();
+                ApiResponse response = client.submit(job.getValue(), "demo-" + job.getKey() + "-" + now);
+                out.printf("  %d  %-16s job %s%n", response.status(), job.getKey(),
+                        response.body() == null ? "-" : response.body().path("jobId").asText("-"));
+                if (response.status() != 202) {
+                    out.println("  MISSING  the API refused the job: " + response.body());
+                    return false;
+                }
+                typeOf.put(response.body().get("jobId").asText(), job.getKey());
+                sentAt.put(response.body().get("jobId").asText(), sent);
+            }
+            out.println();
+            out.println("Pushed over the WebSocket:");
+            Map<String, JsonNode> results = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (results.size() < typeOf.size() && System.nanoTime() < deadline) {
+                JsonNode push = pushes.next(m -> typeOf.containsKey(m.path("jobId").asText()),
+                        Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (push == null) {
+                    break;
+                }
+                String jobId = push.get("jobId").asText();
+                results.put(jobId, push);
+                JsonNode outcome = push.has("result") ? push.get("result") : push.path("error");
+                out.printf("  seq %-3d %-14s %-16s %5d ms  %s%n", push.path("seq").asLong(),
+                        push.path("type").asText(), typeOf.get(jobId),
+                        (System.nanoTime() - sentAt.get(jobId)) / 1_000_000, Json.write(outcome));
+            }
+            boolean all = true;
+            for (var job : typeOf.entrySet()) {
+                JsonNode push = results.get(job.getKey());
+                if (push == null) {
+                    out.println("  MISSING  no result pushed for " + job.getValue() + " job " + job.getKey());
+                    all = false;
+                } else if (!"job.completed".equals(push.path("type").asText())) {
+                    out.println("  MISSING  " + job.getValue() + " job " + job.getKey() + " failed: " + push.get("error"));
+                    all = false;
                 }
             }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-        while (!arrivals.keySet().containsAll(jobs.keySet()) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        boolean all = true;
-        for (var job : jobs.entrySet()) {
-            JsonNode detail = job.getValue().get("detail");
-            String lane = detail.get("type").asText() + " (" + detail.get("priority").asText() + ")";
-            Arrival a = arrivals.get(job.getKey());
-            if (a == null) {
-                out.printf("  MISSING  %-24s %s never reached a worker%n", lane, job.getKey());
-                all = false;
-                continue;
-            }
-            FunctionSpec function = runtime.topology().function(a.function()).orElseThrow();
-            String queue = function.sqsTrigger().queue();
-            String rule = runtime.topology().rules().stream()
-                    .filter(r -> r.targets().stream().anyMatch(t -> t.resource().equals(queue)))
-                    .map(RuleSpec::name).findFirst().orElse("?");
-            out.printf("  %-8s %-24s rule %-15s -> queue %-17s -> %-16s %4d ms%n", a.accepted() ? "ok" : "REJECTED",
-                    lane, rule, queue, a.function(), (a.nanos() - sentAt.get(job.getKey())) / 1_000_000);
-            all &= a.accepted();
-        }
-        return all;
-    }
-
-    private boolean uploadReachesTheBus(LocalRuntime runtime, PrintWriter out) throws InterruptedException {
-        String bucket = runtime.topology().buckets().stream().filter(b -> b.eventBridge()).findFirst()
-                .orElseThrow().name();
-        String key = "demo-tenant/hello-" + System.currentTimeMillis() + ".md";
-        out.println();
-        out.println("Uploading s3://" + bucket + "/" + key + " with the AWS SDK:");
-        Endpoints e = runtime.endpoints();
-        try (S3Client s3 = S3Client.builder().endpointOverride(e.s3()).region(Region.of(e.region()))
-                .credentialsProvider(ANY_CREDENTIALS).forcePathStyle(true).build()) {
-            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("# Hello\n\nFrom the Sluice demo.\n"));
-        }
-        EventArchive archive = new EventArchive(runtime.stateDir().resolve("events").resolve("archive"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-        while (System.nanoTime() < deadline) {
-            for (String line : archive.events(Topology.DEFAULT_BUS)) {
-                JsonNode event = Json.parse(line);
-                if (event.path("detail").path("object").path("key").asText().equals(key)) {
-                    out.printf("  ok       \"%s\" from %s on the default bus, %d bytes, reason %s%n",
-                            event.get("detail-type").asText(), event.get("source").asText(),
-                            event.get("detail").get("object").get("size").asLong(),
-                            event.get("detail").get("reason").asText());
-                    return true;
+            out.println();
+            String today = LocalDate.now(ZoneOffset.UTC).toString();
+            ApiResponse analytics = client.get("/v1/analytics/tools/" + TOOL + "?from=" + today + "&to=" + today);
+            out.println("GET /v1/analytics/tools/" + TOOL + ": " + analytics.status() + " " + analytics.body());
+            for (JsonNode push : results.values()) {
+                if (push.path("jobType").asText().equals("email.send") && push.has("result")) {
+                    String messageId = push.get("result").get("messageId").asText();
+                    var eml = new OutboxMailer(state.resolve("mail").resolve("outbox")).find(messageId);
+                    out.println("E-mail in the local outbox: " + eml.map(Path::toString).orElse("MISSING")
+                            + (dir == null ? " (removed with the demo's state; keep it with --dir)" : ""));
+                    all &= eml.isPresent();
                 }
             }
-            Thread.sleep(50);
+            return all;
         }
-        out.println("  MISSING  no \"Object Created\" event for " + key);
-        return false;
     }
 
     private static void deleteRecursively(Path root) throws IOException {

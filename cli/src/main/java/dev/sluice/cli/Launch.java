@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.topology.DefinitionException;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.local.LocalRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -22,7 +23,7 @@ final class Launch {
         }
     }
 
-    static String summary(dev.sluice.local.LocalRuntime runtime, long startMillis) {
+    static String summary(LocalRuntime runtime, long startMillis) {
         Topology t = runtime.topology();
         var e = runtime.endpoints();
         long dlqs = t.queues().stream().filter(q -> q.hasDeadLetterQueue()).count();
@@ -37,9 +38,13 @@ final class Launch {
                 String.format("  %-9s %-28s %s (path-style)", "s3", e.s3(), count(t.buckets().size(), "bucket")),
                 String.format("  %-9s %-28s %s, %s", "lambda", "in-process", count(t.functions().size(), "function"),
                         count((int) triggers, "SQS trigger")),
-                "For the AWS SDKs and CLI (any credentials work; an AWS CLI older than 2.13 needs --endpoint-url):",
+                String.format("  %-9s %-28s POST /v1/jobs, GET /v1/jobs/{id} (header x-api-key)", "api", e.api()),
+                String.format("  %-9s %-28s results pushed; ?apiKey=... to connect", "websocket", e.webSocket()),
+                "  dev API key (tenant dev): " + e.devApiKey(),
+                "For the AWS SDKs and CLI (an AWS CLI older than 2.13 needs --endpoint-url):",
                 "  export AWS_REGION=" + e.region() + " AWS_DEFAULT_REGION=" + e.region()
-                        + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
+                        + " AWS_ACCESS_KEY_ID=" + LocalRuntime.CREDENTIALS.accessKeyId()
+                        + " AWS_SECRET_ACCESS_KEY=" + LocalRuntime.CREDENTIALS.secretAccessKey()
                         + " AWS_ENDPOINT_URL_SQS=" + e.sqs() + " AWS_ENDPOINT_URL_DYNAMODB=" + e.dynamodb()
                         + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3(),
                 "  aws configure set default.s3.addressing_style path",

@@ -52,15 +52,20 @@ class SluiceCommandTest {
     }
 
     @Test
-    void demoFollowsEveryLaneAndTheUploadAndExitsZero() {
+    void demoSubmitsOneJobOfEachTypeAndShowsTheThreeResultsPushedBack() {
         int status = run("demo");
 
         assertThat(status).as(out + "\n" + err).isZero();
         assertThat(out.toString())
-                .contains("rule jobs-ai-high", "-> queue ai-requests-high", "-> ai-worker-high")
-                .contains("-> queue analytics", "-> queue email", "-> queue ai-requests ")
-                .contains("\"Object Created\" from aws.s3 on the default bus")
+                .containsPattern("202  ai.request +job ")
+                .containsPattern("202  analytics.event +job ")
+                .containsPattern("202  email.send +job ")
+                .containsPattern("seq \\d+ +job.completed +ai.request")
+                .containsPattern("seq \\d+ +job.completed +analytics.event")
+                .containsPattern("seq \\d+ +job.completed +email.send")
+                .contains("\"provider\":\"sluice-offline\"", "\"total\":1,\"byInteractionType\":{\"click\":1}")
+                .containsPattern("E-mail in the local outbox: .*/mail/outbox/.*@sluice\\.eml")
                 .contains("Demo passed")
-                .doesNotContain("MISSING", "REJECTED");
+                .doesNotContain("MISSING");
     }
 }

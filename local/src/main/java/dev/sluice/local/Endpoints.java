@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import java.io.IOException;
@@ -10,9 +11,11 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Where each local service listens, as written to {@code endpoints.json} for SDK clients, the AWS
- * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands.
+ * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands. {@code api},
+ * {@code webSocket} and {@code devApiKey} are null when the topology declares no API.
  */
-public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3) {
+public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI api, URI webSocket,
+        URI webSocketManagement, String devApiKey) {
 
     public static final String FILE = "endpoints.json";
 
@@ -23,13 +26,37 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         o.put("dynamodb", dynamodb.toString());
         o.put("events", events.toString());
         o.put("s3", s3.toString());
+        putUri(o, "api", api);
+        putUri(o, "webSocket", webSocket);
+        putUri(o, "webSocketManagement", webSocketManagement);
+        if (devApiKey != null) {
+            o.put("devApiKey", devApiKey);
+        }
         return Json.writePretty(o);
     }
 
-    /** Written whole or not at all: a reader never sees half a file. */
+    private static void putUri(ObjectNode o, String name, URI uri) {
+        if (uri != null) {
+            o.put(name, uri.toString());
+        }
+    }
+
+    /** Written whole or not at all: a reader never sees half a file. Readable by its owner only: it holds a key. */
     public void writeTo(Path dir) throws IOException {
         Path tmp = Files.createTempFile(dir, FILE, ".tmp");
         Files.writeString(tmp, toJson() + System.lineSeparator());
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The endpoints of the runtime using {@code dir}. */
+    public static Endpoints read(Path dir) throws IOException {
+        JsonNode o = Json.parse(Files.readString(dir.resolve(FILE)));
+        return new Endpoints(o.get("region").asText(), uri(o, "sqs"), uri(o, "dynamodb"), uri(o, "events"),
+                uri(o, "s3"), uri(o, "api"), uri(o, "webSocket"), uri(o, "webSocketManagement"),
+                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null);
+    }
+
+    private static URI uri(JsonNode o, String name) {
+        return o.hasNonNull(name) ? URI.create(o.get(name).asText()) : null;
     }
 }

@@ -1,18 +1,27 @@
 package dev.sluice.local;
 
+import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.QueueSpec;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.local.apigw.Limits;
+import dev.sluice.local.apigw.LocalHttpApi;
+import dev.sluice.local.apigw.LocalWebSocketApi;
 import dev.sluice.local.dynamodb.LocalDynamoDb;
+import dev.sluice.local.dynamodb.LocalTables;
 import dev.sluice.local.events.EventArchive;
 import dev.sluice.local.events.EventBridgeApi;
 import dev.sluice.local.events.LocalEventBridge;
 import dev.sluice.local.events.TargetDelivery;
 import dev.sluice.local.http.AwsJsonServer;
 import dev.sluice.local.lambda.LocalLambda;
+import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -21,12 +30,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,15 +49,38 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class LocalRuntime implements AutoCloseable {
 
-    /** How the runtime is built; tests shorten the retry timings. */
+    /**
+     * How the runtime is built; tests shorten the retry timings. {@code environment} adds to (or
+     * overrides) the variables every function gets, {@code RETRY_BASE_SECONDS} say.
+     */
     public record Options(AwsIdentity identity, TargetDelivery.Backoff targetBackoff, long lambdaAsyncRetryMillis,
-            ClassLoader handlerClassLoader) {
+            ClassLoader handlerClassLoader, Map<String, String> environment) {
+
+        public Options {
+            environment = Map.copyOf(environment);
+        }
 
         public static Options defaults() {
             return new Options(AwsIdentity.LOCAL, TargetDelivery.Backoff.LOCAL, 1000,
-                    Thread.currentThread().getContextClassLoader());
+                    Thread.currentThread().getContextClassLoader(), Map.of());
+        }
+
+        public Options withEnvironment(Map<String, String> more) {
+            Map<String, String> merged = new HashMap<>(environment);
+            merged.putAll(more);
+            return new Options(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, merged);
         }
     }
+
+    /**
+     * The credentials every local client and function uses. The local services accept any, except the
+     * WebSocket {@code @connections} endpoint, which verifies SigV4 signatures made with these.
+     * DynamoDB Local takes only letters and digits in an access key id.
+     */
+    public static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("SLUICELOCAL",
+            "sluice-local-secret");
+
+    private static final String API_KEYS_TABLE = "sluice-api-keys";
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
     private final Topology topology;
@@ -97,9 +132,12 @@ public final class LocalRuntime implements AutoCloseable {
 
         SqsClient sqsClient = stopLast(SqsClient.builder().endpointOverride(sqs.endpoint())
                 .region(Region.of(identity.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build());
+                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build());
         LocalSqs.createQueues(sqsClient, topology, identity);
+        DynamoDbClient dynamoClient = stopLast(DynamoDbClient.builder().endpointOverride(dynamodb.endpoint())
+                .region(Region.of(identity.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build());
+        LocalTables.create(dynamoClient, topology.tables());
 
         EventArchive archive = stopLast(new EventArchive(stateDir.resolve("events").resolve("archive")));
         TargetDelivery delivery = stopLast(new TargetDelivery(identity, sqsClient, lambda, null,
@@ -108,6 +146,31 @@ public final class LocalRuntime implements AutoCloseable {
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
         LocalS3 s3 = stopLast(LocalS3.start(stateDir.resolve("s3"), topology.buckets(), identity.accountId(),
                 eventBridge));
+
+        URI api = null;
+        URI webSocket = null;
+        URI webSocketManagement = null;
+        for (ApiSpec spec : topology.apis()) {
+            if (spec.protocol() == ApiSpec.Protocol.WEBSOCKET) {
+                LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec.name(), spec.stage(), spec.function(),
+                        java.util.Set.copyOf(spec.routes()), lambda::invoke, CREDENTIALS, identity.region(),
+                        Limits.aws()));
+                webSocket = ws.webSocketUrl();
+                webSocketManagement = ws.managementUrl();
+            }
+        }
+        Map<String, String> shared = functionEnvironment(identity, sqs.endpoint(), dynamodb.endpoint(),
+                events.endpoint(), s3.endpoint(), webSocketManagement, options.environment());
+        lambda.environment(spec -> environmentOf(spec, shared));
+        for (ApiSpec spec : topology.apis()) {
+            if (spec.protocol() == ApiSpec.Protocol.HTTP) {
+                api = stopLast(LocalHttpApi.start(spec.name(), spec.function(), identity.accountId(), spec.routes(),
+                        lambda::invoke)).endpoint();
+            }
+        }
+        String devApiKey = topology.table(API_KEYS_TABLE).isPresent() && !topology.apis().isEmpty()
+                ? DevApiKey.ensure(new ApiKeys(dynamoClient, API_KEYS_TABLE), stateDir, System.currentTimeMillis())
+                : null;
 
         for (FunctionSpec f : topology.functions()) {
             if (f.sqsTrigger() != null) {
@@ -118,9 +181,47 @@ public final class LocalRuntime implements AutoCloseable {
                 mapping.start();
             }
         }
+        stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                s3.endpoint());
+                s3.endpoint(), api, webSocket, webSocketManagement, devApiKey);
         endpoints.writeTo(stateDir);
+    }
+
+    /**
+     * What Lambda and the CDK app give every function: region, credentials, and here the local
+     * endpoints through the SDK's own {@code AWS_ENDPOINT_URL_<SERVICE>} variables.
+     */
+    private Map<String, String> functionEnvironment(AwsIdentity identity, URI sqs, URI dynamodb, URI events, URI s3,
+            URI webSocketManagement, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", identity.region());
+        env.put("AWS_DEFAULT_REGION", identity.region());
+        env.put("AWS_ACCESS_KEY_ID", CREDENTIALS.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", CREDENTIALS.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamodb.toString());
+        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", events.toString());
+        env.put("AWS_ENDPOINT_URL_S3", s3.toString());
+        if (webSocketManagement != null) {
+            env.put("WEBSOCKET_MANAGEMENT_URL", webSocketManagement.toString());
+        }
+        env.put("MAILER", "outbox");
+        env.put("MAIL_OUTBOX_DIR", stateDir.resolve("mail").resolve("outbox").toAbsolutePath().toString());
+        env.put("CHAT_MODEL", "local");
+        env.putAll(overrides);
+        return env;
+    }
+
+    /** A queue-triggered function also learns its queue's retry limit and DLQ, as the CDK app sets them. */
+    private Map<String, String> environmentOf(FunctionSpec spec, Map<String, String> shared) {
+        Map<String, String> env = new HashMap<>(shared);
+        if (spec.sqsTrigger() != null) {
+            topology.queue(spec.sqsTrigger().queue()).filter(QueueSpec::hasDeadLetterQueue).ifPresent(q -> {
+                env.putIfAbsent("MAX_RECEIVE_COUNT", Integer.toString(q.deadLetter().maxReceiveCount()));
+                env.putIfAbsent("DEAD_LETTER_QUEUE", q.deadLetterQueueName());
+            });
+        }
+        return env;
     }
 
     /** One runtime per state directory: two would corrupt DynamoDB Local's file. */

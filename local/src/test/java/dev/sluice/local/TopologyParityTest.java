@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.QueueSpec;
 import dev.sluice.core.topology.RuleSpec;
+import dev.sluice.core.topology.TableSpec;
 import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.support.Clients;
@@ -21,6 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -31,8 +37,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local runtime built from the real topology leaves nothing out: every queue with its settings
- * and redrive policy, every rule and target, every bucket, every function and event source mapping.
- * Asked through the stock SDK clients, as an operator would ask AWS. Retention is not asked:
+ * and redrive policy, every rule and target, every bucket, every function and event source mapping,
+ * every table with its keys, indexes and TTL, every API. Asked through the stock SDK clients, as an
+ * operator would ask AWS. Retention is not asked:
  * ElasticMQ 1.7.1 accepts MessageRetentionPeriod but neither reports nor enforces it, so locally
  * messages never expire (core's DefinitionsTest checks the declared retention instead).
  */
@@ -106,6 +113,37 @@ class TopologyParityTest {
             assertThat(s3.listBuckets().buckets()).extracting(Bucket::name)
                     .containsAll(topology.buckets().stream().map(b -> b.name()).toList());
         }
+    }
+
+    @Test
+    void everyTableExistsWithItsKeysIndexesAndTimeToLive() {
+        try (DynamoDbClient dynamoDb = Clients.dynamodb(runtime.endpoints())) {
+            assertThat(dynamoDb.listTables().tableNames())
+                    .containsExactlyInAnyOrderElementsOf(topology.tables().stream().map(TableSpec::name).toList());
+            for (TableSpec table : topology.tables()) {
+                TableDescription d = dynamoDb.describeTable(b -> b.tableName(table.name())).table();
+                assertThat(d.keySchema()).extracting(KeySchemaElement::attributeName).as(table.name())
+                        .containsExactlyElementsOf(table.sortKey() == null ? List.of(table.partitionKey().name())
+                                : List.of(table.partitionKey().name(), table.sortKey().name()));
+                assertThat(d.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
+                        .as(table.name())
+                        .containsExactlyInAnyOrderElementsOf(table.indexes().stream().map(TableSpec.Index::name).toList());
+                if (table.timeToLiveAttribute() != null) {
+                    assertThat(dynamoDb.describeTimeToLive(b -> b.tableName(table.name())).timeToLiveDescription()
+                            .attributeName()).as(table.name()).isEqualTo(table.timeToLiveAttribute());
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyApiIsServedAndItsKeyIsWrittenForClients() throws Exception {
+        JsonNode endpoints = Json.parse(Files.readString(state.resolve(Endpoints.FILE)));
+        assertThat(endpoints.get("api").asText()).startsWith("http://127.0.0.1:");
+        ApiSpec ws = topology.apis().stream().filter(a -> a.protocol() == ApiSpec.Protocol.WEBSOCKET).findFirst()
+                .orElseThrow();
+        assertThat(endpoints.get("webSocket").asText()).startsWith("ws://127.0.0.1:").endsWith("/" + ws.stage());
+        assertThat(endpoints.get("devApiKey").asText()).startsWith("sk_");
     }
 
     @Test

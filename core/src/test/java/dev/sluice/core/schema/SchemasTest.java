@@ -21,7 +21,7 @@ class SchemasTest {
                 {"type":"analytics.event","payload":{"toolId":"t","interactionType":"click","data":{},"timestamp":1}}
                 """))).isEmpty();
         assertThat(schemas.validate("jobs/envelope", Json.parse("""
-                {"type":"email.send","priority":"high","payload":{"userId":"u","templateId":"welcome","data":{},
+                {"type":"email.send","priority":"high","payload":{"userId":"u","to":"u@example.com","templateId":"welcome","data":{},
                  "priority":"high","timestamp":1}}
                 """))).isEmpty();
     }
@@ -37,7 +37,7 @@ class SchemasTest {
     @Test
     void aWrongTypeAndAnUnknownFieldAreNamed() {
         assertThat(schemas.validate("jobs/envelope", Json.parse("""
-                {"type":"email.send","payload":{"userId":"u","templateId":"welcome","data":{},"priority":"low",
+                {"type":"email.send","payload":{"userId":"u","to":"u@example.com","templateId":"welcome","data":{},"priority":"low",
                  "timestamp":"yesterday","cc":"x"}}
                 """))).extracting(Violation::field)
                 .containsExactly("payload.cc", "payload.priority", "payload.timestamp");

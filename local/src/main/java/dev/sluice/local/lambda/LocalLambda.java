@@ -54,9 +54,9 @@ public final class LocalLambda implements AutoCloseable {
         return List.copyOf(functions.keySet());
     }
 
-    /** The environment variables every function's handler is constructed with. */
-    public void environment(Map<String, String> env) {
-        functions.values().forEach(f -> f.environment(env));
+    /** The environment variables each function's handler is constructed with. */
+    public void environment(java.util.function.Function<FunctionSpec, Map<String, String>> env) {
+        functions.values().forEach(f -> f.environment(env.apply(f.spec())));
     }
 
     public void addListener(InvocationListener listener) {

@@ -1,0 +1,209 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.PushStream;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.json.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice jobs submit|get|list|watch}: the API from the command line. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Submit jobs and follow their results.",
+        subcommands = {JobsCommand.Submit.class, JobsCommand.Get.class, JobsCommand.ListJobs.class,
+                JobsCommand.Watch.class})
+final class JobsCommand {
+
+    /** Exit status when the API answered with an error. */
+    static final int API_ERROR = 3;
+
+    private JobsCommand() {
+    }
+
+    static int print(CommandSpec spec, ApiResponse response) {
+        (response.status() < 400 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+                .println(response.body() == null ? "HTTP " + response.status() : Json.writePretty(response.body()));
+        return response.status() < 400 ? 0 : API_ERROR;
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "POST /v1/jobs, and with --wait"
+            + " print the result when it is pushed.")
+    static final class Submit implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--type", required = true, description = "ai.request, analytics.event or email.send")
+        String type;
+
+        @Option(names = "--priority", description = "high, normal or low")
+        String priority;
+
+        static final class Payload {
+            @Option(names = "--payload", description = "The payload, as JSON.")
+            String json;
+
+            @Option(names = "--payload-file", description = "A file holding the payload JSON.")
+            Path file;
+        }
+
+        @ArgGroup(multiplicity = "1")
+        Payload payload;
+
+        @Option(names = "--idempotency-key", description = "Repeat-safe: the same key returns the same job.")
+        String idempotencyKey;
+
+        @Option(names = "--wait", description = "Wait (up to 60 s) for the job's result over the WebSocket.")
+        boolean await;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = Json.object();
+            body.put("type", type);
+            if (priority != null) {
+                body.put("priority", priority);
+            }
+            String text = payload.json != null ? payload.json : Files.readString(payload.file);
+            JsonNode parsed;
+            try {
+                parsed = Json.parse(text);
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("sluice: the payload is not JSON: " + e.getMessage());
+                return 2;
+            }
+            body.set("payload", parsed);
+            var cli = spec.commandLine();
+            try (SluiceClient client = new SluiceClient(connection.api(cli), connection.apiKey(cli))) {
+                PushStream pushes = await ? client.connect(connection.webSocket(cli)) : null;
+                try {
+                    ApiResponse response = client.submit(Json.write(body), idempotencyKey);
+                    int status = print(spec, response);
+                    if (status != 0 || pushes == null) {
+                        return status;
+                    }
+                    String jobId = response.body().get("jobId").asText();
+                    JsonNode result = pushes.next(m -> jobId.equals(m.path("jobId").asText()), Duration.ofSeconds(60));
+                    if (result == null) {
+                        cli.getErr().println("sluice: no result for " + jobId + " within 60 s; see `sluice jobs get "
+                                + jobId + "`");
+                        return 1;
+                    }
+                    cli.getOut().println(Json.writePretty(result));
+                    return "job.completed".equals(result.path("type").asText()) ? 0 : 1;
+                } finally {
+                    if (pushes != null) {
+                        pushes.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "GET /v1/jobs/{id}.")
+    static final class Get implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Connection connection;
+
+        @Parameters(paramLabel = "JOB_ID")
+        String jobId;
+
+        @Override
+        public Integer call() throws Exception {
+            var cli = spec.commandLine();
+            try (SluiceClient client = new SluiceClient(connection.api(cli), connection.apiKey(cli))) {
+                return print(spec, client.get("/v1/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "GET /v1/jobs: your jobs, newest first.")
+    static final class ListJobs implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--status", description = "QUEUED, RUNNING, SUCCEEDED or FAILED")
+        String status;
+
+        @Option(names = "--limit", defaultValue = "20")
+        int limit;
+
+        @Option(names = "--cursor", description = "The nextCursor of the previous page.")
+        String cursor;
+
+        @Override
+        public Integer call() throws Exception {
+            StringBuilder query = new StringBuilder("/v1/jobs?limit=").append(limit);
+            if (status != null) {
+                query.append("&status=").append(URLEncoder.encode(status, StandardCharsets.UTF_8));
+            }
+            if (cursor != null) {
+                query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            }
+            var cli = spec.commandLine();
+            try (SluiceClient client = new SluiceClient(connection.api(cli), connection.apiKey(cli))) {
+                return print(spec, client.get(query.toString()));
+            }
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = "Print every result pushed to you,"
+            + " first those after --after-seq, until interrupted.")
+    static final class Watch implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--after-seq", defaultValue = "-1", description = "Replay what was pushed after this seq"
+                + " (the last 24 h are kept).")
+        long afterSeq;
+
+        @Override
+        public Integer call() throws Exception {
+            var cli = spec.commandLine();
+            try (SluiceClient client = new SluiceClient(connection.api(cli), connection.apiKey(cli));
+                    PushStream pushes = client.connect(connection.webSocket(cli))) {
+                if (afterSeq >= 0) {
+                    ObjectNode resume = Json.object();
+                    resume.put("action", "resume");
+                    resume.put("afterSeq", afterSeq);
+                    pushes.send(resume);
+                }
+                while (pushes.isOpen()) {
+                    JsonNode message = pushes.next(Duration.ofSeconds(1));
+                    if (message != null) {
+                        cli.getOut().println(Json.write(message));
+                        cli.getOut().flush();
+                    }
+                }
+                cli.getErr().println("sluice: the WebSocket closed");
+                return 1;
+            }
+        }
+    }
+}

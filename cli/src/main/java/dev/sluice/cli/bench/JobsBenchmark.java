@@ -1,0 +1,247 @@
+package dev.sluice.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.PushStream;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.local.Endpoints;
+import dev.sluice.local.LocalRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The job flow end to end, API → bus → queue → worker → store → notifier → WebSocket, with the
+ * offline model (no model time), against raw ElasticMQ send → receive → delete in the same run:
+ * <ol>
+ * <li>throughput: {@code jobs} ai.request jobs submitted by {@code clients} concurrent clients, until
+ * every result is pushed; the raw queue moves as many messages with as many senders and the same
+ * consumer concurrency as the AI lane;</li>
+ * <li>latency: jobs submitted at a steady {@code rate} per second for {@code seconds}, each timed
+ * from the start of its POST to its push arriving on the WebSocket.</li>
+ * </ol>
+ */
+public final class JobsBenchmark {
+
+    private final int jobs;
+    private final int clients;
+    private final int rate;
+    private final int seconds;
+
+    public JobsBenchmark(int jobs, int clients, int rate, int seconds) {
+        this.jobs = jobs;
+        this.clients = clients;
+        this.rate = rate;
+        this.seconds = seconds;
+    }
+
+    public String run() throws Exception {
+        Path state = Files.createTempDirectory("sluice-bench-jobs-");
+        var topology = Definitions.bundled().topology();
+        int laneConcurrency = topology.function("ai-worker").orElseThrow().sqsTrigger().maximumConcurrency();
+        try (LocalRuntime runtime = LocalRuntime.start(topology, state, LocalRuntime.Options.defaults())) {
+            Endpoints e = runtime.endpoints();
+            String key;
+            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(e.dynamodb())
+                    .region(Region.of(e.region())).credentialsProvider(StaticCredentialsProvider.create(
+                            LocalRuntime.CREDENTIALS)).build()) {
+                // Above the default usage plan: the benchmark measures the pipeline, not the limiter's 429s.
+                key = new ApiKeys(dynamoDb, "sluice-api-keys").create("bench", "bench", "benchmark",
+                        new UsageLimits(100_000, 100_000, 100_000_000), System.currentTimeMillis()).secret();
+            }
+            try (SluiceClient client = new SluiceClient(e.api(), key);
+                    SqsClient sqs = SqsClient.builder().endpointOverride(e.sqs()).region(Region.of(e.region()))
+                            .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).build()) {
+                // Warm-up: class loading, JIT and every connection pool, for both subjects.
+                pipeline(client, e, 200);
+                raw(sqs, 500, laneConcurrency);
+
+                double pipelinePerSecond = pipeline(client, e, jobs);
+                double rawPerSecond = raw(sqs, jobs, laneConcurrency);
+                List<Long> latencies = latency(client, e);
+                return report(pipelinePerSecond, rawPerSecond, latencies, laneConcurrency);
+            }
+        } finally {
+            try (var paths = Files.walk(state)) {
+                paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Jobs per second from the first POST to the last push. */
+    private double pipeline(SluiceClient client, Endpoints e, int count) throws Exception {
+        Map<String, Boolean> mine = new ConcurrentHashMap<>();
+        try (PushStream pushes = client.connect(e.webSocket())) {
+            long start = System.nanoTime();
+            submitAll(client, count, mine);
+            int received = 0;
+            while (received < count) {
+                JsonNode push = pushes.next(Duration.ofSeconds(60));
+                if (push == null) {
+                    throw new IllegalStateException("only " + received + " of " + count + " results were pushed");
+                }
+                if (mine.containsKey(push.path("jobId").asText()) && push.path("type").asText().startsWith("job.")) {
+                    received++;
+                }
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void submitAll(SluiceClient client, int count, Map<String, Boolean> mine) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(clients);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                pool.execute(() -> {
+                    try {
+                        while (next.getAndIncrement() < count) {
+                            mine.put(submit(client), Boolean.TRUE);
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            done.await();
+        }
+    }
+
+    private static String submit(SluiceClient client) {
+        try {
+            ApiResponse response = client.submit("{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"b\","
+                    + "\"userId\":\"bench\",\"process\":\"magicSpark\",\"input\":\"Benchmark me.\","
+                    + "\"priority\":\"normal\",\"timestamp\":" + System.currentTimeMillis() + "}}", null);
+            if (response.status() != 202) {
+                throw new IllegalStateException("POST /v1/jobs answered " + response.status() + " " + response.body());
+            }
+            return response.body().get("jobId").asText();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Messages per second through a bare queue: as many senders, and the AI lane's consumer concurrency. */
+    private double raw(SqsClient sqs, int count, int consumers) throws Exception {
+        String url = sqs.createQueue(b -> b.queueName("bench-raw")).queueUrl();
+        sqs.purgeQueue(b -> b.queueUrl(url));
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger deleted = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                pool.execute(() -> {
+                    while (sent.getAndIncrement() < count) {
+                        sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"benchmark\":true}"));
+                    }
+                });
+            }
+            for (int c = 0; c < consumers; c++) {
+                pool.execute(() -> {
+                    while (deleted.get() < count) {
+                        List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                                .waitTimeSeconds(1)).messages();
+                        if (!batch.isEmpty()) {
+                            sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(batch.stream().map(m ->
+                                    DeleteMessageBatchRequestEntry.builder().id(m.messageId())
+                                            .receiptHandle(m.receiptHandle()).build()).toList()));
+                            deleted.addAndGet(batch.size());
+                        }
+                    }
+                });
+            }
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Submit-to-push latency of each job at a steady rate, in microseconds. */
+    private List<Long> latency(SluiceClient client, Endpoints e) throws Exception {
+        int total = rate * seconds;
+        Map<String, Long> startedAt = new ConcurrentHashMap<>();
+        Map<String, Long> pushedAt = new ConcurrentHashMap<>();
+        try (PushStream pushes = client.connect(e.webSocket());
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    while (pushedAt.size() < total) {
+                        JsonNode push = pushes.next(Duration.ofSeconds(60));
+                        if (push == null) {
+                            return;
+                        }
+                        pushedAt.putIfAbsent(push.path("jobId").asText(), System.nanoTime());
+                    }
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long period = TimeUnit.SECONDS.toNanos(1) / rate;
+            long begin = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = begin + i * period;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                // Open loop: each POST on its own thread, timed from when it was due, as a user's would be.
+                pool.execute(() -> startedAt.put(submit(client), due));
+            }
+            reader.join(Duration.ofSeconds(120));
+        }
+        List<Long> micros = new ArrayList<>();
+        startedAt.forEach((jobId, start) -> {
+            Long end = pushedAt.get(jobId);
+            if (end != null) {
+                micros.add((end - start) / 1000);
+            }
+        });
+        if (micros.size() < total) {
+            throw new IllegalStateException("only " + micros.size() + " of " + total + " results were pushed");
+        }
+        Collections.sort(micros);
+        return micros;
+    }
+
+    private String report(double pipeline, double raw, List<Long> micros, int laneConcurrency) {
+        StringBuilder r = new StringBuilder();
+        r.append(String.format("Job flow, %d jobs by %d clients; AI lane concurrency %d; %d cores; %s%n", jobs,
+                clients, laneConcurrency, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.version")));
+        r.append(String.format("  pipeline (API -> bus -> queue -> worker -> store -> notifier -> WebSocket) %8.1f"
+                + " jobs/s%n", pipeline));
+        r.append(String.format("  raw ElasticMQ (send -> receive -> delete)                                  %8.1f"
+                + " msg/s%n", raw));
+        r.append(String.format("  ratio pipeline / raw                                                       %8.2f%n",
+                pipeline / raw));
+        r.append(String.format("Submit-to-push latency at %d jobs/s for %d s (%d jobs): p50 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms%n", rate, seconds, micros.size(), percentile(micros, 50) / 1000.0,
+                percentile(micros, 99) / 1000.0, micros.get(micros.size() - 1) / 1000.0));
+        return r.toString();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sluice.local;
+
+import dev.sluice.core.keys.ApiKey;
+import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.core.keys.IssuedKey;
+import dev.sluice.core.keys.UsageLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The key of the local {@code dev} tenant: created at the first start, kept under the state
+ * directory (owner-only) and reused while it is still valid, so a restart keeps the same key.
+ */
+final class DevApiKey {
+
+    static final String TENANT = "dev";
+    static final String USER = "dev";
+    private static final String FILE = "dev-api-key";
+
+    private DevApiKey() {
+    }
+
+    static String ensure(ApiKeys keys, Path stateDir, long now) throws IOException {
+        Path file = stateDir.resolve(FILE);
+        if (Files.exists(file)) {
+            String[] saved = Files.readString(file).strip().split(" ", 2);
+            boolean valid = saved.length == 2 && keys.list().stream()
+                    .anyMatch(k -> k.keyId().equals(saved[0]) && k.revokedAt() == null);
+            if (valid) {
+                return saved[1];
+            }
+        }
+        IssuedKey issued = keys.create(TENANT, USER, "sluice up dev key", UsageLimits.DEFAULT, now);
+        ApiKey key = issued.key();
+        Path tmp = Files.createTempFile(stateDir, FILE, ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the state directory's own permissions apply.
+        }
+        Files.writeString(tmp, key.keyId() + " " + issued.secret() + System.lineSeparator());
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return issued.secret();
+    }
+}

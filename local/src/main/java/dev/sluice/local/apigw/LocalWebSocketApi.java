@@ -1,0 +1,168 @@
+package dev.sluice.local.apigw;
+
+import dev.sluice.local.Loopback;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+
+/**
+ * An API Gateway WebSocket API on loopback: clients connect at {@code ws://127.0.0.1:PORT/{stage}},
+ * every route ({@code $connect}, {@code $disconnect}, {@code $default}, and any a message's
+ * {@code action} names) invokes one function with API Gateway's Lambda proxy events, and the same
+ * port serves the SigV4-signed {@code @connections} API a notifier uses to reach the clients.
+ */
+public final class LocalWebSocketApi implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LocalWebSocketApi.class.getName());
+    /** How long close() waits for the clients to close and their {@code $disconnect}s to run. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+    private final String stage;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConcurrentMap<String, WebSocketConnection> open = new ConcurrentHashMap<>();
+    private final ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("websocket-api-timers").daemon(true).factory());
+    private final Limits limits;
+    private final Integration integration;
+
+    private LocalWebSocketApi(String stage, Limits limits, Server server, ServerConnector connector,
+            Integration integration) {
+        this.stage = stage;
+        this.limits = limits;
+        this.server = server;
+        this.connector = connector;
+        this.integration = integration;
+    }
+
+    /**
+     * Serves on 127.0.0.1, on a port the OS picks; every route invokes {@code function} through
+     * {@code invoker}. {@code routes} are the API's route keys; a message goes to the one its JSON
+     * {@code action} names, else to {@code $default}. Management requests must be signed with
+     * {@code accepted} for service {@code execute-api} in {@code region}.
+     */
+    public static LocalWebSocketApi start(String apiId, String stage, String function, Set<String> routes,
+            FunctionInvoker invoker, AwsCredentials accepted, String region, Limits limits) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(Loopback.HOST);
+        connector.setPort(0);
+        server.addConnector(connector);
+        // Bound before the server starts, so events can name the address clients connect to.
+        connector.open();
+        Integration integration = new Integration(function, routes, invoker,
+                new WebSocketEvents(apiId, stage, Loopback.HOST + ":" + connector.getLocalPort()));
+        LocalWebSocketApi api = new LocalWebSocketApi(stage, limits, server, connector, integration);
+        try {
+            api.serve(new SigV4Verifier(accepted, region, Clock.systemUTC()));
+        } catch (Exception e) {
+            api.close();
+            throw e;
+        }
+        return api;
+    }
+
+    private void serve(SigV4Verifier verifier) throws Exception {
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
+            container.setIdleTimeout(limits.idleTimeout());
+            container.setMaxTextMessageSize(limits.maxMessageBytes());
+            container.setMaxBinaryMessageSize(limits.maxMessageBytes());
+            container.setMaxFrameSize(limits.maxFrameBytes());
+            container.addMapping("/" + stage, this::handshake);
+        });
+        upgrades.setHandler(new ConnectionsApi(stage, open, verifier, limits.maxMessageBytes()));
+        server.setHandler(upgrades);
+        server.start();
+    }
+
+    /** Runs {@code $connect}; a status other than 2xx refuses the handshake with that status. */
+    private Object handshake(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        WebSocketConnection connection = new WebSocketConnection(Request.getRemoteAddr(request),
+                request.getHeaders().get("User-Agent"), integration, open, invocations, timers,
+                limits.maxConnectionDuration());
+        int status = integration.connect(connection, headers(request), query(request));
+        if (status / 100 == 2) {
+            return connection;
+        }
+        response.setStatus(status);
+        response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+        return null;
+    }
+
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (Fields.Field field : Request.extractQueryParameters(request)) {
+            query.put(field.getName(), field.getValues());
+        }
+        return query;
+    }
+
+    public URI webSocketUrl() {
+        return URI.create("ws://" + Loopback.HOST + ":" + connector.getLocalPort() + "/" + stage);
+    }
+
+    /** The {@code @connections} endpoint, as a notifier is given {@code https://{api}.execute-api.{region}.amazonaws.com/{stage}}. */
+    public URI managementUrl() {
+        return URI.create("http://" + Loopback.HOST + ":" + connector.getLocalPort() + "/" + stage);
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** Closes every connection as API Gateway does when it goes away (1001), running their {@code $disconnect}s, then stops. */
+    @Override
+    public void close() throws Exception {
+        List<WebSocketConnection> connections = List.copyOf(open.values());
+        connections.forEach(c -> c.close(StatusCode.SHUTDOWN, "Going away"));
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        for (WebSocketConnection c : connections) {
+            try {
+                c.ended().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.log(Level.WARNING, "connection {0} did not close within {1}", c.id(), CLOSE_GRACE);
+            }
+        }
+        invocations.shutdown();
+        if (!invocations.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            invocations.shutdownNow();
+        }
+        timers.shutdownNow();
+        server.stop();
+    }
+}

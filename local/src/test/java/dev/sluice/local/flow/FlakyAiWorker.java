@@ -1,0 +1,37 @@
+package dev.sluice.local.flow;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.workers.ai.AiRequestWorker;
+import dev.sluice.workers.ai.OfflineChatModel;
+import dev.sluice.workers.jobs.JobQueueWorker;
+
+/**
+ * The real AI worker (batching, idempotency, retries, DLQ) whose model fails on request: an input
+ * {@code fail-times:N} fails its first N attempts, {@code fail-always} every one. Only the model is a
+ * double; everything around it is what runs on AWS.
+ */
+public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final AiRequestWorker worker;
+
+    public FlakyAiWorker() {
+        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel());
+        this.worker = new AiRequestWorker(JobQueueWorker.fromEnvironment((job, payload, context) -> {
+            String input = payload.get("input").asText();
+            if (input.equals("fail-always")
+                    || input.startsWith("fail-times:") && job.attempts() <= Integer.parseInt(input.substring(11))) {
+                throw new IllegalStateException("model unavailable (attempt " + job.attempts() + ")");
+            }
+            return real.execute(job, payload, context);
+        }, AwsClients.fromEnvironment()));
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return worker.handleRequest(event, context);
+    }
+}

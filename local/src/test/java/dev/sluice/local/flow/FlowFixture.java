@@ -1,0 +1,115 @@
+package dev.sluice.local.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.support.Clients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The real topology running locally, with quick retries, and what the flow tests do with it. */
+final class FlowFixture implements AutoCloseable {
+
+    static final Map<String, String> QUICK_RETRIES = Map.of("RETRY_BASE_SECONDS", "1", "RETRY_MAX_SECONDS", "2");
+
+    final LocalRuntime runtime;
+    final DynamoDbClient dynamoDb;
+    final ApiKeys keys;
+
+    private FlowFixture(LocalRuntime runtime) {
+        this.runtime = runtime;
+        this.dynamoDb = Clients.dynamodb(runtime.endpoints());
+        this.keys = new ApiKeys(dynamoDb, "sluice-api-keys");
+    }
+
+    static FlowFixture start(Path state) throws Exception {
+        return start(Definitions.bundled().topology(), state);
+    }
+
+    static FlowFixture start(Topology topology, Path state) throws Exception {
+        return new FlowFixture(LocalRuntime.start(topology, state,
+                LocalRuntime.Options.defaults().withEnvironment(QUICK_RETRIES)));
+    }
+
+    /** The bundled topology with the AI lanes served by {@code handler} (a test double of the model only). */
+    static Topology withAiHandler(Class<?> handler) {
+        Topology t = Definitions.bundled().topology();
+        var functions = t.functions().stream().map(f -> f.name().startsWith("ai-worker")
+                ? new FunctionSpec(f.name(), handler.getName(), f.memoryMb(), f.timeoutSeconds(), f.sqsTrigger(),
+                        f.schedule())
+                : f).toList();
+        return new Topology(t.eventBuses(), t.queues(), t.buckets(), t.tables(), functions, t.apis(), t.rules(),
+                t.stateMachines());
+    }
+
+    SluiceClient devClient() {
+        return new SluiceClient(runtime.endpoints().api(), runtime.endpoints().devApiKey());
+    }
+
+    /** A client with a fresh key of its own tenant. */
+    SluiceClient newTenant(String tenant, UsageLimits limits) {
+        return new SluiceClient(runtime.endpoints().api(),
+                keys.create(tenant, tenant + "-user", "test", limits, System.currentTimeMillis()).secret());
+    }
+
+    /** Polls {@code GET /v1/jobs/{id}} until the job satisfies {@code done}; fails after {@code patience}. */
+    static JsonNode awaitJob(SluiceClient client, String jobId, Predicate<JsonNode> done, Duration patience)
+            throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            ApiResponse response = client.get("/v1/jobs/" + jobId);
+            job = response.body();
+            if (response.status() == 200 && done.test(job)) {
+                return job;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job " + jobId + " did not get there in " + patience + "; last seen: " + job);
+    }
+
+    static JsonNode awaitFinished(SluiceClient client, String jobId) throws Exception {
+        return awaitJob(client, jobId, j -> j.get("status").asText().matches("SUCCEEDED|FAILED"),
+                Duration.ofSeconds(30));
+    }
+
+    static String aiRequest(String input) {
+        return "{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"s-1\",\"userId\":\"u-1\","
+                + "\"process\":\"magicSpark\",\"input\":" + Json.write(input) + ",\"priority\":\"normal\","
+                + "\"timestamp\":1795342532990}}";
+    }
+
+    static String analyticsEvent(String toolId, String interactionType) {
+        return "{\"type\":\"analytics.event\",\"payload\":{\"toolId\":\"" + toolId + "\",\"interactionType\":\""
+                + interactionType + "\",\"data\":{},\"timestamp\":" + System.currentTimeMillis() + "}}";
+    }
+
+    static String email(String templateId) {
+        return "{\"type\":\"email.send\",\"payload\":{\"userId\":\"u-1\",\"to\":\"ada@example.com\","
+                + "\"templateId\":\"" + templateId + "\",\"data\":{\"name\":\"Ada\"},\"priority\":\"normal\","
+                + "\"timestamp\":1795342532990}}";
+    }
+
+    static byte[] scheduledEvent() {
+        return ("{\"version\":\"0\",\"id\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
+                + "\"account\":\"000000000000\",\"time\":\"2026-11-22T00:00:00Z\",\"region\":\"us-east-1\","
+                + "\"resources\":[],\"detail\":{}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        runtime.close();
+    }
+}

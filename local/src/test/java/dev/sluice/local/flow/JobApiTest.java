@@ -1,0 +1,288 @@
+package dev.sluice.local.flow;
+
+import static dev.sluice.local.flow.FlowFixture.aiRequest;
+import static dev.sluice.local.flow.FlowFixture.analyticsEvent;
+import static dev.sluice.local.flow.FlowFixture.awaitFinished;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.local.support.Clients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The HTTP API through real HTTP, on the real topology: submission, reads, keys, limits and validation. */
+class JobApiTest {
+
+    @TempDir
+    static Path state;
+    static FlowFixture flow;
+    static SluiceClient dev;
+
+    @BeforeAll
+    static void start() throws Exception {
+        flow = FlowFixture.start(state);
+        dev = flow.devClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        dev.close();
+        flow.close();
+    }
+
+    @Test
+    void aSubmittedJobIsQueuedThenSucceedsWithItsResultAndTimings() throws Exception {
+        ApiResponse submitted = dev.submit(aiRequest("Name a cat. Then a dog."), null);
+
+        assertThat(submitted.status()).isEqualTo(202);
+        String jobId = submitted.body().get("jobId").asText();
+        assertThat(submitted.body().get("status").asText()).isEqualTo("QUEUED");
+        assertThat(submitted.body().at("/links/self").asText()).isEqualTo("/v1/jobs/" + jobId);
+
+        JsonNode job = awaitFinished(dev, jobId);
+        assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("type").asText()).isEqualTo("ai.request");
+        assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        assertThat(job.has("submittedAt") && job.has("startedAt") && job.has("finishedAt")).isTrue();
+        assertThat(job.at("/result/provider").asText()).isEqualTo("sluice-offline");
+        assertThat(job.at("/result/generative").asBoolean()).isFalse();
+        assertThat(job.at("/result/text").asText()).contains("Name a cat.");
+    }
+
+    @Test
+    void theSameIdempotencyKeyReturnsTheSameJobAndCreatesNothingNew() throws Exception {
+        try (SluiceClient client = flow.newTenant("idem", UsageLimits.DEFAULT)) {
+            ApiResponse first = client.submit(aiRequest("once"), "order-42");
+            ApiResponse again = client.submit(aiRequest("once"), "order-42");
+            ApiResponse otherBody = client.submit(aiRequest("twice"), "order-42");
+
+            assertThat(first.status()).isEqualTo(202);
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.body().get("jobId")).isEqualTo(first.body().get("jobId"));
+            assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(first.header("Idempotent-Replayed")).isNull();
+            assertThat(otherBody.status()).isEqualTo(422);
+            assertThat(otherBody.body().at("/error/field").asText()).isEqualTo("Idempotency-Key");
+            assertThat(client.get("/v1/jobs").body().get("items")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aMissingKeyIs401AndAWrongOrRevokedOneIs403() throws Exception {
+        try (SluiceClient none = new SluiceClient(flow.runtime.endpoints().api(), null);
+                SluiceClient wrong = new SluiceClient(flow.runtime.endpoints().api(), "sk_not-a-key")) {
+            ApiResponse missing = none.get("/v1/jobs");
+            assertThat(missing.status()).isEqualTo(401);
+            assertThat(missing.body().at("/error/code").asText()).isEqualTo("missing_api_key");
+            assertThat(missing.body().at("/error/field").asText()).isEqualTo("x-api-key");
+            assertThat(wrong.get("/v1/jobs").status()).isEqualTo(403);
+        }
+        var issued = flow.keys.create("revoked", "u", "soon revoked", UsageLimits.DEFAULT, System.currentTimeMillis());
+        try (SluiceClient client = new SluiceClient(flow.runtime.endpoints().api(), issued.secret())) {
+            assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
+            assertThat(flow.keys.revoke(issued.key().keyId(), System.currentTimeMillis())).isTrue();
+            ApiResponse revoked = client.get("/v1/jobs");
+            assertThat(revoked.status()).isEqualTo(403);
+            assertThat(revoked.body().at("/error/message").asText()).contains("revoked");
+        }
+    }
+
+    @Test
+    void overTheBurstIs429WithRetryAfter() throws Exception {
+        try (SluiceClient client = flow.newTenant("bursty", new UsageLimits(0.5, 3, 10_000))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.get("/v1/jobs").status()).as("request %d of the burst", i + 1).isEqualTo(200);
+            }
+            ApiResponse limited = client.get("/v1/jobs");
+
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.body().at("/error/code").asText()).isEqualTo("rate_limited");
+            assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
+        }
+    }
+
+    @Test
+    void overTheMonthlyQuotaIs429UntilNextMonth() throws Exception {
+        try (SluiceClient client = flow.newTenant("thrifty", new UsageLimits(100, 50, 2))) {
+            assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
+            assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
+            ApiResponse over = client.get("/v1/jobs");
+
+            assertThat(over.status()).isEqualTo(429);
+            assertThat(over.body().at("/error/code").asText()).isEqualTo("quota_exceeded");
+            long untilNextMonth = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1)
+                    .atStartOfDay(ZoneOffset.UTC).toEpochSecond() - System.currentTimeMillis() / 1000;
+            assertThat(Long.parseLong(over.header("Retry-After"))).isBetween(untilNextMonth - 5, untilNextMonth + 5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"type":"ai.request"}                                                      | payload
+            {"type":"bogus","payload":{}}                                              | type
+            {"type":"ai.request","payload":{},"extra":1}                               | extra
+            {"type":"ai.request","payload":{"sessionId":"s","userId":"u","process":"nope","input":"x","priority":"high","timestamp":1}} | payload.process
+            {"type":"ai.request","payload":{"sessionId":"s","userId":"u","process":"magicSpark","priority":"high","timestamp":1}}     | payload.input
+            {"type":"analytics.event","payload":{"toolId":"t","interactionType":"i","data":{},"timestamp":1,"foo":2}}             | payload.foo
+            {"type":"email.send","payload":{"userId":"u","to":"not-an-address","templateId":"welcome","data":{},"priority":"high","timestamp":1}} | payload.to
+            {"type":"analytics.event","payload":{"toolId":"t","interactionType":"i","data":{},"timestamp":-5}}                    | payload.timestamp
+            {"type":                                                                   | body
+            [1, 2]                                                                     | body
+            """)
+    void everyInvalidBodyIsA400NamingItsField(String body, String field) throws Exception {
+        ApiResponse response = dev.submit(body, null);
+
+        assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
+        assertThat(response.body().at("/error/field").asText()).isEqualTo(field);
+        assertThat(response.body().at("/error/message").asText()).isNotBlank();
+    }
+
+    @Test
+    void aBadIdempotencyKeyIsA400NamingTheHeader() throws Exception {
+        ApiResponse response = dev.submit(aiRequest("x"), "k".repeat(256));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/error/field").asText()).isEqualTo("Idempotency-Key");
+    }
+
+    @Test
+    void aBodyOverTenMebibytesIs413() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create(flow.runtime.endpoints().api() + "/v1/jobs")).header("x-api-key",
+                        flow.runtime.endpoints().devApiKey())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10 * 1024 * 1024 + 1])).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aLargePayloadTravelsByReferenceThroughS3() throws Exception {
+        String input = "word ".repeat(60_000); // 300 kB: over EventBridge's 256 KiB
+        ApiResponse submitted = dev.submit(aiRequest(input), null);
+        assertThat(submitted.status()).isEqualTo(202);
+        String jobId = submitted.body().get("jobId").asText();
+
+        JsonNode job = awaitFinished(dev, jobId);
+
+        assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.at("/result/text").asText()).contains("received 60000 words");
+        try (S3Client s3 = Clients.s3(flow.runtime.endpoints())) {
+            assertThat(s3.headObject(b -> b.bucket("sluice-payloads").key("payloads/dev/" + jobId + ".json"))
+                    .contentLength()).isGreaterThan(256 * 1024);
+        }
+    }
+
+    @Test
+    void anotherTenantsJobIsNotFoundAndNotListed() throws Exception {
+        String jobId = dev.submit(aiRequest("mine"), null).body().get("jobId").asText();
+        try (SluiceClient stranger = flow.newTenant("stranger", UsageLimits.DEFAULT)) {
+            ApiResponse response = stranger.get("/v1/jobs/" + jobId);
+
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.body().at("/error/code").asText()).isEqualTo("not_found");
+            assertThat(stranger.get("/v1/jobs").body().get("items")).isEmpty();
+        }
+        assertThat(dev.get("/v1/jobs/" + jobId).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theListPagesThroughTheCallersJobsNewestFirstAndFiltersByStatus() throws Exception {
+        try (SluiceClient client = flow.newTenant("pager", UsageLimits.DEFAULT)) {
+            Set<String> submitted = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                String jobId = client.submit(aiRequest("job " + i), null).body().get("jobId").asText();
+                submitted.add(jobId);
+                awaitFinished(client, jobId);
+            }
+            JsonNode first = client.get("/v1/jobs?limit=2").body();
+            JsonNode second = client.get("/v1/jobs?limit=2&cursor=" + first.get("nextCursor").asText()).body();
+            Set<String> seen = new HashSet<>();
+            first.get("items").forEach(j -> seen.add(j.get("jobId").asText()));
+            second.get("items").forEach(j -> seen.add(j.get("jobId").asText()));
+
+            assertThat(first.get("items")).hasSize(2);
+            assertThat(first.at("/items/0/jobId").asText()).isGreaterThan(first.at("/items/1/jobId").asText());
+            assertThat(second.get("items")).hasSize(1);
+            assertThat(second.get("nextCursor").isNull()).isTrue();
+            assertThat(seen).isEqualTo(submitted);
+            assertThat(client.get("/v1/jobs?status=SUCCEEDED").body().get("items")).hasSize(3);
+            assertThat(client.get("/v1/jobs?status=QUEUED").body().get("items")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /v1/jobs?status=DONE                          | status
+            /v1/jobs?limit=0                              | limit
+            /v1/jobs?limit=many                           | limit
+            /v1/jobs?cursor=bm90LWEtY3Vyc29y              | cursor
+            /v1/analytics/tools/t?from=yesterday          | from
+            /v1/analytics/tools/t?from=2026-11-02&to=2026-11-01 | from
+            /v1/analytics/tools/t?to=11/02/2026           | to
+            """)
+    void everyInvalidQueryParameterIsA400NamingIt(String path, String field) throws Exception {
+        ApiResponse response = dev.get(path);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/error/field").asText()).isEqualTo(field);
+    }
+
+    @Test
+    void analyticsEventsAreCountedPerToolTypeAndDay() throws Exception {
+        try (SluiceClient client = flow.newTenant("counting", UsageLimits.DEFAULT)) {
+            for (String type : new String[] {"click", "click", "view"}) {
+                assertThat(client.submit(analyticsEvent("search", type), null).status()).isEqualTo(202);
+            }
+            assertThat(client.submit(analyticsEvent("other-tool", "click"), null).status()).isEqualTo(202);
+            String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+            JsonNode summary = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                ApiResponse response = client.get("/v1/analytics/tools/search?from=" + today + "&to=" + today);
+                assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(200);
+                summary = response.body();
+                if (summary.get("total").asLong() >= 3) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+
+            assertThat(summary.get("total").asLong()).isEqualTo(3);
+            assertThat(summary.at("/byInteractionType/click").asLong()).isEqualTo(2);
+            assertThat(summary.at("/byInteractionType/view").asLong()).isEqualTo(1);
+            assertThat(summary.at("/days/0/day").asText()).isEqualTo(today);
+            try (SluiceClient stranger = flow.newTenant("counting-stranger", UsageLimits.DEFAULT)) {
+                assertThat(stranger.get("/v1/analytics/tools/search").body().get("total").asLong()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void anUnknownRouteIs404() throws Exception {
+        ApiResponse response = dev.get("/v1/nothing-here");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body().get("message").asText()).isEqualTo("Not Found");
+    }
+}

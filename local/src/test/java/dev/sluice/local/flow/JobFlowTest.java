@@ -1,0 +1,216 @@
+package dev.sluice.local.flow;
+
+import static dev.sluice.local.flow.FlowFixture.aiRequest;
+import static dev.sluice.local.flow.FlowFixture.analyticsEvent;
+import static dev.sluice.local.flow.FlowFixture.awaitFinished;
+import static dev.sluice.local.flow.FlowFixture.email;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.sluice.core.client.PushStream;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.jobs.Job;
+import dev.sluice.core.jobs.JobStatus;
+import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.jobs.JobType;
+import dev.sluice.core.json.Json;
+import dev.sluice.local.support.Clients;
+import dev.sluice.workers.email.OutboxMailer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * A job's whole path, API → bus → queue → worker → store → notifier → WebSocket, on the real
+ * topology; the AI lanes' model fails on request to exercise the retry and DLQ paths.
+ */
+class JobFlowTest {
+
+    private static final Duration PUSH_PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path state;
+    static FlowFixture flow;
+    static SluiceClient dev;
+    static SqsClient sqs;
+    PushStream pushes;
+
+    @BeforeAll
+    static void start() throws Exception {
+        flow = FlowFixture.start(FlowFixture.withAiHandler(FlakyAiWorker.class), state);
+        dev = flow.devClient();
+        sqs = Clients.sqs(flow.runtime.endpoints());
+    }
+
+    @AfterAll
+    static void stop() {
+        sqs.close();
+        dev.close();
+        flow.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        pushes = dev.connect(flow.runtime.endpoints().webSocket());
+    }
+
+    @AfterEach
+    void disconnect() {
+        pushes.close();
+    }
+
+    private JsonNode pushFor(String jobId) throws InterruptedException {
+        JsonNode push = pushes.next(m -> jobId.equals(m.path("jobId").asText()), PUSH_PATIENCE);
+        assertThat(push).as("a push for job " + jobId).isNotNull();
+        return push;
+    }
+
+    private String submit(String body) throws Exception {
+        var response = dev.submit(body, null);
+        assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(202);
+        return response.body().get("jobId").asText();
+    }
+
+    @Test
+    void everyJobTypeIsPushedBackWhenItCompletes() throws Exception {
+        String ai = submit(aiRequest("Write a haiku about queues."));
+        String analytics = submit(analyticsEvent("editor", "open"));
+        String mail = submit(email("welcome"));
+
+        JsonNode aiPush = pushFor(ai);
+        JsonNode analyticsPush = pushFor(analytics);
+        JsonNode mailPush = pushFor(mail);
+
+        for (JsonNode push : List.of(aiPush, analyticsPush, mailPush)) {
+            assertThat(push.get("type").asText()).isEqualTo("job.completed");
+            assertThat(push.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(push.get("seq").asLong()).isPositive();
+            assertThat(push.has("ts")).isTrue();
+        }
+        assertThat(aiPush.at("/result/provider").asText()).isEqualTo("sluice-offline");
+        assertThat(analyticsPush.at("/result/counted").asBoolean()).isTrue();
+        String messageId = mailPush.at("/result/messageId").asText();
+        Path eml = new OutboxMailer(state.resolve("mail").resolve("outbox")).find(messageId).orElseThrow();
+        assertThat(Files.readString(eml)).contains("To: ada@example.com", "Message-ID: <" + mail + "@sluice>");
+    }
+
+    @Test
+    void aPermanentFailureFailsTheJobAtOnceAndNeverReachesTheDlq() throws Exception {
+        String jobId = submit(email("no-such-template"));
+
+        JsonNode push = pushFor(jobId);
+
+        assertThat(push.get("type").asText()).isEqualTo("job.failed");
+        assertThat(push.at("/error/code").asText()).isEqualTo("unknown_template");
+        assertThat(push.at("/error/retryable").asBoolean()).isFalse();
+        JsonNode job = dev.get("/v1/jobs/" + jobId).body();
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        assertThat(receive("email-dlq", Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void aTransientFailureIsRetriedUntilItSucceeds() throws Exception {
+        String jobId = submit(aiRequest("fail-times:2"));
+
+        JsonNode push = pushFor(jobId);
+
+        assertThat(push.get("type").asText()).isEqualTo("job.completed");
+        assertThat(dev.get("/v1/jobs/" + jobId).body().get("attempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aJobThatKeepsFailingEndsInTheDlqAndIsMarkedFailedNamingIt() throws Exception {
+        String jobId = submit(aiRequest("fail-always"));
+
+        JsonNode push = pushFor(jobId);
+
+        assertThat(push.get("type").asText()).isEqualTo("job.failed");
+        assertThat(push.at("/error/code").asText()).isEqualTo("retries_exhausted");
+        assertThat(push.at("/error/retryable").asBoolean()).isTrue();
+        assertThat(push.at("/error/message").asText()).contains("ai-requests-dlq", "3 attempts");
+        assertThat(dev.get("/v1/jobs/" + jobId).body().get("attempts").asInt()).isEqualTo(3);
+        List<Message> dead = receive("ai-requests-dlq", Duration.ofSeconds(20));
+        assertThat(dead).hasSize(1);
+        assertThat(Json.parse(dead.get(0).body()).at("/detail/jobId").asText()).isEqualTo(jobId);
+    }
+
+    @Test
+    void aMessageThatIsNoJobGoesStraightToTheDlqWithTheReason() throws Exception {
+        String queue = sqs.getQueueUrl(b -> b.queueName("analytics")).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("this is not json"));
+
+        List<Message> dead = receive("analytics-dlq", Duration.ofSeconds(20));
+
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).body()).isEqualTo("this is not json");
+        assertThat(dead.get(0).messageAttributes().get("SluiceErrorCode").stringValue())
+                .isEqualTo("malformed_message");
+        assertThat(dead.get(0).messageAttributes().get("SluiceSourceQueue").stringValue()).isEqualTo("analytics");
+        // Within seconds: SQS's own redrive would need 5 receives, 60 s of visibility apart. It never looped.
+    }
+
+    @Test
+    void aJobWhoseSubmittedEventWasNeverPutIsRepublishedByTheSweeper() throws Exception {
+        long anHourAgo = System.currentTimeMillis() - 3_600_000;
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
+        // As if the API had written the row and crashed before PutEvents.
+        jobs.create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal", JobStatus.QUEUED, 0, anHourAgo, null,
+                null, Json.parse(aiRequest("lost in transit")).get("payload"), null, null, null, null), null, null,
+                anHourAgo);
+
+        JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
+                FlowFixture.scheduledEvent())));
+
+        assertThat(sweep.get("republished").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(pushFor(jobId).get("type").asText()).isEqualTo("job.completed");
+        assertThat(awaitFinished(dev, jobId).get("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aJobWithNoOutcomePastItsDeadlineIsFailedByTheSweeper() throws Exception {
+        long anHourAgo = System.currentTimeMillis() - 3_600_000;
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
+        // Published, then its message was lost: nothing will ever run it.
+        jobs.create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal", JobStatus.QUEUED, 0, anHourAgo, null,
+                null, Json.parse(aiRequest("vanished")).get("payload"), null, null, null, null), null, null, anHourAgo);
+        jobs.published("dev", jobId, anHourAgo + 1000);
+
+        flow.runtime.lambda().invoke("job-sweeper", FlowFixture.scheduledEvent());
+
+        JsonNode push = pushFor(jobId);
+        assertThat(push.get("type").asText()).isEqualTo("job.failed");
+        assertThat(push.at("/error/code").asText()).isEqualTo("deadline_exceeded");
+        assertThat(dev.get("/v1/jobs/" + jobId).body().get("status").asText()).isEqualTo("FAILED");
+        assertThat(jobs.due(System.currentTimeMillis() + 60_000, 100).stream()
+                .map(d -> d.job().jobId())).doesNotContain(jobId);
+    }
+
+    private List<Message> receive(String queueName, Duration patience) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+        long deadline = System.nanoTime() + patience.toNanos();
+        Map<String, Message> seen = new HashMap<>();
+        while (System.nanoTime() < deadline && seen.isEmpty()) {
+            sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).maxNumberOfMessages(10)
+                    .messageAttributeNames("All").messageSystemAttributeNames(
+                            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                    .messages().forEach(m -> seen.put(m.messageId(), m));
+        }
+        return List.copyOf(seen.values());
+    }
+}

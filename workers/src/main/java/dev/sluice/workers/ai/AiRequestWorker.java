@@ -1,0 +1,74 @@
+package dev.sluice.workers.ai;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.ai.ChatModel;
+import dev.sluice.core.ai.ChatModelException;
+import dev.sluice.core.ai.ChatReply;
+import dev.sluice.core.ai.ChatRequest;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.jobs.Job;
+import dev.sluice.core.json.Json;
+import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.jobs.JobExecutor;
+import dev.sluice.workers.jobs.JobOutcome;
+import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.jobs.PermanentJobException;
+
+/** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
+public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final JobQueueWorker worker;
+
+    public AiRequestWorker() {
+        AwsClients aws = AwsClients.fromEnvironment();
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws);
+    }
+
+    public AiRequestWorker(JobQueueWorker worker) {
+        this.worker = worker;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return worker.handle(event, context);
+    }
+
+    static ChatModel chatModel(String name) {
+        return switch (name) {
+            case "local" -> new OfflineChatModel();
+            default -> throw new IllegalArgumentException("CHAT_MODEL " + name + " is not one of: local");
+        };
+    }
+
+    /** Runs one ai.request job; a model that rejects the request fails the job for good. */
+    public record Executor(ChatModel model) implements JobExecutor {
+
+        @Override
+        public JobOutcome execute(Job job, JsonNode payload, Context context) throws Exception {
+            ChatReply reply;
+            try {
+                reply = model.reply(new ChatRequest(payload.get("process").asText(), payload.get("input").asText(),
+                        payload.get("sessionId").asText()));
+            } catch (ChatModelException e) {
+                if (e.permanent()) {
+                    throw new PermanentJobException("model_rejected", e.getMessage(), e);
+                }
+                throw e;
+            }
+            ObjectNode result = Json.object();
+            result.put("text", reply.text());
+            result.put("provider", reply.provider());
+            result.put("model", reply.model());
+            result.put("generative", reply.generative());
+            ObjectNode usage = result.putObject("usage");
+            usage.put("inputTokens", reply.inputTokens());
+            usage.put("outputTokens", reply.outputTokens());
+            return JobOutcome.of(result);
+        }
+    }
+}

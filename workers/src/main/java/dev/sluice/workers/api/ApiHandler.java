@@ -1,0 +1,134 @@
+package dev.sluice.workers.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.keys.Access;
+import dev.sluice.core.keys.ApiKey;
+import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.analytics.AnalyticsCounters;
+import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.jobs.ClaimChecks;
+import dev.sluice.workers.jobs.JobEvents;
+import dev.sluice.workers.logging.JsonLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/**
+ * The HTTP API (API Gateway proxy integration): checks the API key and its usage plan, then routes.
+ * The same class serves API Gateway on AWS and the local HTTP gateway.
+ */
+public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+    private static final int MAX_ANALYTICS_DAYS = 366;
+
+    private final ApiKeys keys;
+    private final JobsApi jobsApi;
+    private final AnalyticsCounters analytics;
+    private final Clock clock;
+
+    public ApiHandler() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private ApiHandler(AwsClients aws) {
+        this(aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+    }
+
+    private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb) {
+        this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
+                new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
+                        new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
+                                Setting.EVENT_BUS.from(aws)),
+                        new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                        Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
+                        new JsonLog(System.out), Clock.systemUTC()),
+                new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)), Clock.systemUTC());
+    }
+
+    public ApiHandler(ApiKeys keys, JobsApi jobsApi, AnalyticsCounters analytics, Clock clock) {
+        this.keys = keys;
+        this.jobsApi = jobsApi;
+        this.analytics = analytics;
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        Access access = keys.authorize(header(request, "x-api-key"), clock.millis());
+        if (access instanceof Access.Denied denied) {
+            Map<String, String> headers = denied.retryAfterSeconds() > 0
+                    ? Map.of("Retry-After", Long.toString(denied.retryAfterSeconds())) : Map.of();
+            return ApiResponses.error(denied.status(), denied.code(), denied.message(),
+                    denied.status() == 429 ? null : "x-api-key", headers);
+        }
+        ApiKey caller = ((Access.Granted) access).key();
+        Map<String, String> path = request.getPathParameters() == null ? Map.of() : request.getPathParameters();
+        Map<String, String> query = request.getQueryStringParameters() == null ? Map.of()
+                : request.getQueryStringParameters();
+        String route = request.getHttpMethod() + " " + request.getResource();
+        return switch (route) {
+            case "POST /v1/jobs" -> jobsApi.submit(caller, body(request), header(request, "Idempotency-Key"),
+                    context == null ? "" : context.getAwsRequestId());
+            case "GET /v1/jobs" -> jobsApi.list(caller, query);
+            case "GET /v1/jobs/{id}" -> jobsApi.get(caller, path.get("id"));
+            case "GET /v1/analytics/tools/{toolId}" -> analytics(caller, path.get("toolId"), query);
+            default -> ApiResponses.error(404, "not_found", "no route " + route, null);
+        };
+    }
+
+    private APIGatewayProxyResponseEvent analytics(ApiKey caller, String toolId, Map<String, String> query) {
+        LocalDate to;
+        LocalDate from;
+        try {
+            to = query.containsKey("to") ? LocalDate.parse(query.get("to")) : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        } catch (DateTimeException e) {
+            return ApiResponses.error(400, "invalid_parameter", "to must be a date, yyyy-MM-dd", "to");
+        }
+        try {
+            from = query.containsKey("from") ? LocalDate.parse(query.get("from")) : to.minusDays(6);
+        } catch (DateTimeException e) {
+            return ApiResponses.error(400, "invalid_parameter", "from must be a date, yyyy-MM-dd", "from");
+        }
+        if (from.isAfter(to)) {
+            return ApiResponses.error(400, "invalid_parameter", "from must not be after to", "from");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_ANALYTICS_DAYS) {
+            return ApiResponses.error(400, "invalid_parameter", "at most " + MAX_ANALYTICS_DAYS + " days at once",
+                    "from");
+        }
+        return ApiResponses.json(200, analytics.summary(caller.tenantId(), toolId, from, to));
+    }
+
+    private static byte[] body(APIGatewayProxyRequestEvent request) {
+        String body = request.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        return Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** HTTP header names are case-insensitive; API Gateway passes them as the client sent them. */
+    private static String header(APIGatewayProxyRequestEvent request, String name) {
+        if (request.getHeaders() == null) {
+            return null;
+        }
+        String wanted = name.toLowerCase(Locale.ROOT);
+        return request.getHeaders().entrySet().stream().filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(wanted))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.sluice.workers.config;
+
+import dev.sluice.core.aws.AwsClients;
+
+/** An environment variable a handler reads at init, with the value it takes when unset. */
+public record Setting(String name, String fallback) {
+
+    public static final Setting JOBS_TABLE = new Setting("JOBS_TABLE", "sluice-jobs");
+    public static final Setting IDEMPOTENCY_TABLE = new Setting("IDEMPOTENCY_TABLE", "sluice-idempotency");
+    public static final Setting API_KEYS_TABLE = new Setting("API_KEYS_TABLE", "sluice-api-keys");
+    public static final Setting CONNECTIONS_TABLE = new Setting("CONNECTIONS_TABLE", "sluice-connections");
+    public static final Setting PUSH_LOG_TABLE = new Setting("PUSH_LOG_TABLE", "sluice-push-log");
+    public static final Setting ANALYTICS_TABLE = new Setting("ANALYTICS_TABLE", "sluice-analytics");
+    public static final Setting EVENT_BUS = new Setting("EVENT_BUS", "sluice-jobs");
+    public static final Setting PAYLOAD_BUCKET = new Setting("PAYLOAD_BUCKET", "sluice-payloads");
+    /** The trigger queue's maxReceiveCount: on that receive a transient failure is the last. */
+    public static final Setting MAX_RECEIVE_COUNT = new Setting("MAX_RECEIVE_COUNT", "3");
+    public static final Setting DEAD_LETTER_QUEUE = new Setting("DEAD_LETTER_QUEUE", "");
+    /** First retry delay; each later one doubles, up to RETRY_MAX_SECONDS. */
+    public static final Setting RETRY_BASE_SECONDS = new Setting("RETRY_BASE_SECONDS", "5");
+    public static final Setting RETRY_MAX_SECONDS = new Setting("RETRY_MAX_SECONDS", "900");
+    /** A submitted job with no outcome after this long is failed by the sweeper. */
+    public static final Setting JOB_DEADLINE_SECONDS = new Setting("JOB_DEADLINE_SECONDS", "3600");
+    /** The WebSocket API's @connections endpoint, https://{api}.execute-api.{region}.amazonaws.com/{stage}. */
+    public static final Setting WEBSOCKET_MANAGEMENT_URL = new Setting("WEBSOCKET_MANAGEMENT_URL", "");
+    /** {@code ses} or {@code outbox} (RFC 5322 files under MAIL_OUTBOX_DIR). */
+    public static final Setting MAILER = new Setting("MAILER", "ses");
+    public static final Setting MAIL_OUTBOX_DIR = new Setting("MAIL_OUTBOX_DIR", "");
+    public static final Setting MAIL_FROM = new Setting("MAIL_FROM", "Sluice <no-reply@sluice.invalid>");
+    /** {@code local}: the offline provider (Bedrock arrives with step 4). */
+    public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL", "local");
+
+    public String from(AwsClients aws) {
+        return aws.env(name, fallback);
+    }
+
+    public int intFrom(AwsClients aws) {
+        return Integer.parseInt(from(aws));
+    }
+}

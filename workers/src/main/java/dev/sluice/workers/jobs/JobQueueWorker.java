@@ -1,0 +1,234 @@
+package dev.sluice.workers.jobs;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.jobs.Job;
+import dev.sluice.core.jobs.JobError;
+import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.jobs.S3Ref;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.schema.Violation;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.batch.SqsBatchProcessor;
+import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
+import dev.sluice.workers.idempotency.Idempotency;
+import dev.sluice.workers.idempotency.IdempotencyConfig;
+import dev.sluice.workers.logging.JsonLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Runs the "Job Submitted" messages of one queue through a job type's {@link JobExecutor}, with the
+ * guarantees every lane shares:
+ * <ul>
+ * <li>partial batch failures: only the messages that failed come back;</li>
+ * <li>idempotent: a message delivered twice runs its job once (idempotency record, and conditional
+ * writes on the job row);</li>
+ * <li>classified: a permanent failure FAILS the job at once and the message is deleted; a transient
+ * one is retried after a growing visibility timeout, and on the last receive the job is FAILED
+ * naming the DLQ the message goes to; a message that is not a job at all is moved to the DLQ
+ * straight away, never looped;</li>
+ * <li>announced: every finished job puts "Job Completed" or "Job Failed" (the sweeper repeats the put
+ * should it fail).</li>
+ * </ul>
+ */
+public final class JobQueueWorker {
+
+    /** Results above this size are stored in S3 and pushed by reference (a push frame must stay small). */
+    public static final int INLINE_RESULT_BYTES = 32 * 1024;
+
+    private final JobExecutor executor;
+    private final JobStore jobs;
+    private final JobEvents events;
+    private final ClaimChecks claimChecks;
+    private final Idempotency idempotency;
+    private final SqsClient sqs;
+    private final SqsBatchProcessor batch;
+    private final Schemas schemas;
+    private final RetrySchedule retries;
+    private final JsonLog log;
+    private final Clock clock;
+    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+
+    public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
+            Idempotency idempotency, SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries,
+            JsonLog log, Clock clock) {
+        this.executor = executor;
+        this.jobs = jobs;
+        this.events = events;
+        this.claimChecks = claimChecks;
+        this.idempotency = idempotency;
+        this.sqs = sqs;
+        this.batch = batch;
+        this.schemas = schemas;
+        this.retries = retries;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
+    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws) {
+        DynamoDbClient dynamoDb = aws.build(DynamoDbClient.builder(), "DYNAMODB");
+        return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
+                new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
+                new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)),
+                        aws.env("AWS_LAMBDA_FUNCTION_NAME", "worker"), IdempotencyConfig.defaults(), Clock.systemUTC()),
+                aws.build(SqsClient.builder(), "SQS"), new SqsBatchProcessor(), Definitions.bundledSchemas(),
+                new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
+                        Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
+                new JsonLog(System.out), Clock.systemUTC());
+    }
+
+    public SQSBatchResponse handle(SQSEvent event, Context context) {
+        return batch.process(event, context, this::handleMessage);
+    }
+
+    private void handleMessage(SQSMessage message, Context context) throws Exception {
+        JsonNode event;
+        try {
+            event = Json.parse(message.getBody());
+        } catch (RuntimeException e) {
+            toDeadLetterQueue(message, "malformed_message", "the message body is not JSON", context);
+            return;
+        }
+        JsonNode detail = event.path("detail");
+        String tenantId = detail.path("tenantId").asText(null);
+        String jobId = detail.path("jobId").asText(null);
+        List<Violation> violations = schemas.validate("events/job-submitted", event);
+        if (!violations.isEmpty()) {
+            Violation first = violations.get(0);
+            String reason = "invalid Job Submitted event: " + (first.field().isEmpty() ? "" : first.field() + ": ")
+                    + first.message();
+            Optional<Job> failed = tenantId == null || jobId == null ? Optional.empty()
+                    : jobs.fail(tenantId, jobId, new JobError("invalid_event", reason, false), clock.millis());
+            if (failed.isPresent()) {
+                announce(failed.get(), context);
+            } else {
+                toDeadLetterQueue(message, "invalid_event", reason, context);
+            }
+            return;
+        }
+        int receiveCount = Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        try {
+            idempotency.once("job#" + tenantId + "#" + jobId, null, context, Boolean.class,
+                    () -> run(tenantId, jobId, detail, receiveCount, context));
+        } catch (Exception e) {
+            // The last failure goes to the DLQ at once instead of after a whole visibility timeout.
+            retryAfter(message, retries.lastAttempt(receiveCount) ? 0 : retries.delaySeconds(receiveCount), context);
+            log.error("job attempt failed: " + e, fn(context), rid(context), Map.of("jobId", jobId,
+                    "tenantId", tenantId, "messageId", message.getMessageId(),
+                    "receiveCount", Integer.toString(receiveCount)));
+            throw e;
+        }
+    }
+
+    private Boolean run(String tenantId, String jobId, JsonNode detail, int receiveCount, Context context)
+            throws Exception {
+        Optional<Job> marked = jobs.markRunning(tenantId, jobId, clock.millis());
+        if (marked.isEmpty()) {
+            log.info("job already finished: duplicate delivery skipped", fn(context), rid(context),
+                    Map.of("jobId", jobId, "tenantId", tenantId));
+            return Boolean.FALSE;
+        }
+        Job job = marked.get();
+        JobOutcome outcome;
+        try {
+            JsonNode payload = detail.has("payloadRef")
+                    ? claimChecks.get(Json.MAPPER.treeToValue(detail.get("payloadRef"), S3Ref.class))
+                    : detail.get("payload");
+            outcome = executor.execute(job, payload, context);
+        } catch (PermanentJobException e) {
+            jobs.fail(tenantId, jobId, new JobError(e.code(), e.getMessage(), false), clock.millis())
+                    .ifPresent(failed -> announce(failed, context));
+            return Boolean.TRUE;
+        } catch (Exception e) {
+            if (retries.lastAttempt(receiveCount)) {
+                String where = retries.deadLetterQueue().isEmpty() ? "its dead-letter queue"
+                        : "dead-letter queue " + retries.deadLetterQueue();
+                jobs.fail(tenantId, jobId, new JobError("retries_exhausted", "failed on all " + receiveCount
+                        + " attempts; the message is in " + where + " for replay. Last error: " + e, true),
+                        clock.millis()).ifPresent(failed -> announce(failed, context));
+            }
+            throw e;
+        }
+        byte[] resultJson = Json.write(outcome.result()).getBytes(StandardCharsets.UTF_8);
+        S3Ref resultRef = resultJson.length > INLINE_RESULT_BYTES
+                ? claimChecks.put("results/" + tenantId + "/" + jobId + ".json", resultJson) : null;
+        jobs.complete(job, outcome.result(), resultRef, clock.millis(), outcome.writes())
+                .ifPresent(done -> announce(done, context));
+        return Boolean.TRUE;
+    }
+
+    /** A failed put is left to the sweeper: the job row still says the announcement is owed. */
+    private void announce(Job job, Context context) {
+        try {
+            events.finished(job);
+            jobs.announced(job.tenantId(), job.jobId());
+        } catch (RuntimeException e) {
+            log.error("announcing the finished job failed; the sweeper will repeat it: " + e, fn(context),
+                    rid(context), Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+        }
+        log.info("job " + job.status(), fn(context), rid(context), Map.of("jobId", job.jobId(),
+                "tenantId", job.tenantId(), "type", job.type().wire(), "attempts", Integer.toString(job.attempts())));
+    }
+
+    private void retryAfter(SQSMessage message, int seconds, Context context) {
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(message.getEventSourceArn()))
+                    .receiptHandle(message.getReceiptHandle()).visibilityTimeout(seconds));
+        } catch (RuntimeException e) {
+            // The message still comes back, after the queue's own visibility timeout.
+            log.error("could not delay the retry: " + e, fn(context), rid(context),
+                    Map.of("messageId", message.getMessageId()));
+        }
+    }
+
+    /** A message that is no job cannot be failed or retried into health: straight to the DLQ with why. */
+    private void toDeadLetterQueue(SQSMessage message, String code, String reason, Context context) {
+        if (retries.deadLetterQueue().isEmpty()) {
+            throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
+        }
+        String[] arn = message.getEventSourceArn().split(":");
+        String dlqUrl = queueUrls.computeIfAbsent(arn[4] + ":" + retries.deadLetterQueue(), k -> sqs.getQueueUrl(
+                b -> b.queueName(retries.deadLetterQueue()).queueOwnerAWSAccountId(arn[4])).queueUrl());
+        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(
+                "SluiceErrorCode", text(code), "SluiceErrorMessage", text(reason),
+                "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId()))));
+        log.error("message moved to the DLQ: " + reason, fn(context), rid(context),
+                Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
+    }
+
+    private String queueUrl(String queueArn) {
+        return queueUrls.computeIfAbsent(queueArn, arn -> {
+            String[] parts = arn.split(":");
+            return sqs.getQueueUrl(b -> b.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
+        });
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static String fn(Context context) {
+        return context == null ? "" : context.getFunctionName();
+    }
+
+    private static String rid(Context context) {
+        return context == null ? "" : context.getAwsRequestId();
+    }
+}
