@@ -18,18 +18,22 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * API keys per tenant with API Gateway usage-plan limits, in DynamoDB (table {@code sluice-api-keys},
- * partition key {@code keyHash}). Only the SHA-256 of a secret is stored. Checking a key and counting
- * the request against its bucket and monthly quota is one read and one conditional write on the
- * key's own item, so every API instance sees the same limits and a revocation applies at once.
+ * partition key {@code keyHash}). Only the SHA-256 of a secret is stored.
+ *
+ * <p>The rate limit is GCRA, the token bucket's exact equivalent kept as one number: the
+ * theoretical arrival time {@code tat}. A request at {@code now} passes if {@code max(tat, now) + T}
+ * is at most {@code now + burst·T} (T = 1/rate), and moves {@code tat} there. Each check is a single
+ * conditional update, counted against the month's quota in the same write, so concurrent requests on
+ * one key never lose an update or retry, every API instance sees the same limits, and a revocation
+ * applies at once.
  */
 public final class ApiKeys {
 
     private static final String PREFIX = "sk_";
-    /** Optimistic writes lost to concurrent requests on the same key before we call it overload. */
-    private static final int MAX_CONTENTION_RETRIES = 8;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -57,18 +61,14 @@ public final class ApiKeys {
         item.put("rate", AttributeValue.fromN(Double.toString(limits.ratePerSecond())));
         item.put("burst", n(limits.burst()));
         item.put("quota", n(limits.monthlyQuota()));
-        item.put("tokens", AttributeValue.fromN(Integer.toString(limits.burst())));
-        item.put("refilledAt", n(now));
-        item.put("month", s(month(now)));
-        item.put("used", n(0));
-        item.put("version", n(0));
         dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(keyHash)"));
-        return new IssuedKey(fromItem(item), secret);
+        return new IssuedKey(fromItem(item, month(now)), secret);
     }
 
     public List<ApiKey> list() {
+        String month = month(System.currentTimeMillis());
         List<ApiKey> keys = new ArrayList<>();
-        dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> keys.add(fromItem(item)));
+        dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> keys.add(fromItem(item, month)));
         keys.sort(java.util.Comparator.comparing(ApiKey::tenantId).thenComparing(ApiKey::createdAt));
         return keys;
     }
@@ -93,50 +93,67 @@ public final class ApiKeys {
             return new Access.Denied(401, "missing_api_key", "an API key is required (header x-api-key)", 0);
         }
         String hash = hash(presented);
-        for (int attempt = 0; attempt <= MAX_CONTENTION_RETRIES; attempt++) {
-            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of("keyHash", s(hash)))).item();
-            // The lookup is by hash, so timing says nothing about the secret; compare in constant time all the same.
-            if (item == null || item.isEmpty() || !MessageDigest.isEqual(
-                    item.get("keyHash").s().getBytes(StandardCharsets.US_ASCII),
-                    hash.getBytes(StandardCharsets.US_ASCII))) {
-                return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
-            }
-            ApiKey key = fromItem(item);
-            if (key.revokedAt() != null) {
-                return new Access.Denied(403, "invalid_api_key", "the API key has been revoked", 0);
-            }
-            UsageLimits limits = key.limits();
-            double tokens = Math.min(limits.burst(), Double.parseDouble(item.get("tokens").n())
-                    + Math.max(0, now - Long.parseLong(item.get("refilledAt").n())) * limits.ratePerSecond() / 1000.0);
-            if (tokens < 1) {
-                long wait = (long) Math.ceil((1 - tokens) / limits.ratePerSecond());
-                return new Access.Denied(429, "rate_limited", "over " + limits.ratePerSecond()
-                        + " requests/s (burst " + limits.burst() + ") for this key", Math.max(1, wait));
-            }
-            String month = month(now);
-            long used = month.equals(key.month()) ? key.usedThisMonth() : 0;
-            if (used >= limits.monthlyQuota()) {
-                return new Access.Denied(429, "quota_exceeded", "the monthly quota of " + limits.monthlyQuota()
-                        + " requests for this key is used up", secondsToNextMonth(now));
-            }
-            long version = Long.parseLong(item.get("version").n());
-            try {
-                dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("keyHash", s(hash)))
-                        .updateExpression("SET tokens = :tokens, refilledAt = :now, #month = :month, used = :used,"
-                                + " version = :next")
-                        .conditionExpression("version = :version")
-                        .expressionAttributeNames(Map.of("#month", "month"))
-                        .expressionAttributeValues(Map.of(":tokens", AttributeValue.fromN(Double.toString(tokens - 1)),
-                                ":now", n(now), ":month", s(month), ":used", n(used + 1), ":next", n(version + 1),
-                                ":version", n(version))));
-                return new Access.Granted(new ApiKey(key.keyId(), key.tenantId(), key.userId(), key.name(),
-                        key.createdAt(), null, limits, month, used + 1));
-            } catch (ConditionalCheckFailedException concurrent) {
-                // Another request on this key counted first: read its count and try again.
-            }
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("keyHash", s(hash)))).item();
+        // The lookup is by hash, so timing says nothing about the secret; compare in constant time all the same.
+        if (item == null || item.isEmpty() || !MessageDigest.isEqual(
+                item.get("keyHash").s().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
+            return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
         }
-        return new Access.Denied(429, "rate_limited", "too many concurrent requests for this key", 1);
+        String month = month(now);
+        ApiKey key = fromItem(item, month);
+        if (key.revokedAt() != null) {
+            return new Access.Denied(403, "invalid_api_key", "the API key has been revoked", 0);
+        }
+        UsageLimits limits = key.limits();
+        double interval = 1000.0 / limits.ratePerSecond();
+        // Idle bucket first (tat in the past), then a bucket with requests ahead of now; the second
+        // branch is tried only if the first found tat ahead, so each request makes one or two writes.
+        Map<String, AttributeValue> old = count(hash, month, limits, "SET tat = :next",
+                "(attribute_not_exists(tat) OR tat < :now)", Map.of(":next", d(now + interval), ":now", n(now)));
+        if (old != null) {
+            old = count(hash, month, limits, "SET tat = tat + :interval", "tat >= :now AND tat <= :latest",
+                    Map.of(":interval", d(interval), ":now", n(now),
+                            ":latest", d(now + (limits.burst() - 1) * interval)));
+        }
+        if (old == null) {
+            return new Access.Granted(key);
+        }
+        if (old.isEmpty() || old.containsKey("revokedAt")) {
+            // Deleted or revoked between the read and the write.
+            return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
+        }
+        if (used(old, month) >= limits.monthlyQuota()) {
+            return new Access.Denied(429, "quota_exceeded", "the monthly quota of " + limits.monthlyQuota()
+                    + " requests for this key is used up", secondsToNextMonth(now));
+        }
+        double tat = old.containsKey("tat") ? Double.parseDouble(old.get("tat").n()) : now;
+        long waitMillis = (long) Math.ceil(tat + interval - limits.burst() * interval - now);
+        return new Access.Denied(429, "rate_limited", "over " + limits.ratePerSecond() + " requests/s (burst "
+                + limits.burst() + ") for this key", Math.max(1, (waitMillis + 999) / 1000));
+    }
+
+    /**
+     * One conditional update moving the bucket and counting the month; null if it passed, else the
+     * item as it was (to tell which limit refused).
+     */
+    private Map<String, AttributeValue> count(String hash, String month, UsageLimits limits, String set,
+            String rateCondition, Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":one", n(1));
+        all.put(":quota", n(limits.monthlyQuota()));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("keyHash", s(hash)))
+                    .updateExpression(set + " ADD #used :one")
+                    .conditionExpression("attribute_exists(keyHash) AND attribute_not_exists(revokedAt) AND "
+                            + rateCondition + " AND (attribute_not_exists(#used) OR #used < :quota)")
+                    .expressionAttributeNames(Map.of("#used", "used#" + month))
+                    .expressionAttributeValues(all)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return null;
+        } catch (ConditionalCheckFailedException refused) {
+            return refused.hasItem() ? refused.item() : Map.of();
+        }
     }
 
     static String hash(String secret) {
@@ -158,14 +175,18 @@ public final class ApiKeys {
         return Math.max(1, (next - now + 999) / 1000);
     }
 
-    private static ApiKey fromItem(Map<String, AttributeValue> item) {
+    private static long used(Map<String, AttributeValue> item, String month) {
+        AttributeValue used = item.get("used#" + month);
+        return used == null ? 0 : Long.parseLong(used.n());
+    }
+
+    private static ApiKey fromItem(Map<String, AttributeValue> item, String month) {
         UsageLimits limits = new UsageLimits(Double.parseDouble(item.get("rate").n()),
                 Integer.parseInt(item.get("burst").n()), Long.parseLong(item.get("quota").n()));
         AttributeValue revoked = item.get("revokedAt");
         return new ApiKey(item.get("keyId").s(), item.get("tenantId").s(), item.get("userId").s(),
                 item.get("name").s(), Long.parseLong(item.get("createdAt").n()),
-                revoked == null ? null : Long.parseLong(revoked.n()), limits, item.get("month").s(),
-                Long.parseLong(item.get("used").n()));
+                revoked == null ? null : Long.parseLong(revoked.n()), limits, month, used(item, month));
     }
 
     private static AttributeValue s(String v) {
@@ -174,5 +195,9 @@ public final class ApiKeys {
 
     private static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
+    }
+
+    private static AttributeValue d(double v) {
+        return AttributeValue.fromN(Double.toString(v));
     }
 }

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +118,27 @@ class JobApiTest {
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.body().at("/error/code").asText()).isEqualTo("rate_limited");
             assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
+        }
+    }
+
+    @Test
+    void concurrentRequestsOnOneKeyAreCountedExactly() throws Exception {
+        // A bucket of 20 that hardly refills: of 30 requests at once exactly 20 pass, none lost or double-counted.
+        try (SluiceClient client = flow.newTenant("crowd", new UsageLimits(0.01, 20, 10_000));
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                statuses.add(pool.submit(() -> client.get("/v1/jobs").status()));
+            }
+            List<Integer> seen = new ArrayList<>();
+            for (var status : statuses) {
+                seen.add(status.get());
+            }
+
+            assertThat(seen).filteredOn(s -> s == 200).hasSize(20);
+            assertThat(seen).filteredOn(s -> s == 429).hasSize(10);
+            assertThat(flow.keys.list().stream().filter(k -> k.tenantId().equals("crowd")).findFirst().orElseThrow()
+                    .usedThisMonth()).isEqualTo(20);
         }
     }
 
