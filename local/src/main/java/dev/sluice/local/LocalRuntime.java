@@ -88,6 +88,7 @@ public final class LocalRuntime implements AutoCloseable {
     private Endpoints endpoints;
     private LocalLambda lambda;
     private LocalEventBridge eventBridge;
+    private LocalDynamoDb dynamoDb;
     private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
 
     private LocalRuntime(Topology topology, Path stateDir) {
@@ -129,6 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
         dynamoServer.thenAccept(this::stopLast);
         LocalSqs sqs = join(sqsServer);
         LocalDynamoDb dynamodb = join(dynamoServer);
+        this.dynamoDb = dynamodb;
 
         SqsClient sqsClient = stopLast(SqsClient.builder().endpointOverride(sqs.endpoint())
                 .region(Region.of(identity.region()))
@@ -271,6 +273,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LocalEventBridge eventBridge() {
         return eventBridge;
+    }
+
+    /** Requests DynamoDB Local has served: benchmarks count what a job costs in storage calls. */
+    public long dynamoDbRequestCount() {
+        return dynamoDb.requestCount();
     }
 
     /** How many SQS event source mappings are polling: the parity check's view of the triggers. */

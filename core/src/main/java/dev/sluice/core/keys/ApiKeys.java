@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -34,10 +35,20 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class ApiKeys {
 
     private static final String PREFIX = "sk_";
+    /**
+     * How long a key's tenant, user and limits are reused without a read, as API Gateway caches an
+     * authorizer's answer. Revocation is not cached: every counting write is conditional on it.
+     */
+    static final long CACHE_MILLIS = 60_000;
+
+    /** A key as last read, and where this instance last saw its bucket. */
+    private record Cached(ApiKey key, long readAt, double tat) {
+    }
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public ApiKeys(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = dynamoDb;
@@ -93,42 +104,59 @@ public final class ApiKeys {
             return new Access.Denied(401, "missing_api_key", "an API key is required (header x-api-key)", 0);
         }
         String hash = hash(presented);
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("keyHash", s(hash)))).item();
-        // The lookup is by hash, so timing says nothing about the secret; compare in constant time all the same.
-        if (item == null || item.isEmpty() || !MessageDigest.isEqual(
-                item.get("keyHash").s().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
-            return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
+        Cached cached = cache.get(hash);
+        if (cached == null || now - cached.readAt() > CACHE_MILLIS) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of("keyHash", s(hash)))).item();
+            // The lookup is by hash, so timing says nothing about the secret; compare in constant time all the same.
+            if (item == null || item.isEmpty() || !MessageDigest.isEqual(item.get("keyHash").s()
+                    .getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
+                cache.remove(hash);
+                return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
+            }
+            cached = new Cached(fromItem(item, month(now)), now,
+                    item.containsKey("tat") ? Double.parseDouble(item.get("tat").n()) : 0);
         }
-        String month = month(now);
-        ApiKey key = fromItem(item, month);
+        ApiKey key = cached.key();
         if (key.revokedAt() != null) {
             return new Access.Denied(403, "invalid_api_key", "the API key has been revoked", 0);
         }
+        String month = month(now);
         UsageLimits limits = key.limits();
         double interval = 1000.0 / limits.ratePerSecond();
-        // Idle bucket first (tat in the past), then a bucket with requests ahead of now; the second
-        // branch is tried only if the first found tat ahead, so each request makes one or two writes.
-        Map<String, AttributeValue> old = count(hash, month, limits, "SET tat = :next",
-                "(attribute_not_exists(tat) OR tat < :now)", Map.of(":next", d(now + interval), ":now", n(now)));
-        if (old != null) {
-            old = count(hash, month, limits, "SET tat = tat + :interval", "tat >= :now AND tat <= :latest",
-                    Map.of(":interval", d(interval), ":now", n(now),
-                            ":latest", d(now + (limits.burst() - 1) * interval)));
+        // A bucket that is idle (tat in the past) and one with requests ahead of now take different
+        // writes; start with the one the last known tat points to, and try the other if it was wrong.
+        String idleSet = "SET tat = :next";
+        String idleCondition = "(attribute_not_exists(tat) OR tat < :now)";
+        Map<String, AttributeValue> idleValues = Map.of(":next", d(now + interval), ":now", n(now));
+        String busySet = "SET tat = tat + :interval";
+        String busyCondition = "tat >= :now AND tat <= :latest";
+        Map<String, AttributeValue> busyValues = Map.of(":interval", d(interval), ":now", n(now),
+                ":latest", d(now + (limits.burst() - 1) * interval));
+        boolean busy = cached.tat() >= now;
+        Map<String, AttributeValue> old = busy ? count(hash, month, limits, busySet, busyCondition, busyValues)
+                : count(hash, month, limits, idleSet, idleCondition, idleValues);
+        if (old != null && !old.isEmpty() && !old.containsKey("revokedAt")) {
+            old = busy ? count(hash, month, limits, idleSet, idleCondition, idleValues)
+                    : count(hash, month, limits, busySet, busyCondition, busyValues);
         }
+        double tatNow = old == null ? Math.max(cached.tat(), now) + interval
+                : old.containsKey("tat") ? Double.parseDouble(old.get("tat").n()) : now;
+        cache.put(hash, new Cached(key, cached.readAt(), tatNow));
         if (old == null) {
             return new Access.Granted(key);
         }
         if (old.isEmpty() || old.containsKey("revokedAt")) {
-            // Deleted or revoked between the read and the write.
-            return new Access.Denied(403, "invalid_api_key", "the API key is not valid", 0);
+            // Deleted or revoked since this instance read it.
+            cache.remove(hash);
+            return new Access.Denied(403, "invalid_api_key", old.isEmpty() ? "the API key is not valid"
+                    : "the API key has been revoked", 0);
         }
         if (used(old, month) >= limits.monthlyQuota()) {
             return new Access.Denied(429, "quota_exceeded", "the monthly quota of " + limits.monthlyQuota()
                     + " requests for this key is used up", secondsToNextMonth(now));
         }
-        double tat = old.containsKey("tat") ? Double.parseDouble(old.get("tat").n()) : now;
-        long waitMillis = (long) Math.ceil(tat + interval - limits.burst() * interval - now);
+        long waitMillis = (long) Math.ceil(tatNow + interval - limits.burst() * interval - now);
         return new Access.Denied(429, "rate_limited", "over " + limits.ratePerSecond() + " requests/s (burst "
                 + limits.burst() + ") for this key", Math.max(1, (waitMillis + 999) / 1000));
     }

@@ -7,9 +7,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * DynamoDB: DynamoDB Local's own request handler, file-backed under the state directory so tables
@@ -22,34 +27,48 @@ public final class LocalDynamoDb implements AutoCloseable {
     private final Server server;
     private final LocalDynamoDBServerHandler handler;
     private final URI endpoint;
+    private final AtomicLong requests;
 
-    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, URI endpoint) {
+    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, URI endpoint, AtomicLong requests) {
         this.server = server;
         this.handler = handler;
         this.endpoint = endpoint;
+        this.requests = requests;
     }
 
     public static LocalDynamoDb start(Path dataDir) throws Exception {
         Files.createDirectories(dataDir);
         // (portForLocalSocket, inMemory, dbPath, sharedDb, delayTransientStatuses): one shared file
         // for every access key and region, so any client sees the same tables.
-        var requests = new LocalDynamoDBRequestHandler(0, false, dataDir.toString(), true, false);
-        var handler = new LocalDynamoDBServerHandler(requests, null);
+        var engine = new LocalDynamoDBRequestHandler(0, false, dataDir.toString(), true, false);
+        var handler = new LocalDynamoDBServerHandler(engine, null);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(Loopback.HOST);
         connector.setPort(0);
         server.addConnector(connector);
         ContextHandler context = new ContextHandler();
-        context.setHandler(handler);
+        AtomicLong requests = new AtomicLong();
+        context.setHandler(new Handler.Wrapper(handler) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                requests.incrementAndGet();
+                return super.handle(request, response, callback);
+            }
+        });
         server.setHandler(context);
         server.start();
         return new LocalDynamoDb(server, handler,
-                URI.create("http://" + Loopback.HOST + ":" + connector.getLocalPort()));
+                URI.create("http://" + Loopback.HOST + ":" + connector.getLocalPort()), requests);
     }
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** Requests served since start: what a benchmark divides by the work done. */
+    public long requestCount() {
+        return requests.get();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sluice.workers.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.jobs.JobJson;
 import java.time.Instant;
 
 /** A job as the API shows it: times in ISO-8601, never the payload. */
@@ -21,21 +22,7 @@ final class JobViews {
         view.put("submittedAt", Instant.ofEpochMilli(job.submittedAt()).toString());
         putTime(view, "startedAt", job.startedAt());
         putTime(view, "finishedAt", job.finishedAt());
-        if (job.result() != null) {
-            view.set("result", job.result());
-        }
-        if (job.resultRef() != null) {
-            ObjectNode ref = view.putObject("resultRef");
-            ref.put("bucket", job.resultRef().bucket());
-            ref.put("key", job.resultRef().key());
-            ref.put("size", job.resultRef().size());
-        }
-        if (job.error() != null) {
-            ObjectNode error = view.putObject("error");
-            error.put("code", job.error().code());
-            error.put("message", job.error().message());
-            error.put("retryable", job.error().retryable());
-        }
+        JobJson.putOutcome(view, job);
         view.putObject("links").put("self", "/v1/jobs/" + job.jobId());
         return view;
     }

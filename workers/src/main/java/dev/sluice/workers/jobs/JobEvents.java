@@ -3,7 +3,6 @@ package dev.sluice.workers.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobStatus;
-import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -24,17 +23,11 @@ public final class JobEvents {
     }
 
     public void submitted(Job job) {
-        ObjectNode detail = Json.object();
-        detail.put("jobId", job.jobId());
-        detail.put("tenantId", job.tenantId());
-        if (job.userId() != null) {
-            detail.put("userId", job.userId());
-        }
-        detail.put("type", job.type().wire());
+        ObjectNode detail = identity(job);
         detail.put("priority", job.priority());
         detail.put("submittedAt", job.submittedAt());
         if (job.payloadRef() != null) {
-            detail.set("payloadRef", ref(job.payloadRef()));
+            detail.set("payloadRef", JobJson.ref(job.payloadRef()));
         } else {
             detail.set("payload", job.payload());
         }
@@ -43,6 +36,19 @@ public final class JobEvents {
 
     /** "Job Completed" for a SUCCEEDED job, "Job Failed" for a FAILED one. */
     public void finished(Job job) {
+        if (!job.status().terminal()) {
+            throw new IllegalArgumentException("job " + job.jobId() + " is " + job.status() + ", not finished");
+        }
+        ObjectNode detail = identity(job);
+        detail.put("status", job.status().name());
+        detail.put("attempts", Math.max(1, job.attempts()));
+        boolean succeeded = job.status() == JobStatus.SUCCEEDED;
+        detail.put(succeeded ? "completedAt" : "failedAt", job.finishedAt());
+        JobJson.putOutcome(detail, job);
+        put(succeeded ? "Job Completed" : "Job Failed", detail);
+    }
+
+    private static ObjectNode identity(Job job) {
         ObjectNode detail = Json.object();
         detail.put("jobId", job.jobId());
         detail.put("tenantId", job.tenantId());
@@ -50,26 +56,7 @@ public final class JobEvents {
             detail.put("userId", job.userId());
         }
         detail.put("type", job.type().wire());
-        detail.put("status", job.status().name());
-        detail.put("attempts", Math.max(1, job.attempts()));
-        if (job.status() == JobStatus.SUCCEEDED) {
-            detail.put("completedAt", job.finishedAt());
-            if (job.resultRef() != null) {
-                detail.set("resultRef", ref(job.resultRef()));
-            } else {
-                detail.set("result", job.result());
-            }
-            put("Job Completed", detail);
-        } else if (job.status() == JobStatus.FAILED) {
-            detail.put("failedAt", job.finishedAt());
-            ObjectNode error = detail.putObject("error");
-            error.put("code", job.error().code());
-            error.put("message", job.error().message());
-            error.put("retryable", job.error().retryable());
-            put("Job Failed", detail);
-        } else {
-            throw new IllegalArgumentException("job " + job.jobId() + " is " + job.status() + ", not finished");
-        }
+        return detail;
     }
 
     private void put(String detailType, ObjectNode detail) {
@@ -80,13 +67,5 @@ public final class JobEvents {
             throw new IllegalStateException("PutEvents refused \"" + detailType + "\": " + failed.errorCode() + " "
                     + failed.errorMessage());
         }
-    }
-
-    static ObjectNode ref(S3Ref ref) {
-        ObjectNode node = Json.object();
-        node.put("bucket", ref.bucket());
-        node.put("key", ref.key());
-        node.put("size", ref.size());
-        return node;
     }
 }

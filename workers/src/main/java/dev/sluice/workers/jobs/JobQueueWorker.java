@@ -88,7 +88,7 @@ public final class JobQueueWorker {
                 new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                 new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)),
                         aws.env("AWS_LAMBDA_FUNCTION_NAME", "worker"), IdempotencyConfig.defaults(), Clock.systemUTC()),
-                aws.build(SqsClient.builder(), "SQS"), new SqsBatchProcessor(), Definitions.bundledSchemas(),
+                aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
                 new JsonLog(System.out), Clock.systemUTC());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.jobs.JobJson;
 import java.time.Instant;
 
 /** The messages pushed over the WebSocket: {@code {"type", "seq", "jobId", "status", "result"|"resultRef"|"error", "ts"}}. */
@@ -36,21 +37,7 @@ public final class PushMessages {
         message.put("jobId", job.jobId());
         message.put("jobType", job.type().wire());
         message.put("status", job.status().name());
-        if (job.result() != null) {
-            message.set("result", job.result());
-        }
-        if (job.resultRef() != null) {
-            ObjectNode ref = message.putObject("resultRef");
-            ref.put("bucket", job.resultRef().bucket());
-            ref.put("key", job.resultRef().key());
-            ref.put("size", job.resultRef().size());
-        }
-        if (job.error() != null) {
-            ObjectNode error = message.putObject("error");
-            error.put("code", job.error().code());
-            error.put("message", job.error().message());
-            error.put("retryable", job.error().retryable());
-        }
+        JobJson.putOutcome(message, job);
         message.put("ts", Instant.ofEpochMilli(now).toString());
         return message;
     }

@@ -3,15 +3,13 @@ package dev.sluice.workers.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.support.TestContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -218,17 +216,4 @@ class SqsBatchProcessorTest {
         return event;
     }
 
-    private static final class TestContext implements Context {
-        @Override public String getAwsRequestId() { return "req-1"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/jobs-worker"; }
-        @Override public String getLogStreamName() { return "test"; }
-        @Override public String getFunctionName() { return "jobs-worker"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:jobs-worker"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 8000; }
-        @Override public int getMemoryLimitInMB() { return 512; }
-        @Override public LambdaLogger getLogger() { return null; }
-    }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
 import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
 import dev.sluice.workers.idempotency.exception.IdempotencyValidationException;
+import dev.sluice.workers.support.TestContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -342,17 +340,4 @@ class IdempotencyTest {
         @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }
     }
 
-    private record TestContext(int remainingMillis) implements Context {
-        @Override public String getAwsRequestId() { return "req-1"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/jobs-worker"; }
-        @Override public String getLogStreamName() { return "test"; }
-        @Override public String getFunctionName() { return "jobs-worker"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:jobs-worker"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return remainingMillis; }
-        @Override public int getMemoryLimitInMB() { return 512; }
-        @Override public LambdaLogger getLogger() { return null; }
-    }
 }
