@@ -16,6 +16,7 @@ import dev.sluice.local.support.Clients;
 import dev.sluice.local.support.Invocations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,8 @@ class TopologyParityTest {
                 .orElseThrow();
         assertThat(endpoints.get("webSocket").asText()).startsWith("ws://127.0.0.1:").endsWith("/" + ws.stage());
         assertThat(endpoints.get("devApiKey").asText()).startsWith("sk_");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(Endpoints.FILE))))
+                .isEqualTo("rw-------");
     }
 
     @Test
