@@ -165,13 +165,8 @@ class JobFlowTest {
 
     @Test
     void aJobWhoseSubmittedEventWasNeverPutIsRepublishedByTheSweeper() throws Exception {
-        long anHourAgo = System.currentTimeMillis() - 3_600_000;
-        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
-        JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
         // As if the API had written the row and crashed before PutEvents.
-        jobs.create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal", JobStatus.QUEUED, 0, anHourAgo, null,
-                null, Json.parse(aiRequest("lost in transit")).get("payload"), null, null, null, null), null, null,
-                anHourAgo);
+        String jobId = jobWrittenAnHourAgo("lost in transit");
 
         JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
                 FlowFixture.scheduledEvent())));
@@ -183,13 +178,10 @@ class JobFlowTest {
 
     @Test
     void aJobWithNoOutcomePastItsDeadlineIsFailedByTheSweeper() throws Exception {
-        long anHourAgo = System.currentTimeMillis() - 3_600_000;
-        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        String jobId = jobWrittenAnHourAgo("vanished");
         JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
         // Published, then its message was lost: nothing will ever run it.
-        jobs.create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal", JobStatus.QUEUED, 0, anHourAgo, null,
-                null, Json.parse(aiRequest("vanished")).get("payload"), null, null, null, null), null, null, anHourAgo);
-        jobs.published("dev", jobId, anHourAgo + 1000);
+        jobs.published("dev", jobId, System.currentTimeMillis() - 3_599_000);
 
         flow.runtime.lambda().invoke("job-sweeper", FlowFixture.scheduledEvent());
 
@@ -199,6 +191,16 @@ class JobFlowTest {
         assertThat(dev.get("/v1/jobs/" + jobId).body().get("status").asText()).isEqualTo("FAILED");
         assertThat(jobs.due(System.currentTimeMillis() + 60_000, 100).stream()
                 .map(d -> d.job().jobId())).doesNotContain(jobId);
+    }
+
+    /** A dev job row written an hour ago, whose "Job Submitted" never reached the bus. */
+    private static String jobWrittenAnHourAgo(String input) {
+        long anHourAgo = System.currentTimeMillis() - 3_600_000;
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        new JobStore(flow.dynamoDb, "sluice-jobs").create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal",
+                JobStatus.QUEUED, 0, anHourAgo, null, null, Json.parse(aiRequest(input)).get("payload"), null, null,
+                null, null), null, null, anHourAgo);
+        return jobId;
     }
 
     private List<Message> receive(String queueName, Duration patience) {
