@@ -1,8 +1,8 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,7 +63,7 @@ public final class ApiKeys {
         random.nextBytes(idBytes);
         String keyId = "key_" + HexFormat.of().formatHex(idBytes);
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("keyHash", s(hash(secret)));
+        item.put("keyHash", s(Sha256.hex(secret)));
         item.put("keyId", s(keyId));
         item.put("tenantId", s(tenantId));
         item.put("userId", s(userId));
@@ -103,7 +103,7 @@ public final class ApiKeys {
         if (presented == null || presented.isBlank()) {
             return new Access.Denied(401, "missing_api_key", "an API key is required (header x-api-key)", 0);
         }
-        String hash = hash(presented);
+        String hash = Sha256.hex(presented);
         Cached cached = cache.get(hash);
         if (cached == null || now - cached.readAt() > CACHE_MILLIS) {
             Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
@@ -181,15 +181,6 @@ public final class ApiKeys {
             return null;
         } catch (ConditionalCheckFailedException refused) {
             return refused.hasItem() ? refused.item() : Map.of();
-        }
-    }
-
-    static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

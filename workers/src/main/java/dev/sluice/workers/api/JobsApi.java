@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.f4b6a3.uuid.UuidCreator;
+import dev.sluice.core.hash.Sha256;
 import dev.sluice.core.jobs.IdempotencyKeyReusedException;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobPage;
@@ -20,10 +21,7 @@ import dev.sluice.workers.jobs.ClaimChecks;
 import dev.sluice.workers.jobs.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +98,7 @@ public final class JobsApi {
                 null, null, null);
         JobStore.Submission submission;
         try {
-            submission = jobs.create(job, idempotencyKey, sha256(Json.write(request)), now);
+            submission = jobs.create(job, idempotencyKey, Sha256.hex(Json.write(request)), now);
         } catch (IdempotencyKeyReusedException e) {
             return ApiResponses.error(422, "idempotency_key_reused", e.getMessage(), "Idempotency-Key");
         }
@@ -164,14 +162,5 @@ public final class JobsApi {
             response.putNull("nextCursor");
         }
         return ApiResponses.json(200, response);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

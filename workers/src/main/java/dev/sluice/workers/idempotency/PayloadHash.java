@@ -3,11 +3,8 @@ package dev.sluice.workers.idempotency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.hash.Sha256;
 import dev.sluice.core.json.Json;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,13 +19,7 @@ final class PayloadHash {
     }
 
     static String of(Object payload) {
-        String canonical = Json.write(sorted(Json.MAPPER.valueToTree(payload)));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Sha256.hex(Json.write(sorted(Json.MAPPER.valueToTree(payload))));
     }
 
     private static JsonNode sorted(JsonNode node) {
