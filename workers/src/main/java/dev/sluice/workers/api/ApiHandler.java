@@ -22,7 +22,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -68,7 +67,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        Access access = keys.authorize(header(request, "x-api-key"), clock.millis());
+        Access access = keys.authorize(Headers.get(request.getHeaders(), "x-api-key"), clock.millis());
         if (access instanceof Access.Denied denied) {
             Map<String, String> headers = denied.retryAfterSeconds() > 0
                     ? Map.of("Retry-After", Long.toString(denied.retryAfterSeconds())) : Map.of();
@@ -81,7 +80,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 : request.getQueryStringParameters();
         String route = request.getHttpMethod() + " " + request.getResource();
         return switch (route) {
-            case "POST /v1/jobs" -> jobsApi.submit(caller, body(request), header(request, "Idempotency-Key"),
+            case "POST /v1/jobs" -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
                     context == null ? "" : context.getAwsRequestId());
             case "GET /v1/jobs" -> jobsApi.list(caller, query);
             case "GET /v1/jobs/{id}" -> jobsApi.get(caller, path.get("id"));
@@ -120,15 +119,5 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
         return Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body)
                 : body.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** HTTP header names are case-insensitive; API Gateway passes them as the client sent them. */
-    private static String header(APIGatewayProxyRequestEvent request, String name) {
-        if (request.getHeaders() == null) {
-            return null;
-        }
-        String wanted = name.toLowerCase(Locale.ROOT);
-        return request.getHeaders().entrySet().stream().filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(wanted))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 }

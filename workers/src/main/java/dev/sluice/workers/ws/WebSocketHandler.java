@@ -13,6 +13,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.Access;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
+import dev.sluice.workers.api.Headers;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.notify.Notifier;
 import dev.sluice.workers.push.Connection;
@@ -23,8 +24,6 @@ import dev.sluice.workers.push.Pusher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -93,10 +92,8 @@ public final class WebSocketHandler
 
     private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event, String connectionId) {
         String key = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("apiKey");
-        if (key == null && event.getHeaders() != null) {
-            key = event.getHeaders().entrySet().stream()
-                    .filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals("x-api-key"))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (key == null) {
+            key = Headers.get(event.getHeaders(), "x-api-key");
         }
         Access access = keys.authorize(key, clock.millis());
         if (access instanceof Access.Denied denied) {
