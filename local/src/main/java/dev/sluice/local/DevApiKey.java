@@ -1,13 +1,11 @@
 package dev.sluice.local;
 
-import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.IssuedKey;
 import dev.sluice.core.keys.UsageLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The key of the local {@code dev} tenant: created at the first start, kept under the state
@@ -33,16 +31,7 @@ final class DevApiKey {
             }
         }
         IssuedKey issued = keys.create(TENANT, USER, "sluice up dev key", UsageLimits.DEFAULT, now);
-        ApiKey key = issued.key();
-        Path tmp = Files.createTempFile(stateDir, FILE, ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the state directory's own permissions apply.
-        }
-        Files.writeString(tmp, key.keyId() + " " + issued.secret() + System.lineSeparator());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SecretFiles.write(file, issued.key().keyId() + " " + issued.secret() + System.lineSeparator());
         return issued.secret();
     }
 }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Where each local service listens, as written to {@code endpoints.json} for SDK clients, the AWS
@@ -44,14 +42,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
 
     /** Written whole or not at all: a reader never sees half a file. Readable by its owner only: it holds a key. */
     public void writeTo(Path dir) throws IOException {
-        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the state directory's own permissions apply.
-        }
-        Files.writeString(tmp, toJson() + System.lineSeparator());
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        SecretFiles.write(dir.resolve(FILE), toJson() + System.lineSeparator());
     }
 
     /** The endpoints of the runtime using {@code dir}. */
