@@ -9,18 +9,15 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.workers.email.OutboxMailer;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             if (dir == null) {
-                deleteRecursively(state);
+                Directories.deleteRecursively(state);
             }
         }
     }
@@ -143,17 +140,6 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             return all;
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -18,8 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code sluice keys create|list|revoke}: API keys, straight in their table (an operator's tool). */
@@ -53,8 +51,7 @@ final class KeysCommand {
                             + ": start one with `sluice up`, or pass --aws");
                 }
                 Endpoints e = Endpoints.read(dir);
-                dynamoDb = DynamoDbClient.builder().endpointOverride(e.dynamodb()).region(Region.of(e.region()))
-                        .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).build();
+                dynamoDb = LocalRuntime.client(DynamoDbClient.builder(), e.dynamodb(), e.region());
             }
             return new ApiKeys(dynamoDb, table);
         }

@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -79,6 +80,12 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("SLUICELOCAL",
             "sluice-local-secret");
+
+    /** An SDK client of one local service: its endpoint, the runtime's region and {@link #CREDENTIALS}. */
+    public static <B extends AwsClientBuilder<B, C>, C> C client(B builder, URI endpoint, String region) {
+        return builder.endpointOverride(endpoint).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build();
+    }
 
     private static final String API_KEYS_TABLE = "sluice-api-keys";
 
@@ -132,13 +139,10 @@ public final class LocalRuntime implements AutoCloseable {
         LocalDynamoDb dynamodb = join(dynamoServer);
         this.dynamoDb = dynamodb;
 
-        SqsClient sqsClient = stopLast(SqsClient.builder().endpointOverride(sqs.endpoint())
-                .region(Region.of(identity.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build());
+        SqsClient sqsClient = stopLast(client(SqsClient.builder(), sqs.endpoint(), identity.region()));
         LocalSqs.createQueues(sqsClient, topology, identity);
-        DynamoDbClient dynamoClient = stopLast(DynamoDbClient.builder().endpointOverride(dynamodb.endpoint())
-                .region(Region.of(identity.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build());
+        DynamoDbClient dynamoClient = stopLast(client(DynamoDbClient.builder(), dynamodb.endpoint(),
+                identity.region()));
         LocalTables.create(dynamoClient, topology.tables());
 
         EventArchive archive = stopLast(new EventArchive(stateDir.resolve("events").resolve("archive")));

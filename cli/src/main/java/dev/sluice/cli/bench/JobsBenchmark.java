@@ -1,6 +1,7 @@
 package dev.sluice.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.cli.Directories;
 import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
@@ -22,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -67,17 +66,14 @@ public final class JobsBenchmark {
         try (LocalRuntime runtime = LocalRuntime.start(topology, state, LocalRuntime.Options.defaults())) {
             Endpoints e = runtime.endpoints();
             String key;
-            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(e.dynamodb())
-                    .region(Region.of(e.region())).credentialsProvider(StaticCredentialsProvider.create(
-                            LocalRuntime.CREDENTIALS)).build()) {
+            try (DynamoDbClient dynamoDb = LocalRuntime.client(DynamoDbClient.builder(), e.dynamodb(), e.region())) {
                 // Far above the default usage plan, with a 100 s burst window so that seconds of queueing in a
                 // saturated store never look like a burst: the benchmark measures the pipeline, not 429s.
                 key = new ApiKeys(dynamoDb, "sluice-api-keys").create("bench", "bench", "benchmark",
                         new UsageLimits(1_000_000, 100_000_000, 100_000_000), System.currentTimeMillis()).secret();
             }
             try (SluiceClient client = new SluiceClient(e.api(), key);
-                    SqsClient sqs = SqsClient.builder().endpointOverride(e.sqs()).region(Region.of(e.region()))
-                            .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).build()) {
+                    SqsClient sqs = LocalRuntime.client(SqsClient.builder(), e.sqs(), e.region())) {
                 // Warm-up: class loading, JIT and every connection pool, for every subject.
                 pipeline(client, e, 200);
                 raw(sqs, 500, laneConcurrency);
@@ -97,9 +93,7 @@ public final class JobsBenchmark {
                         laneConcurrency);
             }
         } finally {
-            try (var paths = Files.walk(state)) {
-                paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteRecursively(state);
         }
     }
 
@@ -216,9 +210,7 @@ public final class JobsBenchmark {
     private double rawDynamoDb(Endpoints e, int count) throws Exception {
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(e.dynamodb())
-                .region(Region.of(e.region())).credentialsProvider(StaticCredentialsProvider.create(
-                        LocalRuntime.CREDENTIALS)).build();
+        try (DynamoDbClient dynamoDb = LocalRuntime.client(DynamoDbClient.builder(), e.dynamodb(), e.region());
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 pool.execute(() -> {
