@@ -124,8 +124,7 @@ public final class SqsBatchProcessor {
 
     private BatchItemFailure failed(SQSMessage message, Throwable failure, Context context) {
         log.error("message failed; reported as a batch item failure",
-                context == null ? null : context.getFunctionName(),
-                context == null ? null : context.getAwsRequestId(),
+                context,
                 Map.of("messageId", String.valueOf(message.getMessageId()), "error", String.valueOf(failure)));
         return item(message);
     }

@@ -111,8 +111,7 @@ public final class Idempotency {
             // The work is done and its effects are out; failing now would only make a retry do it
             // again once the INPROGRESS record times out.
             log.error("idempotency record not marked completed; result returned anyway",
-                    context == null ? null : context.getFunctionName(),
-                    context == null ? null : context.getAwsRequestId(),
+                    context,
                     Map.of("idempotencyId", id, "error", String.valueOf(e)));
         }
         return result;

@@ -130,7 +130,7 @@ public final class JobQueueWorker {
         } catch (Exception e) {
             // The last failure goes to the DLQ at once instead of after a whole visibility timeout.
             retryAfter(message, retries.lastAttempt(receiveCount) ? 0 : retries.delaySeconds(receiveCount), context);
-            log.error("job attempt failed: " + e, fn(context), rid(context), Map.of("jobId", jobId,
+            log.error("job attempt failed: " + e, context, Map.of("jobId", jobId,
                     "tenantId", tenantId, "messageId", message.getMessageId(),
                     "receiveCount", Integer.toString(receiveCount)));
             throw e;
@@ -141,7 +141,7 @@ public final class JobQueueWorker {
             throws Exception {
         Optional<Job> marked = jobs.markRunning(tenantId, jobId, clock.millis());
         if (marked.isEmpty()) {
-            log.info("job already finished: duplicate delivery skipped", fn(context), rid(context),
+            log.info("job already finished: duplicate delivery skipped", context,
                     Map.of("jobId", jobId, "tenantId", tenantId));
             return Boolean.FALSE;
         }
@@ -180,20 +180,21 @@ public final class JobQueueWorker {
             events.finished(job);
             jobs.announced(job.tenantId(), job.jobId());
         } catch (RuntimeException e) {
-            log.error("announcing the finished job failed; the sweeper will repeat it: " + e, fn(context),
-                    rid(context), Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            log.error("announcing the finished job failed; the sweeper will repeat it: " + e, context,
+                    Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
         }
-        log.info("job " + job.status(), fn(context), rid(context), Map.of("jobId", job.jobId(),
+        log.info("job " + job.status(), context, Map.of("jobId", job.jobId(),
                 "tenantId", job.tenantId(), "type", job.type().wire(), "attempts", Integer.toString(job.attempts())));
     }
 
     private void retryAfter(SQSMessage message, int seconds, Context context) {
         try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(message.getEventSourceArn()))
+            String[] arn = message.getEventSourceArn().split(":");
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(arn[4], arn[5]))
                     .receiptHandle(message.getReceiptHandle()).visibilityTimeout(seconds));
         } catch (RuntimeException e) {
             // The message still comes back, after the queue's own visibility timeout.
-            log.error("could not delay the retry: " + e, fn(context), rid(context),
+            log.error("could not delay the retry: " + e, context,
                     Map.of("messageId", message.getMessageId()));
         }
     }
@@ -204,31 +205,21 @@ public final class JobQueueWorker {
             throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
         }
         String[] arn = message.getEventSourceArn().split(":");
-        String dlqUrl = queueUrls.computeIfAbsent(arn[4] + ":" + retries.deadLetterQueue(), k -> sqs.getQueueUrl(
-                b -> b.queueName(retries.deadLetterQueue()).queueOwnerAWSAccountId(arn[4])).queueUrl());
+        String dlqUrl = queueUrl(arn[4], retries.deadLetterQueue());
         sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(
                 "SluiceErrorCode", text(code), "SluiceErrorMessage", text(reason),
                 "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId()))));
-        log.error("message moved to the DLQ: " + reason, fn(context), rid(context),
+        log.error("message moved to the DLQ: " + reason, context,
                 Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
     }
 
-    private String queueUrl(String queueArn) {
-        return queueUrls.computeIfAbsent(queueArn, arn -> {
-            String[] parts = arn.split(":");
-            return sqs.getQueueUrl(b -> b.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
-        });
+    /** A queue's URL by account and name (from an ARN: {@code arn:aws:sqs:region:account:name}), looked up once. */
+    private String queueUrl(String account, String name) {
+        return queueUrls.computeIfAbsent(account + ":" + name, k -> sqs.getQueueUrl(b -> b.queueName(name)
+                .queueOwnerAWSAccountId(account)).queueUrl());
     }
 
     private static MessageAttributeValue text(String value) {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
-
-    private static String fn(Context context) {
-        return context == null ? "" : context.getFunctionName();
-    }
-
-    private static String rid(Context context) {
-        return context == null ? "" : context.getAwsRequestId();
     }
 }

@@ -59,8 +59,7 @@ public final class JobSweeper implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Sweep sweep = sweep();
-        log.info("sweep done", context == null ? "job-sweeper" : context.getFunctionName(),
-                context == null ? "" : context.getAwsRequestId(), Map.of("republished",
+        log.info("sweep done", context, Map.of("republished",
                         Integer.toString(sweep.republished()), "expired", Integer.toString(sweep.expired()),
                         "announced", Integer.toString(sweep.announced()), "errors", Integer.toString(sweep.errors())));
         output.write(Json.write(sweep).getBytes(StandardCharsets.UTF_8));

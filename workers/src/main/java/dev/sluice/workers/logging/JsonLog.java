@@ -1,5 +1,6 @@
 package dev.sluice.workers.logging;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import java.io.PrintStream;
@@ -18,12 +19,29 @@ public final class JsonLog {
         this.out = out;
     }
 
+    /** A line about an invocation: its function and request id come from {@code context} (null outside Lambda). */
+    public void info(String message, Context context, Map<String, String> fields) {
+        write("INFO", message, function(context), requestId(context), fields);
+    }
+
+    public void error(String message, Context context, Map<String, String> fields) {
+        write("ERROR", message, function(context), requestId(context), fields);
+    }
+
     public void info(String message, String function, String requestId, Map<String, String> fields) {
         write("INFO", message, function, requestId, fields);
     }
 
     public void error(String message, String function, String requestId, Map<String, String> fields) {
         write("ERROR", message, function, requestId, fields);
+    }
+
+    private static String function(Context context) {
+        return context == null ? null : context.getFunctionName();
+    }
+
+    private static String requestId(Context context) {
+        return context == null ? null : context.getAwsRequestId();
     }
 
     private void write(String level, String message, String function, String requestId, Map<String, String> fields) {

@@ -96,8 +96,7 @@ public final class Notifier implements RequestStreamHandler {
                 delivered++;
             }
         }
-        log.info("pushed " + message.get("type").asText(), context == null ? "notifier" : context.getFunctionName(),
-                context == null ? "" : context.getAwsRequestId(), Map.of("jobId", jobId, "tenantId", tenantId,
+        log.info("pushed " + message.get("type").asText(), context, Map.of("jobId", jobId, "tenantId", tenantId,
                         "seq", message.get("seq").asText(), "connections", Integer.toString(delivered)));
         output.write(Json.write(Map.of("seq", message.get("seq").asLong(), "delivered", delivered))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
