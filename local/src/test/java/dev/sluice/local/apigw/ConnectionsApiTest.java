@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.local.support.Await;
 import dev.sluice.workers.notify.ConnectionInfo;
 import dev.sluice.workers.notify.ConnectionsApiException;
 import dev.sluice.workers.notify.ConnectionsClient;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.lambda.LocalLambda;
+import dev.sluice.local.support.Await;
 import dev.sluice.local.support.Invocations;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;

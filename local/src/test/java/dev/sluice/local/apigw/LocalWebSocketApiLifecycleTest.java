@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.local.support.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -50,6 +51,9 @@ class LocalWebSocketApiLifecycleTest {
         try (LocalWebSocketApi api = start(ROUTES, Limits.aws())) {
             firstId = connectionOf(api, first);
             secondId = connectionOf(api, second);
+            // The server registers a connection in onWebSocketOpen, which may run just after the
+            // client's handshake completes.
+            Await.until("both connections registered", () -> api.openConnections() == 2);
             assertThat(api.openConnections()).isEqualTo(2);
         }
 

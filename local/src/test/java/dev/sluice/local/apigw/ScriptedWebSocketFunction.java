@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.local.lambda.FunctionError;
+import dev.sluice.local.support.Await;
 import dev.sluice.local.support.Invocations;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

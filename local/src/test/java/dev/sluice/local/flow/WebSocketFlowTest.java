@@ -11,6 +11,7 @@ import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.local.support.Await;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import java.net.http.WebSocketHandshakeException;
@@ -164,10 +165,8 @@ class WebSocketFlowTest {
             String jobId = client.submit(aiRequest("boo"), null).body().get("jobId").asText();
             assertThat(live.next(m -> jobId.equals(m.path("jobId").asText()), PATIENCE)).isNotNull();
 
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (connections.get("R2hvc3RDb25uPQ=").isPresent() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until("the gone connection's row to be removed", PATIENCE,
+                    () -> connections.get("R2hvc3RDb25uPQ=").isEmpty());
             assertThat(connections.get("R2hvc3RDb25uPQ=")).isEmpty();
             assertThat(connections.ofUser("ghosts", "ghosts-user", System.currentTimeMillis())).hasSize(1);
         }
