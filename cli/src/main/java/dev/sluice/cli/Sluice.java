@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sluice} command: run the pipeline locally and operate it. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Sluice: an event-driven job pipeline for AI workloads on AWS, and its local runtime.",
-        subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, KeysCommand.class, DefinitionsCommand.class,
+        subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, IngestCommand.class, SearchCommand.class,
+                KeysCommand.class, DefinitionsCommand.class,
                 BenchCommand.class})
 public final class Sluice {
 

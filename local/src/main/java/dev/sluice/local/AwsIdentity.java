@@ -17,6 +17,14 @@ public record AwsIdentity(String region, String accountId) {
         return "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name;
     }
 
+    public String executionArn(String stateMachine, String execution) {
+        return "arn:aws:states:" + region + ":" + accountId + ":execution:" + stateMachine + ":" + execution;
+    }
+
+    public String roleArn(String role) {
+        return "arn:aws:iam::" + accountId + ":role/" + role;
+    }
+
     public String eventBusArn(String bus) {
         return "arn:aws:events:" + region + ":" + accountId + ":event-bus/" + bus;
     }

@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands. {@code api},
  * {@code webSocket} and {@code devApiKey} are null when the topology declares no API.
  */
-public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI api, URI webSocket,
-        URI webSocketManagement, String devApiKey) {
+public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
+        URI webSocket, URI webSocketManagement, String devApiKey) {
 
     public static final String FILE = "endpoints.json";
 
@@ -25,6 +25,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         o.put("dynamodb", dynamodb.toString());
         o.put("events", events.toString());
         o.put("s3", s3.toString());
+        o.put("stepFunctions", stepFunctions.toString());
         putUri(o, "api", api);
         putUri(o, "webSocket", webSocket);
         putUri(o, "webSocketManagement", webSocketManagement);
@@ -49,7 +50,8 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
     public static Endpoints read(Path dir) throws IOException {
         JsonNode o = Json.parse(Files.readString(dir.resolve(FILE)));
         return new Endpoints(o.get("region").asText(), uri(o, "sqs"), uri(o, "dynamodb"), uri(o, "events"),
-                uri(o, "s3"), uri(o, "api"), uri(o, "webSocket"), uri(o, "webSocketManagement"),
+                uri(o, "s3"), uri(o, "stepFunctions"), uri(o, "api"), uri(o, "webSocket"),
+                uri(o, "webSocketManagement"),
                 o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null);
     }
 

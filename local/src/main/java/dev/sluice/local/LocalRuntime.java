@@ -4,6 +4,7 @@ import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.apigw.Limits;
 import dev.sluice.local.apigw.LocalHttpApi;
@@ -20,6 +21,10 @@ import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
+import dev.sluice.local.stepfunctions.AslEngine;
+import dev.sluice.local.stepfunctions.LambdaTaskInvoker;
+import dev.sluice.local.stepfunctions.LocalStepFunctions;
+import dev.sluice.local.stepfunctions.StepFunctionsApi;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -40,13 +45,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole topology running on one machine: SQS (ElasticMQ), DynamoDB (DynamoDB Local), S3
- * (S3Proxy), EventBridge (Event Ruler) and Lambda (in-process handlers), each on loopback, with its
- * state under one directory. {@link #close()} stops them in reverse order, consumers first, so no
- * message is taken from a queue without being processed or returned.
+ * (S3Proxy), EventBridge (Event Ruler), Step Functions and Lambda (in-process handlers), each on
+ * loopback, with its state under one directory. {@link #close()} stops them in reverse order,
+ * consumers first, so no message is taken from a queue without being processed or returned.
  */
 public final class LocalRuntime implements AutoCloseable {
 
@@ -88,6 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private static final String API_KEYS_TABLE = "sluice-api-keys";
+    private static final String INGEST_STATE_MACHINE = "ingest-document";
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
     private final Topology topology;
@@ -96,6 +103,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalLambda lambda;
     private LocalEventBridge eventBridge;
     private LocalDynamoDb dynamoDb;
+    private LocalStepFunctions stepFunctions;
     private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
 
     private LocalRuntime(Topology topology, Path stateDir) {
@@ -145,8 +153,15 @@ public final class LocalRuntime implements AutoCloseable {
                 identity.region()));
         LocalTables.create(dynamoClient, topology.tables());
 
+        // Step Functions before EventBridge, whose rules may start executions as soon as the bus is up.
+        stepFunctions = stopLast(LocalStepFunctions.open(stateDir, identity,
+                new AslEngine(new LambdaTaskInvoker(lambda, identity))));
+        deployStateMachines(identity);
+        AwsJsonServer sfn = stopLast(StepFunctionsApi.serve(stepFunctions));
+        SfnClient sfnClient = stopLast(client(SfnClient.builder(), sfn.endpoint(), identity.region()));
+
         EventArchive archive = stopLast(new EventArchive(stateDir.resolve("events").resolve("archive")));
-        TargetDelivery delivery = stopLast(new TargetDelivery(identity, sqsClient, lambda, null,
+        TargetDelivery delivery = stopLast(new TargetDelivery(identity, sqsClient, lambda, sfnClient,
                 options.targetBackoff()));
         eventBridge = new LocalEventBridge(topology, identity, archive, delivery);
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
@@ -166,7 +181,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         Map<String, String> shared = functionEnvironment(identity, sqs.endpoint(), dynamodb.endpoint(),
-                events.endpoint(), s3.endpoint(), webSocketManagement, options.environment());
+                events.endpoint(), s3.endpoint(), sfn.endpoint(), webSocketManagement, options.environment());
         lambda.environment(spec -> environmentOf(spec, shared));
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
@@ -189,8 +204,23 @@ public final class LocalRuntime implements AutoCloseable {
         }
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                s3.endpoint(), api, webSocket, webSocketManagement, devApiKey);
+                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey);
         endpoints.writeTo(stateDir);
+    }
+
+    /**
+     * Creates each state machine of the topology, or updates it when its definition changed since
+     * the last start. A definition the interpreter refuses stops start-up, naming the machine.
+     */
+    private void deployStateMachines(AwsIdentity identity) {
+        for (StateMachineSpec spec : topology.stateMachines()) {
+            try {
+                stepFunctions.deploy(spec.name(), spec.definition(identity::lambdaArn),
+                        identity.roleArn(spec.name() + "-role"));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("state machine \"" + spec.name() + "\": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -198,7 +228,7 @@ public final class LocalRuntime implements AutoCloseable {
      * endpoints through the SDK's own {@code AWS_ENDPOINT_URL_<SERVICE>} variables.
      */
     private Map<String, String> functionEnvironment(AwsIdentity identity, URI sqs, URI dynamodb, URI events, URI s3,
-            URI webSocketManagement, Map<String, String> overrides) {
+            URI stepFunctions, URI webSocketManagement, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", identity.region());
         env.put("AWS_DEFAULT_REGION", identity.region());
@@ -208,12 +238,17 @@ public final class LocalRuntime implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamodb.toString());
         env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", events.toString());
         env.put("AWS_ENDPOINT_URL_S3", s3.toString());
+        env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.toString());
         if (webSocketManagement != null) {
             env.put("WEBSOCKET_MANAGEMENT_URL", webSocketManagement.toString());
         }
         env.put("MAILER", "outbox");
         env.put("MAIL_OUTBOX_DIR", stateDir.resolve("mail").resolve("outbox").toAbsolutePath().toString());
         env.put("CHAT_MODEL", "local");
+        env.put("EMBEDDER", "local");
+        env.put("VECTOR_INDEX", "lucene");
+        env.put("VECTOR_INDEX_DIR", stateDir.resolve("index").toAbsolutePath().toString());
+        env.put("INGEST_STATE_MACHINE_ARN", identity.stateMachineArn(INGEST_STATE_MACHINE));
         env.putAll(overrides);
         return env;
     }
@@ -277,6 +312,10 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LocalEventBridge eventBridge() {
         return eventBridge;
+    }
+
+    public LocalStepFunctions stepFunctions() {
+        return stepFunctions;
     }
 
     /** Requests DynamoDB Local has served: benchmarks count what a job costs in storage calls. */

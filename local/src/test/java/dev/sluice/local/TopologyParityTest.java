@@ -9,6 +9,7 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.QueueSpec;
 import dev.sluice.core.topology.RuleSpec;
+import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.TableSpec;
 import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.core.topology.Topology;
@@ -33,13 +34,15 @@ import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local runtime built from the real topology leaves nothing out: every queue with its settings
  * and redrive policy, every rule and target, every bucket, every function and event source mapping,
- * every table with its keys, indexes and TTL, every API. Asked through the stock SDK clients, as an
+ * every table with its keys, indexes and TTL, every API, every state machine with its definition. Asked through the stock SDK clients, as an
  * operator would ask AWS. Retention is not asked:
  * ElasticMQ 1.7.1 accepts MessageRetentionPeriod but neither reports nor enforces it, so locally
  * messages never expire (core's DefinitionsTest checks the declared retention instead).
@@ -150,6 +153,20 @@ class TopologyParityTest {
     }
 
     @Test
+    void everyStateMachineIsCreatedWithItsDefinition() {
+        try (SfnClient sfn = Clients.sfn(runtime.endpoints())) {
+            assertThat(sfn.listStateMachinesPaginator(b -> b.maxResults(10)).stateMachines())
+                    .extracting(StateMachineListItem::name)
+                    .containsExactlyInAnyOrderElementsOf(topology.stateMachines().stream()
+                            .map(StateMachineSpec::name).toList());
+            for (StateMachineSpec machine : topology.stateMachines()) {
+                assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(AwsIdentity.LOCAL.stateMachineArn(
+                        machine.name()))).definition()).as(machine.name()).isEqualTo(machine.definition(AwsIdentity.LOCAL::lambdaArn));
+            }
+        }
+    }
+
+    @Test
     void everyFunctionIsLoadedAndEveryTriggerPolls() {
         assertThat(runtime.lambda().names())
                 .containsExactlyElementsOf(topology.functions().stream().map(FunctionSpec::name).toList());
@@ -161,7 +178,7 @@ class TopologyParityTest {
     void endpointsJsonNamesEveryServiceOnLoopback() throws Exception {
         JsonNode endpoints = Json.parse(Files.readString(state.resolve(Endpoints.FILE)));
         assertThat(endpoints.get("region").asText()).isEqualTo("us-east-1");
-        for (String service : List.of("sqs", "dynamodb", "events", "s3")) {
+        for (String service : List.of("sqs", "dynamodb", "events", "s3", "stepFunctions")) {
             assertThat(endpoints.get(service).asText()).as(service).startsWith("http://127.0.0.1:");
         }
     }

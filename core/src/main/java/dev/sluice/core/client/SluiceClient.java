@@ -33,6 +33,18 @@ public final class SluiceClient implements AutoCloseable {
         return send(request.build());
     }
 
+    /** A POST of a JSON body to {@code path}, {@code /v1/documents} say. */
+    public ApiResponse post(String path, String body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A PUT of a JSON body to {@code path}. */
+    public ApiResponse put(String path, String body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** A GET of {@code pathAndQuery}, {@code /v1/jobs/ID} say. */
     public ApiResponse get(String pathAndQuery) throws IOException, InterruptedException {
         return send(request(pathAndQuery).GET().build());

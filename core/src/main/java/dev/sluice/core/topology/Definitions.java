@@ -297,6 +297,14 @@ public final class Definitions {
                             + "\" (" + q.visibilityTimeoutSeconds() + " s)");
                 }
             }
+            for (StateMachineSpec machine : topology.stateMachines()) {
+                for (String function : machine.functionReferences()) {
+                    if (topology.function(function).isEmpty()) {
+                        throw new DefinitionException(displayName.apply("statemachines/" + machine.name()
+                                + STATE_MACHINE_SUFFIX), "${" + function + "} names no function in the topology");
+                    }
+                }
+            }
             Set<String> ruleKeys = new HashSet<>();
             for (RuleSpec rule : topology.rules()) {
                 String name = displayName.apply("events/rules/" + rule.name() + ".json");

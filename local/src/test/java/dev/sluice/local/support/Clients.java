@@ -7,6 +7,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Stock AWS SDK v2 clients, configured only with an endpoint, a region and any credentials. */
@@ -30,6 +31,11 @@ public final class Clients {
 
     public static DynamoDbClient dynamodb(Endpoints e) {
         return DynamoDbClient.builder().endpointOverride(e.dynamodb()).region(Region.of(e.region()))
+                .credentialsProvider(ANY).build();
+    }
+
+    public static SfnClient sfn(Endpoints e) {
+        return SfnClient.builder().endpointOverride(e.stepFunctions()).region(Region.of(e.region()))
                 .credentialsProvider(ANY).build();
     }
 

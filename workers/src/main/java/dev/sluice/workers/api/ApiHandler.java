@@ -5,13 +5,18 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.keys.Access;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.analytics.AnalyticsCounters;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.embed.Embedders;
+import dev.sluice.workers.ingest.TenantSettings;
+import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.jobs.ClaimChecks;
 import dev.sluice.workers.jobs.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
@@ -25,6 +30,8 @@ import java.util.Base64;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The HTTP API (API Gateway proxy integration): checks the API key and its usage plan, then routes.
@@ -37,6 +44,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final ApiKeys keys;
     private final JobsApi jobsApi;
     private final AnalyticsCounters analytics;
+    private final DocumentsApi documentsApi;
     private final Clock clock;
 
     public ApiHandler() {
@@ -55,14 +63,32 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
                         new JsonLog(System.out), Clock.systemUTC()),
-                new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)), Clock.systemUTC());
+                new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
+                new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
+                        new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), presigner(aws),
+                        Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(() -> Embedders.fromEnvironment(aws)),
+                        Lazy.of(() -> VectorIndexes.fromEnvironment(aws)), Definitions.bundledSchemas(),
+                        Clock.systemUTC()),
+                Clock.systemUTC());
     }
 
-    public ApiHandler(ApiKeys keys, JobsApi jobsApi, AnalyticsCounters analytics, Clock clock) {
+    ApiHandler(ApiKeys keys, JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {
         this.keys = keys;
         this.jobsApi = jobsApi;
         this.analytics = analytics;
+        this.documentsApi = documentsApi;
         this.clock = clock;
+    }
+
+    /** Upload URLs name the bucket in the path when the endpoint is overridden, as local S3 servers need. */
+    private static S3Presigner presigner(AwsClients aws) {
+        S3Presigner.Builder builder = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.endpoint("S3") != null)
+                        .build());
+        if (aws.endpoint("S3") != null) {
+            builder.endpointOverride(aws.endpoint("S3"));
+        }
+        return builder.build();
     }
 
     @Override
@@ -85,6 +111,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             case "GET /v1/jobs" -> jobsApi.list(caller, query);
             case "GET /v1/jobs/{id}" -> jobsApi.get(caller, path.get("id"));
             case "GET /v1/analytics/tools/{toolId}" -> analytics(caller, path.get("toolId"), query);
+            case "POST /v1/documents" -> documentsApi.createUpload(caller, body(request));
+            case "GET /v1/documents" -> documentsApi.list(caller, query);
+            case "GET /v1/documents/{id}" -> documentsApi.get(caller, path.get("id"));
+            case "GET /v1/search" -> documentsApi.search(caller, query);
+            case "GET /v1/settings/chunking" -> documentsApi.chunking(caller);
+            case "PUT /v1/settings/chunking" -> documentsApi.setChunking(caller, body(request));
             default -> ApiResponses.error(404, "not_found", "no route " + route, null);
         };
     }

@@ -30,6 +30,18 @@ public record Setting(String name, String fallback) {
     /** {@code local}: the offline provider (Bedrock arrives with step 4). */
     public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL", "local");
 
+    public static final Setting DOCUMENTS_TABLE = new Setting("DOCUMENTS_TABLE", "sluice-documents");
+    public static final Setting TENANT_SETTINGS_TABLE = new Setting("TENANT_SETTINGS_TABLE", "sluice-tenant-settings");
+    /** Where uploads land, under {tenantId}/. */
+    public static final Setting DOCUMENTS_BUCKET = new Setting("DOCUMENTS_BUCKET", "sluice-documents");
+    /** The ingestion state machine the router starts one execution of per upload. */
+    public static final Setting INGEST_STATE_MACHINE_ARN = new Setting("INGEST_STATE_MACHINE_ARN", "");
+    /** How many chunk batches an ingestion embeds and indexes at once (the Map's MaxConcurrency). */
+    public static final Setting INGEST_MAX_CONCURRENCY = new Setting("INGEST_MAX_CONCURRENCY", "4");
+    public static final Setting MAX_DOCUMENT_BYTES = new Setting("MAX_DOCUMENT_BYTES", Long.toString(50L << 20));
+    /** Chunks per Map item: small enough for steady progress, large enough to batch the embedder. */
+    public static final Setting CHUNK_BATCH_SIZE = new Setting("CHUNK_BATCH_SIZE", "32");
+
     public String from(AwsClients aws) {
         return aws.env(name, fallback);
     }

@@ -15,6 +15,7 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.schema.Violation;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
@@ -25,11 +26,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Runs the "Job Submitted" messages of one queue through a job type's {@link JobExecutor}, with the
@@ -56,13 +55,12 @@ public final class JobQueueWorker {
     private final JobEvents events;
     private final ClaimChecks claimChecks;
     private final Idempotency idempotency;
-    private final SqsClient sqs;
+    private final QueueMessages queueMessages;
     private final SqsBatchProcessor batch;
     private final Schemas schemas;
     private final RetrySchedule retries;
     private final JsonLog log;
     private final Clock clock;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
 
     public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
             Idempotency idempotency, SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries,
@@ -72,7 +70,7 @@ public final class JobQueueWorker {
         this.events = events;
         this.claimChecks = claimChecks;
         this.idempotency = idempotency;
-        this.sqs = sqs;
+        this.queueMessages = new QueueMessages(sqs);
         this.batch = batch;
         this.schemas = schemas;
         this.retries = retries;
@@ -189,9 +187,7 @@ public final class JobQueueWorker {
 
     private void retryAfter(SQSMessage message, int seconds, Context context) {
         try {
-            String[] arn = message.getEventSourceArn().split(":");
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(arn[4], arn[5]))
-                    .receiptHandle(message.getReceiptHandle()).visibilityTimeout(seconds));
+            queueMessages.delay(message, seconds);
         } catch (RuntimeException e) {
             // The message still comes back, after the queue's own visibility timeout.
             log.error("could not delay the retry: " + e, context,
@@ -204,22 +200,8 @@ public final class JobQueueWorker {
         if (retries.deadLetterQueue().isEmpty()) {
             throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
         }
-        String[] arn = message.getEventSourceArn().split(":");
-        String dlqUrl = queueUrl(arn[4], retries.deadLetterQueue());
-        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(
-                "SluiceErrorCode", text(code), "SluiceErrorMessage", text(reason),
-                "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId()))));
+        queueMessages.toDeadLetterQueue(message, retries.deadLetterQueue(), code, reason);
         log.error("message moved to the DLQ: " + reason, context,
                 Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
-    }
-
-    /** A queue's URL by account and name (from an ARN: {@code arn:aws:sqs:region:account:name}), looked up once. */
-    private String queueUrl(String account, String name) {
-        return queueUrls.computeIfAbsent(account + ":" + name, k -> sqs.getQueueUrl(b -> b.queueName(name)
-                .queueOwnerAWSAccountId(account)).queueUrl());
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 }

@@ -1,0 +1,252 @@
+package dev.sluice.core.documents;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * Document rows in DynamoDB (table {@code sluice-documents}: {@code pk=tenantId, sk=documentId}).
+ * Every change after the upload is conditional on the upload's version (its ETag), so a late or
+ * redelivered step of an older upload never touches a newer one. The sparse index
+ * {@code processing} holds exactly the PROCESSING rows, oldest first, for the sweeper.
+ */
+public final class DocumentStore {
+
+    /** An {@code AWAITING_UPLOAD} row no upload followed is forgotten after this long. */
+    public static final Duration UPLOAD_WINDOW = Duration.ofDays(1);
+    /** A deleted document's row stays this long, so a client polling it learns it went. */
+    public static final Duration DELETED_RETENTION = Duration.ofDays(7);
+    static final String PROCESSING_INDEX = "processing";
+    private static final String PROCESSING_SHARD = "P";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DocumentStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    /** {@code POST /v1/documents}: a row that remembers who asked, until the upload arrives. */
+    public void awaitUpload(String tenantId, String documentId, String userId, String bucket, String key,
+            String filename, long now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(tenantId));
+        item.put("sk", s(documentId));
+        item.put("userId", s(userId));
+        item.put("bucket", s(bucket));
+        item.put("objectKey", s(key));
+        item.put("filename", s(filename));
+        item.put("status", s(DocumentStatus.AWAITING_UPLOAD.name()));
+        item.put("createdAt", n(now));
+        item.put("updatedAt", n(now));
+        item.put("expiresAt", n((now + UPLOAD_WINDOW.toMillis()) / 1000));
+        dynamoDb.putItem(b -> b.tableName(table).item(item));
+    }
+
+    /**
+     * An upload arrived and its execution started: the row is PROCESSING this version. Keeps the
+     * user and creation time of a row made by {@code POST /v1/documents}.
+     */
+    public void startProcessing(String tenantId, String documentId, String userId, String bucket, String key,
+            String version, String executionArn, long size, long now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":user", s(userId));
+        values.put(":bucket", s(bucket));
+        values.put(":key", s(key));
+        values.put(":filename", s(key.substring(key.lastIndexOf('/') + 1)));
+        values.put(":v", s(version));
+        values.put(":exec", s(executionArn));
+        values.put(":size", n(size));
+        values.put(":processing", s(DocumentStatus.PROCESSING.name()));
+        values.put(":shard", s(PROCESSING_SHARD));
+        values.put(":now", n(now));
+        dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                .updateExpression("SET userId = if_not_exists(userId, :user), bucket = :bucket, objectKey = :key,"
+                        + " filename = if_not_exists(filename, :filename), version = :v, executionArn = :exec,"
+                        + " #size = :size, #status = :processing, processingShard = :shard,"
+                        + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
+                        + " REMOVE expiresAt, errorCode, errorMessage, chunks, indexedBatches, docType")
+                .expressionAttributeNames(Map.of("#status", "status", "#size", "size"))
+                .expressionAttributeValues(values));
+    }
+
+    /** The type the validation step detected. */
+    public boolean recordType(String tenantId, String documentId, String version, String type, long now) {
+        return updateVersion(tenantId, documentId, version, "SET docType = :type, updatedAt = :now",
+                Map.of(":type", s(type), ":now", n(now)), false);
+    }
+
+    /** One more batch of chunks indexed; returns how many are now, or -1 if the version is stale. */
+    public long batchIndexed(String tenantId, String documentId, String version, long now) {
+        try {
+            return Long.parseLong(dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                    .updateExpression("ADD indexedBatches :one SET updatedAt = :now")
+                    .conditionExpression("version = :v")
+                    .expressionAttributeValues(Map.of(":one", n(1), ":now", n(now), ":v", s(version)))
+                    .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("indexedBatches").n());
+        } catch (ConditionalCheckFailedException stale) {
+            return -1;
+        }
+    }
+
+    /**
+     * READY with its chunk count. Also from FAILED: a redriven execution that now succeeded.
+     *
+     * @return false if a newer upload (or a delete) took the document over
+     */
+    public boolean markReady(String tenantId, String documentId, String version, int chunks, long now) {
+        return updateVersion(tenantId, documentId, version,
+                "SET #status = :ready, chunks = :chunks, updatedAt = :now REMOVE processingShard, errorCode,"
+                        + " errorMessage",
+                Map.of(":ready", s(DocumentStatus.READY.name()), ":chunks", n(chunks), ":now", n(now)), true);
+    }
+
+    /**
+     * FAILED with a reason. Also when no step got as far as claiming the row for this version (the
+     * first step's S3 call failed for good, say): the document must not be left without an end.
+     *
+     * @return false if a newer upload (or a delete) took the document over
+     */
+    public boolean markFailed(String tenantId, String documentId, String userId, String bucket, String key,
+            String version, String errorCode, String errorMessage, long now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":v", s(version));
+        values.put(":failed", s(DocumentStatus.FAILED.name()));
+        values.put(":deleted", s(DocumentStatus.DELETED.name()));
+        values.put(":code", s(errorCode));
+        values.put(":message", s(errorMessage));
+        values.put(":user", s(userId));
+        values.put(":bucket", s(bucket));
+        values.put(":key", s(key));
+        values.put(":filename", s(key.substring(key.lastIndexOf('/') + 1)));
+        values.put(":now", n(now));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                    .updateExpression("SET #status = :failed, version = :v, errorCode = :code, errorMessage = :message,"
+                            + " userId = if_not_exists(userId, :user), bucket = if_not_exists(bucket, :bucket),"
+                            + " objectKey = if_not_exists(objectKey, :key), filename = if_not_exists(filename, :filename),"
+                            + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
+                            + " REMOVE processingShard, expiresAt")
+                    .conditionExpression("version = :v OR (attribute_not_exists(version)"
+                            + " AND (attribute_not_exists(#status) OR #status <> :deleted))")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
+        }
+    }
+
+    /**
+     * The object was deleted: the row says so for a week. The version is cleared, so a step of an
+     * execution still running for it finds itself stale.
+     */
+    public void markDeleted(String tenantId, String documentId, long now) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                    .updateExpression("SET #status = :deleted, updatedAt = :now, expiresAt = :expires"
+                            + " REMOVE version, processingShard")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":deleted", s(DocumentStatus.DELETED.name()), ":now", n(now),
+                            ":expires", n((now + DELETED_RETENTION.toMillis()) / 1000))));
+        } catch (ConditionalCheckFailedException neverIngested) {
+            // nothing to mark: no upload of this key was ever seen
+        }
+    }
+
+    private boolean updateVersion(String tenantId, String documentId, String version, String update,
+            Map<String, AttributeValue> values, boolean usesStatus) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":v", s(version));
+        try {
+            dynamoDb.updateItem(b -> {
+                b.tableName(table).key(key(tenantId, documentId)).updateExpression(update)
+                        .conditionExpression("version = :v").expressionAttributeValues(all);
+                if (usesStatus) {
+                    b.expressionAttributeNames(Map.of("#status", "status"));
+                }
+            });
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
+        }
+    }
+
+    public Optional<Document> get(String tenantId, String documentId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** A page of the tenant's documents; {@code cursor} is the previous page's {@link Page#next()}. */
+    public record Page(List<Document> documents, String next) {
+    }
+
+    public Page list(String tenantId, int limit, String cursor) {
+        QueryResponse response = dynamoDb.query(b -> {
+            b.tableName(table).limit(limit).keyConditionExpression("pk = :t")
+                    .expressionAttributeValues(Map.of(":t", s(tenantId)));
+            if (cursor != null) {
+                b.exclusiveStartKey(key(tenantId, new String(Base64.getUrlDecoder().decode(cursor),
+                        StandardCharsets.UTF_8)));
+            }
+        });
+        List<Document> documents = new ArrayList<>();
+        response.items().forEach(item -> documents.add(fromItem(item)));
+        String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        response.lastEvaluatedKey().get("sk").s().getBytes(StandardCharsets.UTF_8))
+                : null;
+        return new Page(documents, next);
+    }
+
+    /** PROCESSING rows not updated since {@code updatedBefore}, oldest first: the sweeper's work. */
+    public List<Document> processingSince(long updatedBefore, int limit) {
+        return dynamoDb.query(b -> b.tableName(table).indexName(PROCESSING_INDEX).limit(limit)
+                .keyConditionExpression("processingShard = :p AND updatedAt < :before")
+                .expressionAttributeValues(Map.of(":p", s(PROCESSING_SHARD), ":before", n(updatedBefore))))
+                .items().stream().map(DocumentStore::fromItem).toList();
+    }
+
+    private static Document fromItem(Map<String, AttributeValue> item) {
+        return new Document(item.get("pk").s(), item.get("sk").s(), str(item, "userId"), str(item, "bucket"),
+                str(item, "objectKey"), str(item, "filename"), str(item, "version"),
+                DocumentStatus.valueOf(item.get("status").s()), str(item, "executionArn"), num(item, "size"),
+                str(item, "docType"), item.containsKey("chunks") ? Integer.valueOf(item.get("chunks").n()) : null,
+                str(item, "errorCode"), str(item, "errorMessage"), num(item, "createdAt"), num(item, "updatedAt"));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static Long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : Long.valueOf(v.n());
+    }
+
+    private static Map<String, AttributeValue> key(String tenantId, String documentId) {
+        return Map.of("pk", s(tenantId), "sk", s(documentId));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+}

@@ -1,0 +1,296 @@
+package dev.sluice.local.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.client.ApiResponse;
+import dev.sluice.core.client.PushStream;
+import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.documents.DocumentIds;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.StateMachineSpec;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.support.Clients;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * Document ingestion end to end on the real topology: S3 (or a presigned PUT) → EventBridge → the
+ * router → the ingestion state machine run by the local ASL interpreter → Lambda steps → the local
+ * BGE model and the Lucene index → the document row, the WebSocket pushes and search. Only the
+ * model's and the index's availability are doubled, to inject failures.
+ */
+class DocumentFlowTest {
+
+    @TempDir
+    static Path state;
+
+    static FlowFixture flow;
+    static S3Client s3;
+    static SfnClient sfn;
+
+    @BeforeAll
+    static void start() throws Exception {
+        flow = FlowFixture.start(topology(), state);
+        s3 = Clients.s3(flow.runtime.endpoints());
+        sfn = LocalRuntime.client(SfnClient.builder(), flow.runtime.endpoints().stepFunctions(),
+                flow.runtime.endpoints().region());
+    }
+
+    @AfterAll
+    static void stop() {
+        sfn.close();
+        s3.close();
+        flow.close();
+    }
+
+    /** The bundled topology with the failure-injecting steps, and retry delays capped at 1 s. */
+    static Topology topology() {
+        Topology t = Definitions.bundled().topology();
+        Map<String, String> doubles = Map.of("ingest-embed", FlakyEmbedTask.class.getName(),
+                "ingest-index", FlakyIndexTask.class.getName());
+        var functions = t.functions().stream().map(f -> doubles.containsKey(f.name())
+                ? new FunctionSpec(f.name(), doubles.get(f.name()), f.memoryMb(), f.timeoutSeconds(), f.sqsTrigger(),
+                        f.schedule())
+                : f).toList();
+        var machines = t.stateMachines().stream().map(m -> new StateMachineSpec(m.name(),
+                m.definition().replaceAll("\"MaxDelaySeconds\":\\s*\\d+", "\"MaxDelaySeconds\":1"))).toList();
+        return new Topology(t.eventBuses(), t.queues(), t.buckets(), t.tables(), functions, t.apis(), t.rules(),
+                machines);
+    }
+
+    @Test
+    void aMarkdownUploadThroughTheUploadUrlIsPushedAsItGoesAndBecomesSearchable() throws Exception {
+        try (SluiceClient client = flow.devClient();
+                PushStream pushes = client.connect(flow.runtime.endpoints().webSocket())) {
+            ApiResponse created = client.post("/v1/documents", "{\"filename\":\"handbook.md\"}");
+            assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+            String documentId = created.body().get("documentId").asText();
+            String markdown = "# Handbook\n\nWelcome aboard.\n\n## Holidays\n\nEvery employee gets thirty days of"
+                    + " paid holiday a year, taken in blocks of at least two days.\n\n## Expenses\n\nTrain tickets"
+                    + " are reimbursed within a week of the receipt.\n";
+            HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(created.body().get("uploadUrl").asText())).header("Content-Type", "text/markdown")
+                    .PUT(HttpRequest.BodyPublishers.ofString(markdown)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+            List<String> stages = new ArrayList<>();
+            JsonNode end = null;
+            while (end == null) {
+                JsonNode push = pushes.next(m -> documentId.equals(m.path("documentId").asText()), Duration.ofSeconds(60));
+                assertThat(push).as("a push about the document").isNotNull();
+                if (push.get("type").asText().equals("document.progress")) {
+                    stages.add(push.get("stage").asText());
+                } else {
+                    end = push;
+                }
+            }
+            assertThat(stages).startsWith("validate", "extract", "chunk").contains("index");
+            assertThat(end.get("type").asText()).isEqualTo("document.ready");
+            assertThat(end.get("chunks").asInt()).isPositive();
+
+            JsonNode row = client.get("/v1/documents/" + documentId).body();
+            assertThat(row.get("status").asText()).isEqualTo("READY");
+            assertThat(row.get("type").asText()).isEqualTo("markdown");
+            assertThat(row.get("chunks").asInt()).isEqualTo(end.get("chunks").asInt());
+
+            JsonNode hits = client.get("/v1/search?q=" + java.net.URLEncoder.encode("how many vacation days do I get",
+                    StandardCharsets.UTF_8) + "&k=3").body().get("results");
+            assertThat(hits).isNotEmpty();
+            assertThat(hits.get(0).get("documentId").asText()).isEqualTo(documentId);
+            assertThat(hits.get(0).get("text").asText()).contains("thirty days");
+            assertThat(hits.get(0).get("headingPath").toString()).contains("Holidays");
+        }
+    }
+
+    @Test
+    void aPdfUploadedWithAPlainS3ClientIsSearchableWithItsPageAndOtherTenantsSeeNothing() throws Exception {
+        byte[] pdf = pdf("The cafeteria opens at eight in the morning.", "Parking permits are issued by the front"
+                + " desk on the second floor.");
+        JsonNode row = ingest("dev/policies/facilities.pdf", pdf);
+        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hit = client.get("/v1/search?q=where%20do%20I%20get%20a%20parking%20permit&k=1").body()
+                    .get("results").get(0);
+            assertThat(hit.get("key").asText()).isEqualTo("dev/policies/facilities.pdf");
+            assertThat(hit.get("page").asInt()).isEqualTo(2);
+        }
+        try (SluiceClient other = flow.newTenant("other-co", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+            assertThat(other.get("/v1/search?q=parking%20permit&k=5").body().get("results")).isEmpty();
+            assertThat(other.get("/v1/documents/" + row.get("documentId").asText()).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void badDocumentsEndFailedWithTheirReason() throws Exception {
+        byte[] pdf = pdf("A perfectly fine page.", "And another.");
+        byte[] truncated = java.util.Arrays.copyOf(pdf, pdf.length / 2);
+        assertFailed(ingest("dev/bad/corrupt.pdf", truncated), "undecodable");
+        assertFailed(ingest("dev/bad/empty.txt", new byte[0]), "empty");
+        assertFailed(ingest("dev/bad/sheet.xlsx", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)), "unsupported_type");
+        assertFailed(ingest("dev/bad/image.txt", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0,
+                0, 13, 'I', 'H', 'D', 'R'}), "type_mismatch");
+    }
+
+    @Test
+    void aTransientlyFailingEmbedderIsRetriedAndOneThatNeverRecoversFailsTheDocument() throws Exception {
+        JsonNode recovered = ingest("dev/flaky/recovers.txt", text("EMBED-FAILS-TIMES-2 the kettle is in the"
+                + " kitchen."));
+        assertThat(recovered.get("status").asText()).as(recovered.toString()).isEqualTo("READY");
+        assertThat(FlakyEmbedTask.CALLS.entrySet().stream().filter(e -> e.getKey().contains("EMBED-FAILS-TIMES-2"))
+                .mapToInt(e -> e.getValue().get()).max().orElse(0)).isEqualTo(3);
+
+        assertFailed(ingest("dev/flaky/never.txt", text("EMBED-FAILS-ALWAYS nothing to see.")),
+                "embedder_unavailable");
+    }
+
+    @Test
+    void anIndexOutageFailsTheDocumentAfterItsRetriesWithTheReason() throws Exception {
+        assertFailed(ingest("dev/flaky/index.txt", text("INDEX-DOWN the printer is out of toner.")),
+                "index_unavailable");
+    }
+
+    @Test
+    void reUploadingAKeyReplacesItsChunksAndDeletingItRemovesThem() throws Exception {
+        String key = "dev/notes/changing.txt";
+        StringBuilder longer = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            longer.append("Paragraph ").append(i).append(" talks about the quarterly budget review and forecasts.\n\n");
+        }
+        JsonNode first = ingest(key, text(longer.toString()));
+        assertThat(first.get("chunks").asInt()).isGreaterThan(1);
+        JsonNode second = ingest(key, text("The orchard grows pears and quinces."));
+        assertThat(second.get("status").asText()).isEqualTo("READY");
+        assertThat(second.get("chunks").asInt()).isEqualTo(1);
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hits = client.get("/v1/search?q=quarterly%20budget%20review&k=50").body().get("results");
+            assertThat(hits).filteredOn(h -> h.get("key").asText().equals(key)).hasSize(1)
+                    .allSatisfy(h -> assertThat(h.get("text").asText()).contains("orchard"));
+
+            s3.deleteObject(b -> b.bucket("sluice-documents").key(key));
+            String documentId = DocumentIds.of("sluice-documents", key);
+            JsonNode deleted = await(documentId, r -> r.get("status").asText().equals("DELETED"));
+            assertThat(deleted.get("status").asText()).isEqualTo("DELETED");
+            JsonNode after = client.get("/v1/search?q=orchard%20pears&k=50").body().get("results");
+            assertThat(after).noneMatch(h -> h.get("key").asText().equals(key));
+        }
+    }
+
+    @Test
+    void aDuplicateObjectCreatedEventStartsNoSecondExecution() throws Exception {
+        String key = "dev/dup/once.txt";
+        JsonNode row = ingest(key, text("Only one ingestion per upload."));
+        String etag = s3.headObject(b -> b.bucket("sluice-documents").key(key)).eTag().replace("\"", "");
+        try (EventBridgeClient events = Clients.events(flow.runtime.endpoints())) {
+            String detail = "{\"version\":\"0\",\"bucket\":{\"name\":\"sluice-documents\"},\"object\":{\"key\":\""
+                    + key + "\",\"size\":30,\"etag\":\"" + etag + "\"},\"reason\":\"PutObject\"}";
+            events.putEvents(b -> b.entries(e -> e.source("aws.s3").detailType("Object Created").detail(detail)
+                    .resources("arn:aws:s3:::sluice-documents")));
+        }
+        Thread.sleep(2000);
+        String stateMachine = sfn.listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals("ingest-document")).findFirst().orElseThrow().stateMachineArn();
+        String name = DocumentIds.executionName(row.get("documentId").asText(), etag);
+        assertThat(sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachine)).executions().stream()
+                .filter(e -> e.name().equals(name)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void noStatePayloadNearsTheLimitEvenForALargeDocument() throws Exception {
+        StringBuilder big = new StringBuilder();
+        while (big.length() < 400_000) {
+            big.append("Sentence number ").append(big.length()).append(" about logistics and warehouses. ");
+        }
+        JsonNode row = ingest("dev/big/manual.txt", text(big.toString()));
+        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
+        String stateMachine = sfn.listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals("ingest-document")).findFirst().orElseThrow().stateMachineArn();
+        String name = DocumentIds.executionName(row.get("documentId").asText(),
+                s3.headObject(b -> b.bucket("sluice-documents").key("dev/big/manual.txt")).eTag().replace("\"", ""));
+        String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachine)).executions().stream()
+                .filter(e -> e.name().equals(name)).findFirst().orElseThrow().executionArn();
+        int largest = 0;
+        for (HistoryEvent e : sfn.getExecutionHistoryPaginator(b -> b.executionArn(arn)).events()) {
+            largest = Math.max(largest, Json.write(e.toString()).length());
+        }
+        assertThat(largest).as("largest history event, bytes").isLessThan(64 * 1024);
+    }
+
+    private static void assertFailed(JsonNode row, String code) {
+        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("FAILED");
+        assertThat(row.get("error").get("code").asText()).as(row.toString()).isEqualTo(code);
+        assertThat(row.get("error").get("message").asText()).isNotBlank();
+    }
+
+    /** Uploads with a plain S3 client and waits for the document to end READY or FAILED. */
+    static JsonNode ingest(String key, byte[] content) throws Exception {
+        String etag = s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromBytes(content)).eTag()
+                .replace("\"", "");
+        return await(DocumentIds.of("sluice-documents", key), r -> r.path("status").asText().matches("READY|FAILED")
+                && etag.equals(r.path("version").asText()));
+    }
+
+    static JsonNode await(String documentId, java.util.function.Predicate<JsonNode> done) throws Exception {
+        try (SluiceClient client = flow.devClient()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            JsonNode row = null;
+            while (System.nanoTime() < deadline) {
+                ApiResponse r = client.get("/v1/documents/" + documentId);
+                row = r.body();
+                if (r.status() == 200 && done.test(row)) {
+                    return row;
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("document " + documentId + " did not end in 90 s; last seen: " + row);
+        }
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] pdf(String... pages) throws Exception {
+        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (String text : pages) {
+                PDPage page = new PDPage();
+                doc.addPage(page);
+                try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                    content.beginText();
+                    content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+                    content.newLineAtOffset(72, 700);
+                    content.showText(text);
+                    content.endText();
+                }
+            }
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+}

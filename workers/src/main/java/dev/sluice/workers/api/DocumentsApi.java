@@ -1,0 +1,263 @@
+package dev.sluice.workers.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.sluice.core.documents.Document;
+import dev.sluice.core.documents.DocumentIds;
+import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.embed.Embedder;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.keys.ApiKey;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.schema.Violation;
+import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.documents.ChunkingOptions;
+import dev.sluice.workers.ingest.TenantSettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/**
+ * Documents and search: {@code POST /v1/documents} hands out a presigned PUT for the caller's own
+ * prefix, the document rows are read back, and {@code GET /v1/search} embeds the query and asks the
+ * vector index, within the caller's tenant only.
+ */
+final class DocumentsApi {
+
+    static final Duration UPLOAD_URL_TTL = Duration.ofMinutes(15);
+    static final int MAX_K = 50;
+    static final int MAX_QUERY_CHARS = 2000;
+
+    private final DocumentStore documents;
+    private final TenantSettings settings;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Supplier<Embedder> embedder;
+    private final Supplier<VectorIndex> index;
+    private final Schemas schemas;
+    private final Clock clock;
+
+    DocumentsApi(DocumentStore documents, TenantSettings settings, S3Presigner presigner, String bucket,
+            Supplier<Embedder> embedder, Supplier<VectorIndex> index, Schemas schemas, Clock clock) {
+        this.documents = documents;
+        this.settings = settings;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.embedder = embedder;
+        this.index = index;
+        this.schemas = schemas;
+        this.clock = clock;
+    }
+
+    APIGatewayProxyResponseEvent createUpload(ApiKey caller, byte[] body) {
+        JsonNode request = parse(body);
+        if (request == null) {
+            return ApiResponses.error(400, "malformed_json", "the body must be a JSON object", "body");
+        }
+        APIGatewayProxyResponseEvent invalid = validate("api/create-document", request);
+        if (invalid != null) {
+            return invalid;
+        }
+        String filename = request.get("filename").asText();
+        String contentType = request.path("contentType").asText(contentTypeOf(filename));
+        String key = caller.tenantId() + "/uploads/" + UuidCreator.getTimeOrderedEpoch() + "/" + filename;
+        String documentId = DocumentIds.of(bucket, key);
+        long now = clock.millis();
+        documents.awaitUpload(caller.tenantId(), documentId, caller.userId(), bucket, key, filename, now);
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p.signatureDuration(UPLOAD_URL_TTL)
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType)));
+        ObjectNode response = Json.object();
+        response.put("documentId", documentId);
+        response.put("key", key);
+        response.put("uploadUrl", presigned.url().toString());
+        response.put("method", "PUT");
+        response.putObject("headers").put("Content-Type", contentType);
+        response.put("expiresAt", presigned.expiration().toString());
+        response.putObject("links").put("self", "/v1/documents/" + documentId);
+        return ApiResponses.json(201, response);
+    }
+
+    APIGatewayProxyResponseEvent get(ApiKey caller, String documentId) {
+        return documents.get(caller.tenantId(), documentId)
+                .map(d -> ApiResponses.json(200, view(d)))
+                .orElseGet(() -> ApiResponses.error(404, "not_found", "no document " + documentId, "id"));
+    }
+
+    APIGatewayProxyResponseEvent list(ApiKey caller, Map<String, String> query) {
+        int limit = intParameter(query, "limit", 20);
+        if (limit < 1 || limit > 100) {
+            return ApiResponses.error(400, "invalid_parameter", "limit must be an integer from 1 to 100", "limit");
+        }
+        DocumentStore.Page page;
+        try {
+            page = documents.list(caller.tenantId(), limit, query.get("cursor"));
+        } catch (IllegalArgumentException e) {
+            return ApiResponses.error(400, "invalid_parameter", "cursor is not one this API gave", "cursor");
+        }
+        ObjectNode response = Json.object();
+        ArrayNode items = response.putArray("documents");
+        page.documents().forEach(d -> items.add(view(d)));
+        if (page.next() != null) {
+            response.put("nextCursor", page.next());
+        }
+        return ApiResponses.json(200, response);
+    }
+
+    APIGatewayProxyResponseEvent search(ApiKey caller, Map<String, String> query) {
+        String q = query.getOrDefault("q", "").strip();
+        if (q.isEmpty()) {
+            return ApiResponses.error(400, "invalid_parameter", "q is required: the text to search for", "q");
+        }
+        if (q.length() > MAX_QUERY_CHARS) {
+            return ApiResponses.error(400, "invalid_parameter", "q is " + q.length() + " characters; at most "
+                    + MAX_QUERY_CHARS, "q");
+        }
+        int k = intParameter(query, "k", 5);
+        if (k < 1 || k > MAX_K) {
+            return ApiResponses.error(400, "invalid_parameter", "k must be an integer from 1 to " + MAX_K, "k");
+        }
+        Embedder model = embedder.get();
+        int tokens = model.tokenizer().count(q);
+        if (tokens > model.maxInputTokens()) {
+            return ApiResponses.error(400, "invalid_parameter", "q is " + tokens + " tokens; the model takes at most "
+                    + model.maxInputTokens(), "q");
+        }
+        float[] vector = model.embed(List.of(q)).get(0);
+        ObjectNode response = Json.object();
+        response.put("query", q);
+        response.put("k", k);
+        ArrayNode results = response.putArray("results");
+        for (SearchHit hit : index.get().search(caller.tenantId(), vector, k)) {
+            ObjectNode r = results.addObject();
+            r.put("documentId", hit.documentId());
+            r.put("key", hit.key());
+            r.put("ordinal", hit.ordinal());
+            r.put("score", hit.score());
+            if (hit.page() != null) {
+                r.put("page", hit.page());
+            }
+            hit.headingPath().forEach(r.putArray("headingPath")::add);
+            r.put("text", hit.text());
+        }
+        return ApiResponses.json(200, response);
+    }
+
+    APIGatewayProxyResponseEvent chunking(ApiKey caller) {
+        return ApiResponses.json(200, chunkingView(settings.chunking(caller.tenantId())));
+    }
+
+    APIGatewayProxyResponseEvent setChunking(ApiKey caller, byte[] body) {
+        JsonNode request = parse(body);
+        if (request == null) {
+            return ApiResponses.error(400, "malformed_json", "the body must be a JSON object", "body");
+        }
+        APIGatewayProxyResponseEvent invalid = validate("api/chunking-settings", request);
+        if (invalid != null) {
+            return invalid;
+        }
+        ChunkingOptions defaults = ChunkingOptions.defaults();
+        int maxTokens = request.path("maxTokens").asInt(defaults.maxTokens());
+        int overlap = request.path("overlapTokens").asInt(request.has("maxTokens") ? maxTokens * 15 / 100
+                : defaults.overlapTokens());
+        int window = embedder.get().maxInputTokens();
+        if (maxTokens > window) {
+            return ApiResponses.error(400, "invalid_request", "maxTokens is " + maxTokens + "; the embedding model"
+                    + " takes at most " + window, "maxTokens");
+        }
+        if (overlap >= maxTokens) {
+            return ApiResponses.error(400, "invalid_request", "overlapTokens must be less than maxTokens",
+                    "overlapTokens");
+        }
+        ChunkingOptions options = new ChunkingOptions(ChunkingOptions.Strategy.valueOf(
+                request.get("strategy").asText().toUpperCase(Locale.ROOT)), maxTokens, overlap);
+        settings.setChunking(caller.tenantId(), options);
+        return ApiResponses.json(200, chunkingView(options));
+    }
+
+    private static ObjectNode chunkingView(ChunkingOptions options) {
+        ObjectNode view = Json.object();
+        view.put("strategy", options.strategy().name().toLowerCase(Locale.ROOT));
+        view.put("maxTokens", options.maxTokens());
+        view.put("overlapTokens", options.overlapTokens());
+        return view;
+    }
+
+    static ObjectNode view(Document d) {
+        ObjectNode view = Json.object();
+        view.put("documentId", d.documentId());
+        view.put("key", d.key());
+        view.put("filename", d.filename());
+        view.put("status", d.status().name());
+        if (d.version() != null) {
+            view.put("version", d.version());
+        }
+        if (d.type() != null) {
+            view.put("type", d.type());
+        }
+        if (d.size() != null) {
+            view.put("size", d.size());
+        }
+        if (d.chunks() != null) {
+            view.put("chunks", d.chunks());
+        }
+        if (d.errorCode() != null) {
+            ObjectNode error = view.putObject("error");
+            error.put("code", d.errorCode());
+            error.put("message", d.errorMessage());
+        }
+        view.put("createdAt", Instant.ofEpochMilli(d.createdAt()).toString());
+        view.put("updatedAt", Instant.ofEpochMilli(d.updatedAt()).toString());
+        view.putObject("links").put("self", "/v1/documents/" + d.documentId());
+        return view;
+    }
+
+    private APIGatewayProxyResponseEvent validate(String schema, JsonNode request) {
+        List<Violation> violations = schemas.validate(schema, request);
+        if (violations.isEmpty()) {
+            return null;
+        }
+        Violation first = violations.get(0);
+        return ApiResponses.error(400, "invalid_request", first.message(), first.field().isEmpty() ? "body"
+                : first.field());
+    }
+
+    /** The body as a JSON object, or null if it is not one. */
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int intParameter(Map<String, String> query, String name, int fallback) {
+        try {
+            return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String contentTypeOf(String filename) {
+        String lower = filename.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".pdf")) {
+            return "application/pdf";
+        }
+        if (lower.endsWith(".html") || lower.endsWith(".htm")) {
+            return "text/html";
+        }
+        return lower.endsWith(".md") || lower.endsWith(".markdown") ? "text/markdown" : "text/plain";
+    }
+}

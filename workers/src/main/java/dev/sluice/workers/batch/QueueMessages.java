@@ -1,0 +1,52 @@
+package dev.sluice.workers.batch;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * What a worker does to a message beyond succeeding or failing it: delay its next delivery, or
+ * move it to a dead-letter queue at once with the reason, when no retry can help (a poison message
+ * must never loop through its receives).
+ */
+public final class QueueMessages {
+
+    private final SqsClient sqs;
+    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+
+    public QueueMessages(SqsClient sqs) {
+        this.sqs = sqs;
+    }
+
+    /** The message comes back after {@code seconds} instead of the queue's visibility timeout. */
+    public void delay(SQSMessage message, int seconds) {
+        String[] arn = message.getEventSourceArn().split(":");
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(arn[4], arn[5]))
+                .receiptHandle(message.getReceiptHandle()).visibilityTimeout(seconds));
+    }
+
+    /**
+     * Sends a copy to {@code deadLetterQueue} (in the source queue's account) with
+     * {@code SluiceErrorCode}, {@code SluiceErrorMessage}, {@code SluiceSourceQueue} and
+     * {@code SluiceSourceMessageId}; the caller then lets the original be deleted.
+     */
+    public void toDeadLetterQueue(SQSMessage message, String deadLetterQueue, String code, String reason) {
+        String[] arn = message.getEventSourceArn().split(":");
+        String dlqUrl = queueUrl(arn[4], deadLetterQueue);
+        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(
+                "SluiceErrorCode", text(code), "SluiceErrorMessage", text(reason),
+                "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId()))));
+    }
+
+    /** A queue's URL by account and name (from an ARN: {@code arn:aws:sqs:region:account:name}), looked up once. */
+    private String queueUrl(String account, String name) {
+        return queueUrls.computeIfAbsent(account + ":" + name, k -> sqs.getQueueUrl(b -> b.queueName(name)
+                .queueOwnerAWSAccountId(account)).queueUrl());
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sluice.workers.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.documents.Document;
+import dev.sluice.core.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Runs every minute: a document still PROCESSING whose execution has ended (it failed where no
+ * Catch could help: MarkFailed itself ran out of retries, or the execution was stopped, timed out
+ * or vanished) is marked FAILED with what the execution says. So no document stays PROCESSING.
+ */
+public final class DocumentSweeper implements RequestStreamHandler {
+
+    /** Younger rows are left alone: their execution may only just have started. */
+    static final Duration GRACE = Duration.ofMinutes(2);
+    private static final int PAGE = 100;
+
+    private final IngestServices services;
+    private final SfnClient stepFunctions;
+    private final Duration grace;
+
+    public DocumentSweeper() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private DocumentSweeper(AwsClients aws) {
+        this(IngestServices.fromEnvironment(aws), aws.build(SfnClient.builder(), "SFN"), GRACE);
+    }
+
+    public DocumentSweeper(IngestServices services, SfnClient stepFunctions, Duration grace) {
+        this.services = services;
+        this.stepFunctions = stepFunctions;
+        this.grace = grace;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        int failed = sweep(context);
+        output.write(Json.write(Map.of("failed", failed)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** @return how many documents it marked FAILED */
+    public int sweep(Context context) {
+        int failed = 0;
+        long now = services.clock().millis();
+        for (Document d : services.documents().processingSince(now - grace.toMillis(), PAGE)) {
+            Failure failure = endedWithout(d);
+            if (failure == null) {
+                continue;
+            }
+            Upload upload = new Upload(d.tenantId(), d.userId(), d.documentId(), d.bucket(), d.key(), d.version(),
+                    d.size() == null ? 0 : d.size());
+            try {
+                if (services.documents().markFailed(d.tenantId(), d.documentId(), d.userId(), d.bucket(), d.key(),
+                        d.version(), failure.code(), failure.message(), services.clock().millis())) {
+                    services.pushes().failed(upload, failure.code(), failure.message(), context);
+                    failed++;
+                }
+                services.log().error("document swept: its execution ended without finalizing", context, Map.of(
+                        "documentId", d.documentId(), "tenantId", d.tenantId(), "code", failure.code()));
+            } catch (Exception e) {
+                services.log().error("sweeping a document failed: " + e, context, Map.of(
+                        "documentId", d.documentId(), "tenantId", d.tenantId()));
+            }
+        }
+        return failed;
+    }
+
+    /** Why the document's execution ended while the row still says PROCESSING; null if it is running. */
+    private Failure endedWithout(Document d) {
+        if (d.executionArn() == null) {
+            return new Failure("execution_missing", "no execution is recorded for this upload");
+        }
+        DescribeExecutionResponse execution;
+        try {
+            execution = stepFunctions.describeExecution(b -> b.executionArn(d.executionArn()));
+        } catch (ExecutionDoesNotExistException e) {
+            return new Failure("execution_missing", "execution " + d.executionArn() + " does not exist");
+        }
+        if (execution.status() == ExecutionStatus.RUNNING || execution.status() == ExecutionStatus.PENDING_REDRIVE) {
+            return null;
+        }
+        String what = execution.error() == null ? "" : ": " + execution.error()
+                + (execution.cause() == null ? "" : " (" + execution.cause() + ")");
+        return new Failure("execution_" + execution.statusAsString().toLowerCase(Locale.ROOT),
+                "the ingestion ended " + execution.statusAsString() + " without finalizing" + what);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.workers.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.search.VectorIndexes;
+import java.util.Map;
+
+/**
+ * The last step: the document is READY with its chunk count, a re-upload's leftover chunks (beyond
+ * the new last ordinal) go, the uploader hears {@code document.ready}, and the intermediate objects
+ * are removed. If a newer upload took the document over meanwhile, it leaves everything to that one.
+ */
+public final class FinalizeTask extends IngestTask {
+
+    private final IngestServices services;
+    private final VectorIndex index;
+
+    public FinalizeTask() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private FinalizeTask(AwsClients aws) {
+        this(IngestServices.fromEnvironment(aws), VectorIndexes.fromEnvironment(aws));
+    }
+
+    public FinalizeTask(IngestServices services, VectorIndex index) {
+        this.services = services;
+        this.index = index;
+    }
+
+    @Override
+    protected JsonNode run(JsonNode input, Context context) throws Exception {
+        Upload upload = Upload.from(input);
+        int chunks = input.path("chunked").path("chunks").asInt();
+        ObjectNode result = Json.object();
+        // Conditional on the version: only the current upload's execution may clear other versions.
+        if (!services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), chunks,
+                services.clock().millis())) {
+            services.log().info("upload superseded before it was finalized", context, Map.of(
+                    "documentId", upload.documentId(), "tenantId", upload.tenantId(), "version", upload.version()));
+            return result.put("status", "SUPERSEDED");
+        }
+        index.deleteOtherVersions(upload.tenantId(), upload.documentId(), upload.version());
+        services.pushes().ready(upload, chunks, context);
+        services.storage().deletePrefix(upload.workPrefix());
+        services.log().info("document ready", context, Map.of("documentId", upload.documentId(),
+                "tenantId", upload.tenantId(), "chunks", Integer.toString(chunks)));
+        return result.put("status", "READY").put("chunks", chunks);
+    }
+}

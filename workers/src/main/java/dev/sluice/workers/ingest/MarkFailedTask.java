@@ -1,0 +1,50 @@
+package dev.sluice.workers.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.search.VectorIndexes;
+import java.util.Map;
+
+/**
+ * Where every Catch leads: the document is FAILED with the reason and the uploader hears
+ * {@code document.failed}. Its chunks are removed too, so search only ever returns READY documents
+ * (a failed re-upload would otherwise leave a mix of old and new chunks).
+ */
+public final class MarkFailedTask extends IngestTask {
+
+    private final IngestServices services;
+    private final VectorIndex index;
+
+    public MarkFailedTask() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private MarkFailedTask(AwsClients aws) {
+        this(IngestServices.fromEnvironment(aws), VectorIndexes.fromEnvironment(aws));
+    }
+
+    public MarkFailedTask(IngestServices services, VectorIndex index) {
+        this.services = services;
+        this.index = index;
+    }
+
+    @Override
+    protected JsonNode run(JsonNode input, Context context) throws Exception {
+        Upload upload = Upload.from(input);
+        Failure failure = Failure.from(input.path("failure"));
+        if (!services.documents().markFailed(upload.tenantId(), upload.documentId(), upload.userId(),
+                upload.bucket(), upload.key(), upload.version(), failure.code(), failure.message(),
+                services.clock().millis())) {
+            return Json.object().put("status", "SUPERSEDED");
+        }
+        index.deleteDocument(upload.tenantId(), upload.documentId());
+        services.pushes().failed(upload, failure.code(), failure.message(), context);
+        services.storage().deletePrefix(upload.workPrefix());
+        services.log().error("document failed", context, Map.of("documentId", upload.documentId(),
+                "tenantId", upload.tenantId(), "code", failure.code(), "reason", failure.message()));
+        return Json.object().put("status", "FAILED").put("code", failure.code());
+    }
+}

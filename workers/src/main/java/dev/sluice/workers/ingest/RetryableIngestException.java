@@ -1,0 +1,13 @@
+package dev.sluice.workers.ingest;
+
+/**
+ * A failure that may pass (throttling, an index outage, an S3 hiccup): the state machine's Retry
+ * names this class, so the step runs again with backoff and jitter. Once retries run out the
+ * document FAILS with {@code code}.
+ */
+public final class RetryableIngestException extends RuntimeException {
+
+    public RetryableIngestException(String code, String message, Throwable cause) {
+        super(code + ": " + message, cause);
+    }
+}

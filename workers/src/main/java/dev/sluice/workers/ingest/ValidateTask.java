@@ -1,0 +1,69 @@
+package dev.sluice.workers.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.json.Json;
+import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.documents.DocumentInspector;
+import dev.sluice.workers.documents.DocumentType;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * The first step: is this upload still the object's current version, and is it a document we can
+ * read? The row becomes PROCESSING for this version before anything can fail, so whatever happens
+ * next ends it READY or FAILED. A superseded upload (the key was written again, or deleted) ends
+ * quietly: the newer upload's own execution owns the row.
+ */
+public final class ValidateTask extends IngestTask {
+
+    /** Enough of the file for content sniffing. */
+    private static final int SNIFF_BYTES = 64 * 1024;
+
+    private final IngestServices services;
+    private final DocumentInspector inspector;
+
+    public ValidateTask() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private ValidateTask(AwsClients aws) {
+        this(IngestServices.fromEnvironment(aws), new DocumentInspector(Long.parseLong(Setting.MAX_DOCUMENT_BYTES.from(aws))));
+    }
+
+    public ValidateTask(IngestServices services, DocumentInspector inspector) {
+        this.services = services;
+        this.inspector = inspector;
+    }
+
+    @Override
+    protected JsonNode run(JsonNode input, Context context) {
+        Upload upload = Upload.from(input.path("document"));
+        ObjectNode result = Json.object();
+        HeadObjectResponse head = services.storage().head(upload.bucket(), upload.key());
+        if (head == null || !sameETag(head.eTag(), upload.version())) {
+            services.log().info("upload superseded", context, Map.of("documentId", upload.documentId(),
+                    "tenantId", upload.tenantId(), "version", upload.version()));
+            return result.put("superseded", true);
+        }
+        long size = head.contentLength();
+        services.documents().startProcessing(upload.tenantId(), upload.documentId(), upload.userId(), upload.bucket(),
+                upload.key(), upload.version(), input.path("executionArn").asText(), size, services.clock().millis());
+        byte[] first = size == 0 ? new byte[0]
+                : services.storage().readHead(upload.bucket(), upload.key(), upload.version(), SNIFF_BYTES);
+        DocumentType type = inspector.inspect(upload.key(), size, first);
+        String typeName = type.name().toLowerCase(Locale.ROOT);
+        services.documents().recordType(upload.tenantId(), upload.documentId(), upload.version(), typeName,
+                services.clock().millis());
+        services.pushes().progress(upload, "validate", 1, 1, context);
+        return result.put("superseded", false).put("type", type.name()).put("size", size);
+    }
+
+    /** S3 quotes ETags in headers and not in events. */
+    private static boolean sameETag(String a, String b) {
+        return a.replace("\"", "").equals(b.replace("\"", ""));
+    }
+}
