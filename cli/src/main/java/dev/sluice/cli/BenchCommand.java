@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
 import java.util.concurrent.Callable;
@@ -16,7 +17,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup or jobs.")
+    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest or search.")
     String which;
 
     @Option(names = "--runs", defaultValue = "3", description = "startup: fresh JVMs per subject"
@@ -39,15 +40,24 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--documents", defaultValue = "24", description = "ingest: documents uploaded at once"
+            + " (default: ${DEFAULT-VALUE}).")
+    int documents;
+
+    @Option(names = "--paragraphs", defaultValue = "30", description = "ingest: paragraphs of five sentences per"
+            + " document (default: ${DEFAULT-VALUE}).")
+    int paragraphs;
+
     @Override
     public Integer call() throws Exception {
         String report = switch (which) {
             case "startup" -> new StartupBenchmark(runs, 5000).run();
             case "jobs" -> new JobsBenchmark(jobs, clients, rate, seconds).run();
+            case "ingest" -> new IngestBenchmark(documents, paragraphs).run();
             default -> null;
         };
         if (report == null) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs");
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search");
             return 2;
         }
         spec.commandLine().getOut().print(report);

@@ -166,7 +166,7 @@ final class DocumentsApi {
         if (invalid != null) {
             return invalid;
         }
-        ChunkingOptions defaults = ChunkingOptions.defaults();
+        ChunkingOptions defaults = ChunkingOptions.DEFAULTS;
         int maxTokens = request.path("maxTokens").asInt(defaults.maxTokens());
         int overlap = request.path("overlapTokens").asInt(request.has("maxTokens") ? maxTokens * 15 / 100
                 : defaults.overlapTokens());

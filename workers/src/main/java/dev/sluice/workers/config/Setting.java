@@ -30,6 +30,10 @@ public record Setting(String name, String fallback) {
     /** {@code local}: the offline provider (Bedrock arrives with step 4). */
     public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL", "local");
 
+    /** {@code bedrock} (Titan Text Embeddings v2) or {@code local} (BGE small in-process, what the local runtime sets). */
+    public static final Setting EMBEDDER = new Setting("EMBEDDER", "bedrock");
+    /** Titan's 256, 512 or 1024 (unset: 1024); the local model makes 384 and takes no other value. */
+    public static final Setting EMBEDDING_DIMENSIONS = new Setting("EMBEDDING_DIMENSIONS", "");
     public static final Setting DOCUMENTS_TABLE = new Setting("DOCUMENTS_TABLE", "sluice-documents");
     public static final Setting TENANT_SETTINGS_TABLE = new Setting("TENANT_SETTINGS_TABLE", "sluice-tenant-settings");
     /** Where uploads land, under {tenantId}/. */

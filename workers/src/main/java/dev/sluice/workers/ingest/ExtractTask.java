@@ -32,7 +32,7 @@ public final class ExtractTask extends IngestTask {
     }
 
     @Override
-    protected JsonNode run(JsonNode input, Context context) {
+    protected JsonNode run(JsonNode input, Context context) throws Exception {
         Upload upload = Upload.from(input);
         DocumentType type = DocumentType.valueOf(input.path("validated").path("type").asText());
         byte[] bytes = services.storage().readAll(upload.bucket(), upload.key(), upload.version(), maxBytes);

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Per-tenant choices (table {@code sluice-tenant-settings}, one item per tenant): for now how its
- * documents are chunked. A tenant that chose nothing gets {@link ChunkingOptions#defaults()}.
+ * documents are chunked. A tenant that chose nothing gets {@link ChunkingOptions#DEFAULTS}.
  */
 public final class TenantSettings {
 
@@ -32,7 +32,7 @@ public final class TenantSettings {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
                 .key(Map.of("tenantId", AttributeValue.fromS(tenantId)))).item();
         if (item == null || !item.containsKey("chunkStrategy")) {
-            return ChunkingOptions.defaults();
+            return ChunkingOptions.DEFAULTS;
         }
         return new ChunkingOptions(ChunkingOptions.Strategy.valueOf(item.get("chunkStrategy").s()),
                 Integer.parseInt(item.get("chunkMaxTokens").n()), Integer.parseInt(item.get("chunkOverlapTokens").n()));

@@ -20,27 +20,26 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  */
 public final class ValidateTask extends IngestTask {
 
-    /** Enough of the file for content sniffing. */
-    private static final int SNIFF_BYTES = 64 * 1024;
-
     private final IngestServices services;
     private final DocumentInspector inspector;
+    private final long maxBytes;
 
     public ValidateTask() {
         this(AwsClients.fromEnvironment());
     }
 
     private ValidateTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), new DocumentInspector(Long.parseLong(Setting.MAX_DOCUMENT_BYTES.from(aws))));
+        this(IngestServices.fromEnvironment(aws), Long.parseLong(Setting.MAX_DOCUMENT_BYTES.from(aws)));
     }
 
-    public ValidateTask(IngestServices services, DocumentInspector inspector) {
+    public ValidateTask(IngestServices services, long maxBytes) {
         this.services = services;
-        this.inspector = inspector;
+        this.inspector = new DocumentInspector(maxBytes);
+        this.maxBytes = maxBytes;
     }
 
     @Override
-    protected JsonNode run(JsonNode input, Context context) {
+    protected JsonNode run(JsonNode input, Context context) throws Exception {
         Upload upload = Upload.from(input.path("document"));
         ObjectNode result = Json.object();
         HeadObjectResponse head = services.storage().head(upload.bucket(), upload.key());
@@ -52,8 +51,10 @@ public final class ValidateTask extends IngestTask {
         long size = head.contentLength();
         services.documents().startProcessing(upload.tenantId(), upload.documentId(), upload.userId(), upload.bucket(),
                 upload.key(), upload.version(), input.path("executionArn").asText(), size, services.clock().millis());
-        byte[] first = size == 0 ? new byte[0]
-                : services.storage().readHead(upload.bucket(), upload.key(), upload.version(), SNIFF_BYTES);
+        // Size alone decides an empty or oversized upload: nothing is read.
+        byte[] first = size == 0 || size > maxBytes ? new byte[0]
+                : services.storage().readHead(upload.bucket(), upload.key(), upload.version(),
+                        DocumentInspector.HEAD_BYTES);
         DocumentType type = inspector.inspect(upload.key(), size, first);
         String typeName = type.name().toLowerCase(Locale.ROOT);
         services.documents().recordType(upload.tenantId(), upload.documentId(), upload.version(), typeName,

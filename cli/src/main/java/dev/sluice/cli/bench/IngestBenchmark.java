@@ -1,0 +1,159 @@
+package dev.sluice.cli.bench;
+
+import dev.sluice.cli.Directories;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.documents.DocumentIds;
+import dev.sluice.core.documents.DocumentStatus;
+import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.embed.Embedder;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.local.Endpoints;
+import dev.sluice.local.LocalRuntime;
+import dev.sluice.workers.documents.Chunk;
+import dev.sluice.workers.documents.Chunker;
+import dev.sluice.workers.documents.ChunkingOptions;
+import dev.sluice.workers.documents.DocumentType;
+import dev.sluice.workers.documents.TextExtractor;
+import dev.sluice.workers.embed.Embedders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Document ingestion end to end — S3 upload → EventBridge → router → Step Functions (the local ASL
+ * interpreter) → validate, extract, chunk, Map {embed, index} → READY — against the raw embedder on
+ * the same chunks, in the same run and process: the embedder is the work, everything else is the
+ * pipeline's overhead. The raw run embeds in batches of the pipeline's batch size on as many
+ * threads as there are cores.
+ */
+public final class IngestBenchmark {
+
+    private static final String BUCKET = "sluice-documents";
+    private static final int BATCH = 32;
+    private static final String[] WORDS = ("the a of to and in warehouse invoice shipment pallet order customer"
+            + " delivery route driver fleet fuel depot schedule forecast budget quarter review supplier contract"
+            + " inventory stock audit safety training policy manager team report week month carrier freight"
+            + " container port customs dock loading unloading capacity demand planning cost margin").split(" ");
+
+    private final int documents;
+    private final int paragraphs;
+
+    public IngestBenchmark(int documents, int paragraphs) {
+        this.documents = documents;
+        this.paragraphs = paragraphs;
+    }
+
+    public String run() throws Exception {
+        List<String> corpus = corpus(new Random(42));
+        Embedder embedder = Embedders.fromEnvironment(new AwsClients(Map.of("EMBEDDER", "local")));
+        List<String> chunks = new ArrayList<>();
+        for (String document : corpus) {
+            var text = new TextExtractor().extract(DocumentType.TEXT, document.getBytes(StandardCharsets.UTF_8));
+            new Chunker(embedder.tokenizer(), embedder.maxInputTokens(), ChunkingOptions.DEFAULTS).chunk(text)
+                    .stream().map(Chunk::text).forEach(chunks::add);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path state = Files.createTempDirectory("sluice-bench-ingest-");
+        try (LocalRuntime runtime = LocalRuntime.start(Definitions.bundled().topology(), state,
+                LocalRuntime.Options.defaults())) {
+            Endpoints e = runtime.endpoints();
+            try (S3Client s3 = LocalRuntime.client(S3Client.builder().forcePathStyle(true), e.s3(), e.region());
+                    DynamoDbClient dynamoDb = LocalRuntime.client(DynamoDbClient.builder(), e.dynamodb(), e.region())) {
+                DocumentStore store = new DocumentStore(dynamoDb, "sluice-documents");
+                // Warm-up: the model, JIT and every client, for both subjects.
+                raw(embedder, chunks.subList(0, Math.min(chunks.size(), 2 * BATCH)), cores);
+                pipeline(s3, store, List.of(corpus.get(0)), "warmup");
+
+                double rawSeconds = raw(embedder, chunks, cores);
+                double pipelineSeconds = pipeline(s3, store, corpus, "run");
+                double rawRate = chunks.size() / rawSeconds;
+                double pipelineRate = chunks.size() / pipelineSeconds;
+                return String.format("""
+                        ingest: %d documents, %d chunks (%s, %d tokens, overlap %d), %d cores
+                          raw embedder (%s, batches of %d, %d threads): %.1f chunks/s (%.1f s)
+                          pipeline, upload to READY:               %.1f chunks/s (%.1f s)
+                          pipeline / raw:                           %.2f
+                        """, corpus.size(), chunks.size(), ChunkingOptions.DEFAULTS.strategy(),
+                        ChunkingOptions.DEFAULTS.maxTokens(), ChunkingOptions.DEFAULTS.overlapTokens(), cores,
+                        embedder.modelId(), BATCH, cores, rawRate, rawSeconds, pipelineRate, pipelineSeconds,
+                        pipelineRate / rawRate);
+            }
+        } finally {
+            Directories.deleteRecursively(state);
+        }
+    }
+
+    /** Seconds to embed every chunk, batches shared out over {@code threads}. */
+    private static double raw(Embedder embedder, List<String> chunks, int threads) throws Exception {
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> batches = new ArrayList<>();
+            for (int from = 0; from < chunks.size(); from += BATCH) {
+                List<String> batch = chunks.subList(from, Math.min(chunks.size(), from + BATCH));
+                batches.add(pool.submit(() -> embedder.embed(batch)));
+            }
+            for (Future<?> f : batches) {
+                f.get();
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Seconds from the first upload until every document is READY. */
+    private static double pipeline(S3Client s3, DocumentStore store, List<String> corpus, String run)
+            throws Exception {
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < corpus.size(); i++) {
+            String key = "bench/" + run + "/doc-" + i + ".txt";
+            String body = corpus.get(i);
+            s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(body));
+            ids.add(DocumentIds.of(BUCKET, key));
+        }
+        for (String id : ids) {
+            while (true) {
+                var row = store.get("bench", id);
+                if (row.isPresent() && row.get().status() == DocumentStatus.READY) {
+                    break;
+                }
+                if (row.isPresent() && row.get().status() == DocumentStatus.FAILED) {
+                    throw new IllegalStateException("document " + id + " FAILED: " + row.get().errorCode() + ": "
+                            + row.get().errorMessage());
+                }
+                Thread.sleep(20);
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Documents of plain sentences, a blank line between paragraphs; seeded, so every run reads the same. */
+    private List<String> corpus(Random random) {
+        List<String> corpus = new ArrayList<>();
+        for (int d = 0; d < documents; d++) {
+            StringBuilder text = new StringBuilder();
+            for (int p = 0; p < paragraphs; p++) {
+                for (int s = 0; s < 5; s++) {
+                    int words = 8 + random.nextInt(10);
+                    for (int w = 0; w < words; w++) {
+                        String word = WORDS[random.nextInt(WORDS.length)];
+                        text.append(w == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : word);
+                        text.append(w == words - 1 ? ". " : " ");
+                    }
+                }
+                text.append("\n\n");
+            }
+            corpus.add(text.toString());
+        }
+        return corpus;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.workers.documents;
+
+/**
+ * How documents are cut: at most {@code maxTokens} tokens a chunk, neighbours sharing about
+ * {@code overlapTokens} so a sentence cut by a boundary is still whole in one of them.
+ */
+public record ChunkingOptions(Strategy strategy, int maxTokens, int overlapTokens) {
+
+    /** 300 tokens with 15 % overlap: small enough to be specific, large enough to carry context. */
+    public static final ChunkingOptions DEFAULTS = new ChunkingOptions(Strategy.FIXED, 300, 45);
+
+    public enum Strategy {
+        /** Consecutive windows of {@code maxTokens} tokens, each starting {@code overlapTokens} before the last ended. */
+        FIXED,
+        /** Paragraphs, else sentences, else words, else tokens, neighbours merged up to {@code maxTokens}. */
+        RECURSIVE
+    }
+
+    public ChunkingOptions {
+        if (strategy == null) {
+            throw new IllegalArgumentException("strategy is required");
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be positive: " + maxTokens);
+        }
+        if (overlapTokens < 0 || overlapTokens >= maxTokens) {
+            throw new IllegalArgumentException(
+                    "overlapTokens must be in [0, maxTokens): " + overlapTokens + " with maxTokens " + maxTokens);
+        }
+    }
+}

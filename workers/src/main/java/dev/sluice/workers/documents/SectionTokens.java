@@ -1,0 +1,66 @@
+package dev.sluice.workers.documents;
+
+import dev.sluice.core.embed.TokenSpan;
+import dev.sluice.core.embed.Tokenizer;
+import java.util.List;
+
+/**
+ * Where each token of one section starts in the document text: the section is tokenized once and
+ * chunks are then cut by offset, which keeps chunking linear in the text's length.
+ */
+final class SectionTokens {
+
+    private final Section section;
+    private final int[] starts;
+
+    private SectionTokens(Section section, int[] starts) {
+        this.section = section;
+        this.starts = starts;
+    }
+
+    static SectionTokens of(Tokenizer tokenizer, String text, Section section) {
+        // A plain-text document is one section of up to 50 MiB: do not copy it just to tokenize it.
+        boolean whole = section.start() == 0 && section.end() == text.length();
+        List<TokenSpan> spans = tokenizer.tokenize(whole ? text : text.substring(section.start(), section.end()));
+        int[] starts = new int[spans.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = section.start() + spans.get(i).start();
+        }
+        return new SectionTokens(section, starts);
+    }
+
+    int count() {
+        return starts.length;
+    }
+
+    /**
+     * Where a piece beginning with token {@code index} begins: the first piece starts with the section, so
+     * characters the tokenizer skipped before the first token are not lost.
+     */
+    int charStart(int index) {
+        return index == 0 ? section.start() : starts[index];
+    }
+
+    /**
+     * Where a piece ending before token {@code index} ends: at the next token, so characters the tokenizer
+     * skipped between tokens belong to the piece before them; the last piece ends with the section.
+     */
+    int charEnd(int index) {
+        return index == starts.length ? section.end() : starts[index];
+    }
+
+    /** The first token in {@code [from, to)} starting at or after {@code offset}, else {@code to}. */
+    int firstAtOrAfter(int offset, int from, int to) {
+        int low = from;
+        int high = to;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (starts[middle] < offset) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+}

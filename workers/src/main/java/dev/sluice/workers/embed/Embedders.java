@@ -1,0 +1,32 @@
+package dev.sluice.workers.embed;
+
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.embed.Embedder;
+import dev.sluice.workers.config.Setting;
+
+/** Picks the handler's {@link Embedder} from {@code EMBEDDER} and {@code EMBEDDING_DIMENSIONS}. */
+public final class Embedders {
+
+    private static final int TITAN_DEFAULT_DIMENSIONS = 1024;
+
+    private Embedders() {
+    }
+
+    public static Embedder fromEnvironment(AwsClients aws) {
+        String dimensions = Setting.EMBEDDING_DIMENSIONS.from(aws);
+        return switch (Setting.EMBEDDER.from(aws)) {
+            case "bedrock" -> new TitanEmbedder(TitanEmbedder.client(aws),
+                    dimensions.isEmpty() ? TITAN_DEFAULT_DIMENSIONS : Integer.parseInt(dimensions),
+                    BgeTokenizer.shared(), TitanEmbedder.DEFAULT_PARALLELISM);
+            case "local" -> {
+                // A vector index is built for one dimension: a mismatch caught here is not a failed index write later.
+                if (!dimensions.isEmpty() && Integer.parseInt(dimensions) != BgeSmallEmbedder.DIMENSIONS) {
+                    throw new IllegalArgumentException("EMBEDDER=local makes " + BgeSmallEmbedder.DIMENSIONS
+                            + "-dimension vectors; EMBEDDING_DIMENSIONS is " + dimensions);
+                }
+                yield new BgeSmallEmbedder();
+            }
+            default -> throw new IllegalArgumentException("EMBEDDER must be bedrock or local");
+        };
+    }
+}
