@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
+import dev.sluice.cli.bench.SearchBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,12 +49,29 @@ final class BenchCommand implements Callable<Integer> {
             + " document (default: ${DEFAULT-VALUE}).")
     int paragraphs;
 
+    @Option(names = "--chunks", defaultValue = "100000", description = "search: vectors indexed"
+            + " (default: ${DEFAULT-VALUE}).")
+    int chunks;
+
+    @Option(names = "--dimensions", defaultValue = "384", description = "search: vector dimensions"
+            + " (default: ${DEFAULT-VALUE}).")
+    int dimensions;
+
+    @Option(names = "--queries", defaultValue = "200", description = "search: queries timed"
+            + " (default: ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(names = "--k", defaultValue = "10", description = "search: neighbours per query"
+            + " (default: ${DEFAULT-VALUE}).")
+    int k;
+
     @Override
     public Integer call() throws Exception {
         String report = switch (which) {
             case "startup" -> new StartupBenchmark(runs, 5000).run();
             case "jobs" -> new JobsBenchmark(jobs, clients, rate, seconds).run();
             case "ingest" -> new IngestBenchmark(documents, paragraphs).run();
+            case "search" -> new SearchBenchmark(chunks, dimensions, queries, k).run();
             default -> null;
         };
         if (report == null) {

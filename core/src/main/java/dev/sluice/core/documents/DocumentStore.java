@@ -72,12 +72,13 @@ public final class DocumentStore {
         values.put(":shard", s(PROCESSING_SHARD));
         values.put(":now", n(now));
         dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
-                .updateExpression("SET userId = if_not_exists(userId, :user), bucket = :bucket, objectKey = :key,"
-                        + " filename = if_not_exists(filename, :filename), version = :v, executionArn = :exec,"
+                .updateExpression("SET userId = if_not_exists(userId, :user), #bucket = :bucket, objectKey = :key,"
+                        + " filename = if_not_exists(filename, :filename), #version = :v, executionArn = :exec,"
                         + " #size = :size, #status = :processing, processingShard = :shard,"
                         + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
                         + " REMOVE expiresAt, errorCode, errorMessage, chunks, indexedBatches, docType")
-                .expressionAttributeNames(Map.of("#status", "status", "#size", "size"))
+                .expressionAttributeNames(Map.of("#status", "status", "#size", "size", "#bucket", "bucket",
+                        "#version", "version"))
                 .expressionAttributeValues(values));
     }
 
@@ -92,7 +93,7 @@ public final class DocumentStore {
         try {
             return Long.parseLong(dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
                     .updateExpression("ADD indexedBatches :one SET updatedAt = :now")
-                    .conditionExpression("version = :v")
+                    .conditionExpression("#version = :v").expressionAttributeNames(Map.of("#version", "version"))
                     .expressionAttributeValues(Map.of(":one", n(1), ":now", n(now), ":v", s(version)))
                     .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("indexedBatches").n());
         } catch (ConditionalCheckFailedException stale) {
@@ -133,14 +134,14 @@ public final class DocumentStore {
         values.put(":now", n(now));
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
-                    .updateExpression("SET #status = :failed, version = :v, errorCode = :code, errorMessage = :message,"
-                            + " userId = if_not_exists(userId, :user), bucket = if_not_exists(bucket, :bucket),"
+                    .updateExpression("SET #status = :failed, #version = :v, errorCode = :code, errorMessage = :message,"
+                            + " userId = if_not_exists(userId, :user), #bucket = if_not_exists(#bucket, :bucket),"
                             + " objectKey = if_not_exists(objectKey, :key), filename = if_not_exists(filename, :filename),"
                             + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
                             + " REMOVE processingShard, expiresAt")
-                    .conditionExpression("version = :v OR (attribute_not_exists(version)"
+                    .conditionExpression("#version = :v OR (attribute_not_exists(#version)"
                             + " AND (attribute_not_exists(#status) OR #status <> :deleted))")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(Map.of("#status", "status", "#version", "version", "#bucket", "bucket"))
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException stale) {
@@ -156,9 +157,9 @@ public final class DocumentStore {
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
                     .updateExpression("SET #status = :deleted, updatedAt = :now, expiresAt = :expires"
-                            + " REMOVE version, processingShard")
+                            + " REMOVE #version, processingShard")
                     .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
                     .expressionAttributeValues(Map.of(":deleted", s(DocumentStatus.DELETED.name()), ":now", n(now),
                             ":expires", n((now + DELETED_RETENTION.toMillis()) / 1000))));
         } catch (ConditionalCheckFailedException neverIngested) {
@@ -173,10 +174,9 @@ public final class DocumentStore {
         try {
             dynamoDb.updateItem(b -> {
                 b.tableName(table).key(key(tenantId, documentId)).updateExpression(update)
-                        .conditionExpression("version = :v").expressionAttributeValues(all);
-                if (usesStatus) {
-                    b.expressionAttributeNames(Map.of("#status", "status"));
-                }
+                        .conditionExpression("#version = :v").expressionAttributeValues(all)
+                        .expressionAttributeNames(usesStatus ? Map.of("#status", "status", "#version", "version")
+                                : Map.of("#version", "version"));
             });
             return true;
         } catch (ConditionalCheckFailedException stale) {

@@ -7,7 +7,6 @@ import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.documents.DocumentIds;
-import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.StateMachineSpec;
@@ -236,10 +235,19 @@ class DocumentFlowTest {
         String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachine)).executions().stream()
                 .filter(e -> e.name().equals(name)).findFirst().orElseThrow().executionArn();
         int largest = 0;
+        int states = 0;
         for (HistoryEvent e : sfn.getExecutionHistoryPaginator(b -> b.executionArn(arn)).events()) {
-            largest = Math.max(largest, Json.write(e.toString()).length());
+            if (e.stateEnteredEventDetails() != null) {
+                states++;
+                largest = Math.max(largest, e.stateEnteredEventDetails().input().getBytes(StandardCharsets.UTF_8).length);
+            }
+            if (e.stateExitedEventDetails() != null) {
+                largest = Math.max(largest, e.stateExitedEventDetails().output().getBytes(StandardCharsets.UTF_8).length);
+            }
         }
-        assertThat(largest).as("largest history event, bytes").isLessThan(64 * 1024);
+        assertThat(row.get("chunks").asInt()).as("chunks of a 400 kB text").isGreaterThan(200);
+        assertThat(states).isGreaterThan(10);
+        assertThat(largest).as("largest state input or output, bytes").isLessThan(16 * 1024);
     }
 
     private static void assertFailed(JsonNode row, String code) {

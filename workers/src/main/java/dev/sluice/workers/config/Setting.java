@@ -34,6 +34,14 @@ public record Setting(String name, String fallback) {
     public static final Setting EMBEDDER = new Setting("EMBEDDER", "bedrock");
     /** Titan's 256, 512 or 1024 (unset: 1024); the local model makes 384 and takes no other value. */
     public static final Setting EMBEDDING_DIMENSIONS = new Setting("EMBEDDING_DIMENSIONS", "");
+    /** {@code opensearch} (a k-NN index, OPENSEARCH_*) or {@code lucene} (HNSW on disk under VECTOR_INDEX_DIR). */
+    public static final Setting VECTOR_INDEX = new Setting("VECTOR_INDEX", "opensearch");
+    public static final Setting VECTOR_INDEX_DIR = new Setting("VECTOR_INDEX_DIR", "");
+    /** https://... signed for OPENSEARCH_SERVICE; http://... is a local node, unsigned. */
+    public static final Setting OPENSEARCH_ENDPOINT = new Setting("OPENSEARCH_ENDPOINT", "");
+    /** What requests are signed for: {@code aoss} (Serverless) or {@code es} (a managed domain). */
+    public static final Setting OPENSEARCH_SERVICE = new Setting("OPENSEARCH_SERVICE", "aoss");
+    public static final Setting OPENSEARCH_INDEX = new Setting("OPENSEARCH_INDEX", "sluice-chunks");
     public static final Setting DOCUMENTS_TABLE = new Setting("DOCUMENTS_TABLE", "sluice-documents");
     public static final Setting TENANT_SETTINGS_TABLE = new Setting("TENANT_SETTINGS_TABLE", "sluice-tenant-settings");
     /** Where uploads land, under {tenantId}/. */

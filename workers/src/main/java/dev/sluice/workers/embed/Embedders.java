@@ -15,9 +15,8 @@ public final class Embedders {
     public static Embedder fromEnvironment(AwsClients aws) {
         String dimensions = Setting.EMBEDDING_DIMENSIONS.from(aws);
         return switch (Setting.EMBEDDER.from(aws)) {
-            case "bedrock" -> new TitanEmbedder(TitanEmbedder.client(aws),
-                    dimensions.isEmpty() ? TITAN_DEFAULT_DIMENSIONS : Integer.parseInt(dimensions),
-                    BgeTokenizer.shared(), TitanEmbedder.DEFAULT_PARALLELISM);
+            case "bedrock" -> new TitanEmbedder(TitanEmbedder.client(aws), dimensions(aws), BgeTokenizer.shared(),
+                    TitanEmbedder.DEFAULT_PARALLELISM);
             case "local" -> {
                 // A vector index is built for one dimension: a mismatch caught here is not a failed index write later.
                 if (!dimensions.isEmpty() && Integer.parseInt(dimensions) != BgeSmallEmbedder.DIMENSIONS) {
@@ -28,5 +27,14 @@ public final class Embedders {
             }
             default -> throw new IllegalArgumentException("EMBEDDER must be bedrock or local");
         };
+    }
+
+    /** The size of the vectors the environment's embedder makes, without loading it: what an index is built for. */
+    public static int dimensions(AwsClients aws) {
+        String dimensions = Setting.EMBEDDING_DIMENSIONS.from(aws);
+        if ("local".equals(Setting.EMBEDDER.from(aws))) {
+            return BgeSmallEmbedder.DIMENSIONS;
+        }
+        return dimensions.isEmpty() ? TITAN_DEFAULT_DIMENSIONS : Integer.parseInt(dimensions);
     }
 }
