@@ -36,9 +36,11 @@ final class Launch {
                 String.format("  %-9s %-28s %s, %s", "events", e.events(), count(t.allEventBuses().size(), "bus"),
                         count(t.rules().size(), "rule")),
                 String.format("  %-9s %-28s %s (path-style)", "s3", e.s3(), count(t.buckets().size(), "bucket")),
+                String.format("  %-9s %-28s %s (ASL interpreter)", "sfn", e.stepFunctions(),
+                        count(t.stateMachines().size(), "state machine")),
                 String.format("  %-9s %-28s %s, %s", "lambda", "in-process", count(t.functions().size(), "function"),
                         count((int) triggers, "SQS trigger")),
-                String.format("  %-9s %-28s POST /v1/jobs, GET /v1/jobs/{id} (header x-api-key)", "api", e.api()),
+                String.format("  %-9s %-28s /v1/jobs, /v1/documents, /v1/search (header x-api-key)", "api", e.api()),
                 String.format("  %-9s %-28s results pushed; ?apiKey=... to connect", "websocket", e.webSocket()),
                 "  dev API key (tenant dev): " + e.devApiKey(),
                 "For the AWS SDKs and CLI (an AWS CLI older than 2.13 needs --endpoint-url):",
@@ -46,7 +48,8 @@ final class Launch {
                         + " AWS_ACCESS_KEY_ID=" + LocalRuntime.CREDENTIALS.accessKeyId()
                         + " AWS_SECRET_ACCESS_KEY=" + LocalRuntime.CREDENTIALS.secretAccessKey()
                         + " AWS_ENDPOINT_URL_SQS=" + e.sqs() + " AWS_ENDPOINT_URL_DYNAMODB=" + e.dynamodb()
-                        + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3(),
+                        + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3()
+                        + " AWS_ENDPOINT_URL_SFN=" + e.stepFunctions(),
                 "  aws configure set default.s3.addressing_style path",
                 "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE));
     }

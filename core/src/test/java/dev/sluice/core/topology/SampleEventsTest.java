@@ -33,8 +33,8 @@ class SampleEventsTest {
             "job-submitted-email.json", List.of("jobs-email"),
             "job-completed.json", List.of("jobs-results"),
             "job-failed.json", List.of("jobs-results"),
-            "s3-object-created.json", List.of(),
-            "s3-object-deleted.json", List.of());
+            "s3-object-created.json", List.of("documents-s3"),
+            "s3-object-deleted.json", List.of("documents-s3"));
 
     static List<String> samples() {
         return List.copyOf(DEFINITIONS.sampleEvents().keySet());

@@ -3,15 +3,22 @@ package dev.sluice.local.stepfunctions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.http.AwsJsonServer;
+import dev.sluice.local.stepfunctions.asl.TaskFailure;
+import dev.sluice.local.stepfunctions.asl.TaskInvoker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,12 +45,54 @@ import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistExcepti
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
-/** The local Step Functions through the stock {@link SfnClient}, with a scripted engine standing in for ASL. */
+/** The local Step Functions through the stock {@link SfnClient}, running real ASL on {@link AslEngine}. */
 class StepFunctionsApiTest {
 
-    static final String DEFINITION = "{\"StartAt\":\"Echo\",\"States\":{\"Echo\":{\"Type\":\"Pass\",\"End\":true}}}";
     static final String ROLE = AwsIdentity.LOCAL.roleArn("test-role");
     static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    /** Fails with Scripted.Error on its first call; afterwards answers with its input and how often it was called. */
+    static final String FLAKY = AwsIdentity.LOCAL.lambdaArn("flaky");
+    /** Never answers: returns only by being interrupted. */
+    static final String BLOCK = AwsIdentity.LOCAL.lambdaArn("block");
+
+    /** Wraps the input as {@code {"echo": input}}. */
+    static final String DEFINITION = """
+            {"StartAt":"Echo","States":{"Echo":{"Type":"Pass","Parameters":{"echo.$":"$"},"End":true}}}""";
+    static final String WAIT_AN_HOUR = """
+            {"StartAt":"Forever","States":{"Forever":{"Type":"Wait","Seconds":3600,"End":true}}}""";
+    static final String CALL_BLOCK = """
+            {"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"%s","End":true}}}""".formatted(BLOCK);
+    static final String PASS_THEN_FLAKY = """
+            {"StartAt":"First","States":{
+              "First":{"Type":"Pass","Result":{"step":"First"},"Next":"Second"},
+              "Second":{"Type":"Task","Resource":"%s",
+                "Parameters":{"step.$":"$.step","redriveCount.$":"$$.Execution.RedriveCount"},"End":true}}}"""
+            .formatted(FLAKY);
+
+    static final AtomicInteger flakyCalls = new AtomicInteger();
+    /** A permit for each interrupted call of {@link #BLOCK}. */
+    static final Semaphore blockInterrupted = new Semaphore(0);
+
+    /** The Lambda functions the Task states call, by ARN. */
+    static JsonNode functions(String resource, JsonNode input) throws TaskFailure, InterruptedException {
+        if (resource.equals(FLAKY)) {
+            int call = flakyCalls.incrementAndGet();
+            if (call == 1) {
+                throw new TaskFailure("Scripted.Error", "the first call fails");
+            }
+            return ((ObjectNode) input.deepCopy()).put("calls", call);
+        }
+        if (resource.equals(BLOCK)) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                blockInterrupted.release();
+                throw e;
+            }
+        }
+        throw new TaskFailure("Lambda.ResourceNotFoundException", "Function not found: " + resource);
+    }
 
     @TempDir
     static Path state;
@@ -53,7 +102,8 @@ class StepFunctionsApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        service = LocalStepFunctions.open(state, AwsIdentity.LOCAL, new ScriptedEngine());
+        TaskInvoker invoker = StepFunctionsApiTest::functions;
+        service = LocalStepFunctions.open(state, AwsIdentity.LOCAL, new AslEngine(invoker));
         server = StepFunctionsApi.serve(service);
         sfn = LocalRuntime.client(SfnClient.builder(), server.endpoint(), AwsIdentity.LOCAL.region());
     }
@@ -66,7 +116,20 @@ class StepFunctionsApiTest {
     }
 
     static String create(String name) {
-        return sfn.createStateMachine(b -> b.name(name).definition(DEFINITION).roleArn(ROLE)).stateMachineArn();
+        return create(name, DEFINITION);
+    }
+
+    static String create(String name, String definition) {
+        return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE)).stateMachineArn();
+    }
+
+    /** Waits until the execution's history has an event of {@code type}: the run got that far. */
+    static void awaitEvent(LocalStepFunctions service, String arn, HistoryEventType type) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (service.history(arn).stream().noneMatch(e -> e.path("type").asText().equals(type.toString()))) {
+            assertThat(System.nanoTime()).as("waiting for %s in %s", type, arn).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -103,7 +166,21 @@ class StepFunctionsApiTest {
         assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("broken").definition("{\"States\":{}}")
                 .roleArn(ROLE)))
                 .isInstanceOf(InvalidDefinitionException.class)
-                .hasMessageContaining("field \"StartAt\": is required");
+                .hasMessageContaining("State machine: field \"StartAt\": is required");
+        String noResource = "{\"StartAt\":\"Go\",\"States\":{\"Go\":{\"Type\":\"Task\",\"End\":true}}}";
+        assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("broken").definition(noResource).roleArn(ROLE)))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("State \"Go\": field \"Resource\": is required");
+        String danglingNext = DEFINITION.replace("\"End\":true", "\"Next\":\"Nowhere\"");
+        assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("broken").definition(danglingNext).roleArn(ROLE)))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("State \"Echo\"").hasMessageContaining("Nowhere");
+        String crud = create("refusals-update");
+        assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(crud).definition(noResource)))
+                .isInstanceOf(InvalidDefinitionException.class);
+        assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(crud)).definition()).isEqualTo(DEFINITION);
+        assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name)
+                .doesNotContain("broken");
         assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("fast").definition(DEFINITION).roleArn(ROLE)
                 .type(StateMachineType.EXPRESS)))
                 .isInstanceOfSatisfying(SfnException.class, e -> assertThat(e.awsErrorDetails().errorCode())
@@ -153,6 +230,9 @@ class StepFunctionsApiTest {
         assertThat(events).extracting(HistoryEvent::id).containsExactly(1L, 2L, 3L, 4L);
         assertThat(events.get(0).executionStartedEventDetails().input()).isEqualTo("{\"a\":1}");
         assertThat(events.get(1).stateEnteredEventDetails().name()).isEqualTo("Echo");
+        assertThat(events.get(1).stateEnteredEventDetails().input()).isEqualTo("{\"a\":1}");
+        assertThat(events.get(2).stateExitedEventDetails().name()).isEqualTo("Echo");
+        assertThat(events.get(2).stateExitedEventDetails().output()).isEqualTo(d.output());
         assertThat(events.get(3).executionSucceededEventDetails().output()).isEqualTo(d.output());
         assertThat(events.get(3).timestamp()).isAfterOrEqualTo(events.get(0).timestamp());
 
@@ -165,8 +245,8 @@ class StepFunctionsApiTest {
 
     @Test
     void aStartWithTheNameOfARunningExecutionIsIdempotentOnlyForTheSameInput() throws Exception {
-        String machine = create("idempotent");
-        String input = "{\"script\":\"block\"}";
+        String machine = create("idempotent", CALL_BLOCK);
+        String input = "{\"n\":1}";
         var first = sfn.startExecution(b -> b.stateMachineArn(machine).name("once").input(input));
         var repeat = sfn.startExecution(b -> b.stateMachineArn(machine).name("once").input(input));
 
@@ -174,23 +254,28 @@ class StepFunctionsApiTest {
         assertThat(repeat.startDate()).isEqualTo(first.startDate());
         assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1);
         assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("once")
-                .input("{\"script\":\"block\",\"other\":true}")))
+                .input("{\"n\":2}")))
                 .isInstanceOf(ExecutionAlreadyExistsException.class);
 
+        // One execution, so one call of the function, which the stop interrupts.
+        awaitEvent(service, first.executionArn(), HistoryEventType.LAMBDA_FUNCTION_STARTED);
         sfn.stopExecution(b -> b.executionArn(first.executionArn()));
+        assertThat(blockInterrupted.tryAcquire(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         // A closed execution's name is taken whatever the input.
         assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("once").input(input)))
                 .isInstanceOf(ExecutionAlreadyExistsException.class);
-        assertThat(sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn())
-                .matches(".*:execution:idempotent:[0-9a-f-]{36}");
+        String unnamed = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+        assertThat(unnamed).matches(".*:execution:idempotent:[0-9a-f-]{36}");
+        awaitEvent(service, unnamed, HistoryEventType.LAMBDA_FUNCTION_STARTED);
+        sfn.stopExecution(b -> b.executionArn(unnamed));
+        assertThat(blockInterrupted.tryAcquire(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void stoppingAbortsTheExecutionAndInterruptsItsRun() throws Exception {
-        String machine = create("stoppable");
-        String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"script\":\"block\"}"))
-                .executionArn();
-        Thread.sleep(100);
+        String machine = create("stoppable", WAIT_AN_HOUR);
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+        awaitEvent(service, arn, HistoryEventType.WAIT_STATE_ENTERED);
         assertThat(sfn.describeExecution(b -> b.executionArn(arn)).status()).isEqualTo(ExecutionStatus.RUNNING);
 
         var stopped = sfn.stopExecution(b -> b.executionArn(arn).error("Cancelled").cause("by the test"));
@@ -206,19 +291,39 @@ class StepFunctionsApiTest {
         List<HistoryEvent> events = sfn.getExecutionHistory(b -> b.executionArn(arn)).events();
         assertThat(events).extracting(HistoryEvent::type).containsExactly(HistoryEventType.EXECUTION_STARTED,
                 HistoryEventType.WAIT_STATE_ENTERED, HistoryEventType.EXECUTION_ABORTED);
+        assertThat(events.get(1).stateEnteredEventDetails().name()).isEqualTo("Forever");
         assertThat(events.get(2).executionAbortedEventDetails().error()).isEqualTo("Cancelled");
     }
 
     @Test
+    void stoppingATaskInterruptsTheFunctionItCalls() throws Exception {
+        String machine = create("stoppable-task", CALL_BLOCK);
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\":7}")).executionArn();
+        awaitEvent(service, arn, HistoryEventType.LAMBDA_FUNCTION_STARTED);
+        assertThat(sfn.describeExecution(b -> b.executionArn(arn)).status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        sfn.stopExecution(b -> b.executionArn(arn));
+
+        assertThat(blockInterrupted.tryAcquire(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(sfn.describeExecution(b -> b.executionArn(arn)).status()).isEqualTo(ExecutionStatus.ABORTED);
+        Thread.sleep(200);
+        List<HistoryEvent> events = sfn.getExecutionHistory(b -> b.executionArn(arn)).events();
+        assertThat(events).extracting(HistoryEvent::type).containsExactly(HistoryEventType.EXECUTION_STARTED,
+                HistoryEventType.TASK_STATE_ENTERED, HistoryEventType.LAMBDA_FUNCTION_SCHEDULED,
+                HistoryEventType.LAMBDA_FUNCTION_STARTED, HistoryEventType.EXECUTION_ABORTED);
+        assertThat(events.get(2).lambdaFunctionScheduledEventDetails().resource()).isEqualTo(BLOCK);
+        assertThat(events.get(2).lambdaFunctionScheduledEventDetails().input()).isEqualTo("{\"n\":7}");
+    }
+
+    @Test
     void aFailedExecutionIsRedrivenFromWhereItFailed() throws Exception {
-        String machine = create("flaky");
-        String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"script\":\"fail-once\"}"))
-                .executionArn();
+        String machine = create("flaky", PASS_THEN_FLAKY);
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\":1}")).executionArn();
         assertThat(service.awaitCompletion(arn, PATIENCE).status())
                 .isEqualTo(dev.sluice.local.stepfunctions.ExecutionStatus.FAILED);
         DescribeExecutionResponse failed = sfn.describeExecution(b -> b.executionArn(arn));
         assertThat(failed.error()).isEqualTo("Scripted.Error");
-        assertThat(failed.cause()).isEqualTo("the first run fails");
+        assertThat(failed.cause()).isEqualTo("the first call fails");
         assertThat(failed.redriveStatus()).isEqualTo(ExecutionRedriveStatus.REDRIVABLE);
 
         var redriven = sfn.redriveExecution(b -> b.executionArn(arn));
@@ -226,17 +331,32 @@ class StepFunctionsApiTest {
                 .isEqualTo(dev.sluice.local.stepfunctions.ExecutionStatus.SUCCEEDED);
 
         DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
-        assertThat(Json.parse(d.output())).isEqualTo(Json.parse("{\"resumedAt\":\"Second\",\"redriveCount\":1}"));
+        // Second ran again with First's output, in the redriven execution, on the function's second call.
+        assertThat(Json.parse(d.output())).isEqualTo(Json.parse("{\"step\":\"First\",\"redriveCount\":1,\"calls\":2}"));
         assertThat(d.redriveCount()).isEqualTo(1);
         assertThat(d.redriveDate()).isEqualTo(redriven.redriveDate());
         assertThat(d.error()).isNull();
         List<HistoryEvent> events = sfn.getExecutionHistory(b -> b.executionArn(arn)).events();
         assertThat(events).extracting(HistoryEvent::type).containsExactly(HistoryEventType.EXECUTION_STARTED,
-                HistoryEventType.PASS_STATE_ENTERED, HistoryEventType.TASK_STATE_ENTERED,
-                HistoryEventType.EXECUTION_FAILED, HistoryEventType.EXECUTION_REDRIVEN,
-                HistoryEventType.TASK_STATE_ENTERED, HistoryEventType.EXECUTION_SUCCEEDED);
-        assertThat(events.get(4).executionRedrivenEventDetails().redriveCount()).isEqualTo(1);
-        assertThat(events.get(5).stateEnteredEventDetails().name()).isEqualTo("Second");
+                HistoryEventType.PASS_STATE_ENTERED, HistoryEventType.PASS_STATE_EXITED,
+                HistoryEventType.TASK_STATE_ENTERED, HistoryEventType.LAMBDA_FUNCTION_SCHEDULED,
+                HistoryEventType.LAMBDA_FUNCTION_STARTED, HistoryEventType.LAMBDA_FUNCTION_FAILED,
+                HistoryEventType.EXECUTION_FAILED,
+                HistoryEventType.EXECUTION_REDRIVEN,
+                HistoryEventType.TASK_STATE_ENTERED, HistoryEventType.LAMBDA_FUNCTION_SCHEDULED,
+                HistoryEventType.LAMBDA_FUNCTION_STARTED, HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED,
+                HistoryEventType.TASK_STATE_EXITED, HistoryEventType.EXECUTION_SUCCEEDED);
+        assertThat(events).extracting(HistoryEvent::id).isSorted().doesNotHaveDuplicates();
+        assertThat(events.get(3).stateEnteredEventDetails().name()).isEqualTo("Second");
+        assertThat(events.get(4).lambdaFunctionScheduledEventDetails().resource()).isEqualTo(FLAKY);
+        assertThat(events.get(6).lambdaFunctionFailedEventDetails().error()).isEqualTo("Scripted.Error");
+        assertThat(events.get(6).lambdaFunctionFailedEventDetails().cause()).isEqualTo("the first call fails");
+        assertThat(events.get(8).executionRedrivenEventDetails().redriveCount()).isEqualTo(1);
+        assertThat(events.get(9).stateEnteredEventDetails().name()).isEqualTo("Second");
+        assertThat(Json.parse(events.get(9).stateEnteredEventDetails().input()))
+                .isEqualTo(Json.parse("{\"step\":\"First\"}"));
+        assertThat(Json.parse(events.get(12).lambdaFunctionSucceededEventDetails().output()))
+                .isEqualTo(Json.parse(d.output()));
 
         assertThatThrownBy(() -> sfn.redriveExecution(b -> b.executionArn(arn)))
                 .isInstanceOf(ExecutionNotRedrivableException.class)

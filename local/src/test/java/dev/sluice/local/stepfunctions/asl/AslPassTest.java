@@ -41,16 +41,15 @@ class AslPassTest {
     }
 
     @Test
-    void writesStateAndExecutionEventsWithAwsDetails() {
+    void writesStateEventsWithAwsDetails() {
         asl.output("""
                 {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}""", "{\"x\":1}");
 
         assertThat(asl.types()).containsExactly("PassStateEntered", "PassStateExited",
                 "SucceedStateEntered", "SucceedStateExited");
-        assertThat(asl.history.get(0).details()).isEqualTo(json(
-                "{\"input\":\"{\\\"x\\\":1}\",\"roleArn\":\"arn:aws:iam::123456789012:role/sfn\"}"));
-        assertThat(asl.history.get(2).details()).isEqualTo(json("{\"name\":\"A\",\"output\":\"{\\\"x\\\":1}\"}"));
-        assertThat(asl.history.get(5).detail("output")).isEqualTo("{\"x\":1}");
+        assertThat(asl.history.get(0).details()).isEqualTo(json("{\"name\":\"A\",\"input\":\"{\\\"x\\\":1}\"}"));
+        assertThat(asl.history.get(1).details()).isEqualTo(json("{\"name\":\"A\",\"output\":\"{\\\"x\\\":1}\"}"));
+        assertThat(asl.history.get(3).detail("output")).isEqualTo("{\"x\":1}");
     }
 
     @Test
