@@ -82,12 +82,6 @@ public final class DocumentStore {
                 .expressionAttributeValues(values));
     }
 
-    /** The type the validation step detected. */
-    public boolean recordType(String tenantId, String documentId, String version, String type, long now) {
-        return updateVersion(tenantId, documentId, version, "SET docType = :type, updatedAt = :now",
-                Map.of(":type", s(type), ":now", n(now)), false);
-    }
-
     /** One more batch of chunks indexed; returns how many are now, or -1 if the version is stale. */
     public long batchIndexed(String tenantId, String documentId, String version, long now) {
         try {
@@ -102,15 +96,24 @@ public final class DocumentStore {
     }
 
     /**
-     * READY with its chunk count. Also from FAILED: a redriven execution that now succeeded.
+     * READY with its type and chunk count. Also from FAILED: a redriven execution that now succeeded.
      *
      * @return false if a newer upload (or a delete) took the document over
      */
-    public boolean markReady(String tenantId, String documentId, String version, int chunks, long now) {
-        return updateVersion(tenantId, documentId, version,
-                "SET #status = :ready, chunks = :chunks, updatedAt = :now REMOVE processingShard, errorCode,"
-                        + " errorMessage",
-                Map.of(":ready", s(DocumentStatus.READY.name()), ":chunks", n(chunks), ":now", n(now)), true);
+    public boolean markReady(String tenantId, String documentId, String version, String type, int chunks,
+            long now) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(tenantId, documentId))
+                    .updateExpression("SET #status = :ready, docType = :type, chunks = :chunks, updatedAt = :now"
+                            + " REMOVE processingShard, errorCode, errorMessage")
+                    .conditionExpression("#version = :v")
+                    .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
+                    .expressionAttributeValues(Map.of(":ready", s(DocumentStatus.READY.name()), ":type", s(type),
+                            ":chunks", n(chunks), ":now", n(now), ":v", s(version))));
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
+        }
     }
 
     /**
@@ -164,23 +167,6 @@ public final class DocumentStore {
                             ":expires", n((now + DELETED_RETENTION.toMillis()) / 1000))));
         } catch (ConditionalCheckFailedException neverIngested) {
             // nothing to mark: no upload of this key was ever seen
-        }
-    }
-
-    private boolean updateVersion(String tenantId, String documentId, String version, String update,
-            Map<String, AttributeValue> values, boolean usesStatus) {
-        Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":v", s(version));
-        try {
-            dynamoDb.updateItem(b -> {
-                b.tableName(table).key(key(tenantId, documentId)).updateExpression(update)
-                        .conditionExpression("#version = :v").expressionAttributeValues(all)
-                        .expressionAttributeNames(usesStatus ? Map.of("#status", "status", "#version", "version")
-                                : Map.of("#version", "version"));
-            });
-            return true;
-        } catch (ConditionalCheckFailedException stale) {
-            return false;
         }
     }
 

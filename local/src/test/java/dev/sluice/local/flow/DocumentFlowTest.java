@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Document ingestion end to end on the real topology: S3 (or a presigned PUT) → EventBridge → the
@@ -56,7 +59,8 @@ class DocumentFlowTest {
 
     @BeforeAll
     static void start() throws Exception {
-        flow = FlowFixture.start(topology(), state);
+        // The scheduled sweeper may fail a stopped execution's document at once.
+        flow = FlowFixture.start(topology(), state, Map.of("DOCUMENT_SWEEP_GRACE_SECONDS", "0"));
         s3 = Clients.s3(flow.runtime.endpoints());
         sfn = LocalRuntime.client(SfnClient.builder(), flow.runtime.endpoints().stepFunctions(),
                 flow.runtime.endpoints().region());
@@ -213,8 +217,7 @@ class DocumentFlowTest {
                     .resources("arn:aws:s3:::sluice-documents")));
         }
         Thread.sleep(2000);
-        String stateMachine = sfn.listStateMachines().stateMachines().stream()
-                .filter(m -> m.name().equals("ingest-document")).findFirst().orElseThrow().stateMachineArn();
+        String stateMachine = ingestStateMachine();
         String name = DocumentIds.executionName(row.get("documentId").asText(), etag);
         assertThat(sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachine)).executions().stream()
                 .filter(e -> e.name().equals(name)).count()).isEqualTo(1);
@@ -228,8 +231,7 @@ class DocumentFlowTest {
         }
         JsonNode row = ingest("dev/big/manual.txt", text(big.toString()));
         assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
-        String stateMachine = sfn.listStateMachines().stateMachines().stream()
-                .filter(m -> m.name().equals("ingest-document")).findFirst().orElseThrow().stateMachineArn();
+        String stateMachine = ingestStateMachine();
         String name = DocumentIds.executionName(row.get("documentId").asText(),
                 s3.headObject(b -> b.bucket("sluice-documents").key("dev/big/manual.txt")).eTag().replace("\"", ""));
         String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachine)).executions().stream()
@@ -250,6 +252,109 @@ class DocumentFlowTest {
         assertThat(largest).as("largest state input or output, bytes").isLessThan(16 * 1024);
     }
 
+    @Test
+    void aDocumentWhoseExecutionWasStoppedIsFailedByTheSweeperAndItsUploaderTold() throws Exception {
+        String key = "dev/stopped/slow.txt";
+        String documentId = DocumentIds.of("sluice-documents", key);
+        try (SluiceClient client = flow.devClient();
+                PushStream pushes = client.connect(flow.runtime.endpoints().webSocket())) {
+            // Five throttled embeddings keep the execution busy in its retries long enough to stop it.
+            s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromBytes(
+                    text("EMBED-FAILS-TIMES-5 the lift is out of order.")));
+            JsonNode processing = await(documentId, r -> r.path("status").asText().equals("PROCESSING"));
+            String arn = processing.get("executionArn") != null ? processing.get("executionArn").asText()
+                    : sfn.listExecutionsPaginator(b -> b.stateMachineArn(ingestStateMachine())).executions().stream()
+                            .filter(e -> e.name().startsWith(documentId)).findFirst().orElseThrow().executionArn();
+            sfn.stopExecution(b -> b.executionArn(arn).error("Operator.Stop").cause("stopped by the test"));
+
+            flow.runtime.lambda().invoke("document-sweeper", FlowFixture.scheduledEvent());
+
+            JsonNode row = client.get("/v1/documents/" + documentId).body();
+            assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("FAILED");
+            assertThat(row.get("version").asText()).isEqualTo(processing.get("version").asText());
+            assertThat(row.get("error").get("code").asText()).isEqualTo("execution_aborted");
+            assertThat(row.get("error").get("message").asText()).contains("Operator.Stop");
+            JsonNode failed = pushes.next(m -> documentId.equals(m.path("documentId").asText())
+                    && m.path("type").asText().equals("document.failed"), Duration.ofSeconds(10));
+            assertThat(failed).isNotNull();
+            assertThat(failed.get("error").get("code").asText()).isEqualTo("execution_aborted");
+        }
+    }
+
+    @Test
+    void anUploadOutsideAnyTenantPrefixGoesStraightToTheDlqWithTheReason() throws Exception {
+        s3.putObject(b -> b.bucket("sluice-documents").key("no-tenant.txt"), RequestBody.fromBytes(text("hello")));
+        try (SqsClient sqs = Clients.sqs(flow.runtime.endpoints())) {
+            String dlq = sqs.getQueueUrl(b -> b.queueName("documents-dlq")).queueUrl();
+            List<Message> dead = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (dead.isEmpty() && System.nanoTime() < deadline) {
+                dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        .messages());
+            }
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).body()).contains("\"key\":\"no-tenant.txt\"");
+            assertThat(dead.get(0).messageAttributes().get("SluiceErrorCode").stringValue()).isEqualTo("no_tenant");
+            assertThat(dead.get(0).attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                    .as("never redelivered from the source queue").isEqualTo("1");
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedNamingTheField() throws Exception {
+        try (SluiceClient client = flow.devClient()) {
+            assertBadRequest(client.post("/v1/documents", "{\"filename\":\"notes.docx\"}"), "filename");
+            assertBadRequest(client.post("/v1/documents", "{\"filename\":\"a/b.txt\"}"), "filename");
+            assertBadRequest(client.post("/v1/documents", "{}"), "filename");
+            assertBadRequest(client.post("/v1/documents", "{\"filename\":\"a.txt\",\"size\":3}"), "size");
+            assertBadRequest(client.post("/v1/documents", "not json"), "body");
+            assertBadRequest(client.get("/v1/search?k=3"), "q");
+            assertBadRequest(client.get("/v1/search?q=x&k=0"), "k");
+            assertBadRequest(client.get("/v1/search?q=x&k=many"), "k");
+            assertBadRequest(client.get("/v1/search?q=" + "word%20".repeat(600)), "q");
+            assertBadRequest(client.get("/v1/documents?limit=1000"), "limit");
+            assertBadRequest(client.get("/v1/documents?cursor=%25%25"), "cursor");
+            assertBadRequest(client.put("/v1/settings/chunking", "{\"strategy\":\"sliding\"}"), "strategy");
+            assertBadRequest(client.put("/v1/settings/chunking", "{\"strategy\":\"fixed\",\"maxTokens\":600}"),
+                    "maxTokens");
+            assertBadRequest(client.put("/v1/settings/chunking",
+                    "{\"strategy\":\"fixed\",\"maxTokens\":100,\"overlapTokens\":100}"), "overlapTokens");
+            assertThat(client.get("/v1/documents/no-such-id").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aTenantsChunkingChoiceIsUsedForItsNextUploads() throws Exception {
+        try (SluiceClient client = flow.newTenant("tiny-chunks", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+            assertThat(client.get("/v1/settings/chunking").body().get("strategy").asText()).isEqualTo("fixed");
+            ApiResponse set = client.put("/v1/settings/chunking", "{\"strategy\":\"recursive\",\"maxTokens\":32,"
+                    + "\"overlapTokens\":0}");
+            assertThat(set.status()).as(set.body().toString()).isEqualTo(200);
+            assertThat(client.get("/v1/settings/chunking").body()).isEqualTo(set.body());
+            StringBuilder paragraphs = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                paragraphs.append("Paragraph ").append(i).append(" is short and talks about one small thing.\n\n");
+            }
+            JsonNode row = ingest(client, "tiny-chunks/notes.txt", text(paragraphs.toString()));
+            JsonNode defaults = ingest("dev/same-notes.txt", text(paragraphs.toString()));
+            assertThat(row.get("status").asText()).isEqualTo("READY");
+            assertThat(defaults.get("chunks").asInt()).isEqualTo(1);
+            // About 110 tokens: one chunk by default, whole paragraphs merged up to 32 tokens for this tenant.
+            assertThat(row.get("chunks").asInt()).as("32-token chunks of 10 paragraphs of ~11 tokens").isBetween(3, 10);
+        }
+    }
+
+    private static String ingestStateMachine() {
+        return sfn.listStateMachines().stateMachines().stream().filter(m -> m.name().equals("ingest-document"))
+                .findFirst().orElseThrow().stateMachineArn();
+    }
+
+    private static void assertBadRequest(ApiResponse response, String field) {
+        assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
+        assertThat(response.body().get("error").get("field").asText()).isEqualTo(field);
+    }
+
     private static void assertFailed(JsonNode row, String code) {
         assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("FAILED");
         assertThat(row.get("error").get("code").asText()).as(row.toString()).isEqualTo(code);
@@ -258,26 +363,38 @@ class DocumentFlowTest {
 
     /** Uploads with a plain S3 client and waits for the document to end READY or FAILED. */
     static JsonNode ingest(String key, byte[] content) throws Exception {
+        try (SluiceClient client = flow.devClient()) {
+            return ingest(client, key, content);
+        }
+    }
+
+    /** As {@link #ingest(String, byte[])}, reading the document as {@code client}'s tenant. */
+    static JsonNode ingest(SluiceClient client, String key, byte[] content) throws Exception {
         String etag = s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromBytes(content)).eTag()
                 .replace("\"", "");
-        return await(DocumentIds.of("sluice-documents", key), r -> r.path("status").asText().matches("READY|FAILED")
-                && etag.equals(r.path("version").asText()));
+        return await(client, DocumentIds.of("sluice-documents", key),
+                r -> r.path("status").asText().matches("READY|FAILED") && etag.equals(r.path("version").asText()));
     }
 
     static JsonNode await(String documentId, java.util.function.Predicate<JsonNode> done) throws Exception {
         try (SluiceClient client = flow.devClient()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            JsonNode row = null;
-            while (System.nanoTime() < deadline) {
-                ApiResponse r = client.get("/v1/documents/" + documentId);
-                row = r.body();
-                if (r.status() == 200 && done.test(row)) {
-                    return row;
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("document " + documentId + " did not end in 90 s; last seen: " + row);
+            return await(client, documentId, done);
         }
+    }
+
+    static JsonNode await(SluiceClient client, String documentId, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode row = null;
+        while (System.nanoTime() < deadline) {
+            ApiResponse r = client.get("/v1/documents/" + documentId);
+            row = r.body();
+            if (r.status() == 200 && done.test(row)) {
+                return row;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("document " + documentId + " did not end in 90 s; last seen: " + row);
     }
 
     private static byte[] text(String s) {

@@ -38,8 +38,13 @@ final class FlowFixture implements AutoCloseable {
     }
 
     static FlowFixture start(Topology topology, Path state) throws Exception {
+        return start(topology, state, Map.of());
+    }
+
+    /** With {@code environment} added to every function's (after the quick retries). */
+    static FlowFixture start(Topology topology, Path state, Map<String, String> environment) throws Exception {
         return new FlowFixture(LocalRuntime.start(topology, state,
-                LocalRuntime.Options.defaults().withEnvironment(QUICK_RETRIES)));
+                LocalRuntime.Options.defaults().withEnvironment(QUICK_RETRIES).withEnvironment(environment)));
     }
 
     /** The bundled topology with the AI lanes served by {@code handler} (a test double of the model only). */

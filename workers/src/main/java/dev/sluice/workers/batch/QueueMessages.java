@@ -31,8 +31,14 @@ public final class QueueMessages {
      * Sends a copy to {@code deadLetterQueue} (in the source queue's account) with
      * {@code SluiceErrorCode}, {@code SluiceErrorMessage}, {@code SluiceSourceQueue} and
      * {@code SluiceSourceMessageId}; the caller then lets the original be deleted.
+     *
+     * @throws IllegalStateException when no dead-letter queue is configured: the message is then
+     *     left to the queue's own redrive policy
      */
     public void toDeadLetterQueue(SQSMessage message, String deadLetterQueue, String code, String reason) {
+        if (deadLetterQueue.isEmpty()) {
+            throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
+        }
         String[] arn = message.getEventSourceArn().split(":");
         String dlqUrl = queueUrl(arn[4], deadLetterQueue);
         sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(

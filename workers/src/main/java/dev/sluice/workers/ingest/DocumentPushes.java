@@ -14,9 +14,11 @@ import java.time.Instant;
 
 /**
  * Tells the uploader how ingestion goes, over the WebSocket: {@code document.progress} as each
- * stage passes, then {@code document.ready} or {@code document.failed}, numbered in the user's push
- * log like job results, so a client that was away catches up with {@code resume}. The end message
- * is numbered once per upload however often its step is retried.
+ * stage passes, then {@code document.ready} or {@code document.failed}. The end message is
+ * numbered in the user's push log like a job result, once per upload however often its step is
+ * retried, so a client that was away catches up with {@code resume}. Progress is only news while
+ * it happens: it goes to the connections open at the time and is not logged, which also spares
+ * every stage two writes.
  */
 public final class DocumentPushes {
 
@@ -47,7 +49,7 @@ public final class DocumentPushes {
         message.put("done", done);
         message.put("total", total);
         try {
-            send(upload, pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis()));
+            send(upload, message);
         } catch (RuntimeException e) {
             log.error("progress push failed: " + e, context, java.util.Map.of("documentId", upload.documentId(),
                     "tenantId", upload.tenantId(), "stage", stage));

@@ -131,9 +131,6 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     private void poison(SQSMessage message, String code, String reason, Context context) {
-        if (deadLetterQueue.isEmpty()) {
-            throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
-        }
         queueMessages.toDeadLetterQueue(message, deadLetterQueue, code, reason);
         log.error("message moved to the DLQ: " + reason, context, Map.of("messageId", message.getMessageId(),
                 "deadLetterQueue", deadLetterQueue));

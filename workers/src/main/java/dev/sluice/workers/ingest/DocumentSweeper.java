@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.config.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +24,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 public final class DocumentSweeper implements RequestStreamHandler {
 
-    /** Younger rows are left alone: their execution may only just have started. */
-    static final Duration GRACE = Duration.ofMinutes(2);
     private static final int PAGE = 100;
 
     private final IngestServices services;
@@ -36,7 +35,8 @@ public final class DocumentSweeper implements RequestStreamHandler {
     }
 
     private DocumentSweeper(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), aws.build(SfnClient.builder(), "SFN"), GRACE);
+        this(IngestServices.fromEnvironment(aws), aws.build(SfnClient.builder(), "SFN"),
+                Duration.ofSeconds(Setting.DOCUMENT_SWEEP_GRACE_SECONDS.intFrom(aws)));
     }
 
     public DocumentSweeper(IngestServices services, SfnClient stepFunctions, Duration grace) {

@@ -7,6 +7,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.search.VectorIndexes;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,7 +39,8 @@ public final class FinalizeTask extends IngestTask {
         int chunks = input.path("chunked").path("chunks").asInt();
         ObjectNode result = Json.object();
         // Conditional on the version: only the current upload's execution may clear other versions.
-        if (!services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), chunks,
+        String type = input.path("validated").path("type").asText().toLowerCase(Locale.ROOT);
+        if (!services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), type, chunks,
                 services.clock().millis())) {
             services.log().info("upload superseded before it was finalized", context, Map.of(
                     "documentId", upload.documentId(), "tenantId", upload.tenantId(), "version", upload.version()));

@@ -23,6 +23,8 @@ final class IngestFailures {
                     : new PermanentIngestException("embedding_failed", embedding.getMessage());
             case IndexUnavailableException index -> new RetryableIngestException("index_unavailable",
                     index.getMessage(), index);
+            // An S3 body that broke off mid-read.
+            case java.io.UncheckedIOException io -> new RetryableIngestException("aws_unreachable", io.getMessage(), io);
             case SdkClientException client -> new RetryableIngestException("aws_unreachable", client.getMessage(),
                     client);
             // If-Match failed: a newer upload of the key has its own execution.

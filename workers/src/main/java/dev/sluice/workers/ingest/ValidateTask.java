@@ -8,7 +8,6 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.DocumentInspector;
 import dev.sluice.workers.documents.DocumentType;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -56,9 +55,6 @@ public final class ValidateTask extends IngestTask {
                 : services.storage().readHead(upload.bucket(), upload.key(), upload.version(),
                         DocumentInspector.HEAD_BYTES);
         DocumentType type = inspector.inspect(upload.key(), size, first);
-        String typeName = type.name().toLowerCase(Locale.ROOT);
-        services.documents().recordType(upload.tenantId(), upload.documentId(), upload.version(), typeName,
-                services.clock().millis());
         services.pushes().progress(upload, "validate", 1, 1, context);
         return result.put("superseded", false).put("type", type.name()).put("size", size);
     }

@@ -197,9 +197,6 @@ public final class JobQueueWorker {
 
     /** A message that is no job cannot be failed or retried into health: straight to the DLQ with why. */
     private void toDeadLetterQueue(SQSMessage message, String code, String reason, Context context) {
-        if (retries.deadLetterQueue().isEmpty()) {
-            throw new IllegalStateException(reason + " (no DEAD_LETTER_QUEUE set: left to the queue's redrive)");
-        }
         queueMessages.toDeadLetterQueue(message, retries.deadLetterQueue(), code, reason);
         log.error("message moved to the DLQ: " + reason, context,
                 Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
