@@ -4,6 +4,7 @@ import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
 import dev.sluice.cli.bench.SearchBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,13 +42,9 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--documents", defaultValue = "24", description = "ingest: documents uploaded at once"
-            + " (default: ${DEFAULT-VALUE}).")
-    int documents;
-
-    @Option(names = "--paragraphs", defaultValue = "30", description = "ingest: paragraphs of five sentences per"
-            + " document (default: ${DEFAULT-VALUE}).")
-    int paragraphs;
+    @Option(names = "--shapes", defaultValue = "24x30,4x180", split = ",", description = "ingest: corpora to run,"
+            + " each DOCUMENTSxPARAGRAPHS (five sentences a paragraph; default: ${DEFAULT-VALUE}, about 216 chunks each).")
+    List<String> shapes;
 
     @Option(names = "--chunks", defaultValue = "100000", description = "search: vectors indexed"
             + " (default: ${DEFAULT-VALUE}).")
@@ -70,7 +67,8 @@ final class BenchCommand implements Callable<Integer> {
         String report = switch (which) {
             case "startup" -> new StartupBenchmark(runs, 5000).run();
             case "jobs" -> new JobsBenchmark(jobs, clients, rate, seconds).run();
-            case "ingest" -> new IngestBenchmark(documents, paragraphs).run();
+            case "ingest" -> new IngestBenchmark(shapes.stream().map(shape -> shape.split("x")).map(
+                    p -> new IngestBenchmark.Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]))).toList()).run();
             case "search" -> new SearchBenchmark(chunks, dimensions, queries, k).run();
             default -> null;
         };

@@ -96,4 +96,31 @@ class ClientCommandsTest {
         assertThat(status).isEqualTo(2);
         assertThat(err.toString()).contains("no Sluice runtime in", "sluice up");
     }
+
+    @Test
+    void ingestUploadsAFolderShowsProgressAndSearchFindsItsChunks(@TempDir Path docs) throws Exception {
+        java.nio.file.Files.writeString(docs.resolve("garden.md"), "# Garden\n\n## Watering\n\nWater the tomatoes"
+                + " every morning before nine, and never the leaves.\n");
+        java.nio.file.Files.writeString(docs.resolve("kitchen.txt"), "The dishwasher runs at night on the eco cycle.");
+        java.nio.file.Files.writeString(docs.resolve("photo.jpg"), "not a document");
+
+        int status = run("ingest", "--dir", state.toString(), docs.toString());
+
+        assertThat(status).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("skipped 1 file(s)", "uploaded 2 document(s)", "2 ready, 0 not")
+                .containsPattern("READY +dev/" + docs.getFileName() + "/garden.md")
+                .containsPattern("index +\\[#+\\] 1/1");
+
+        assertThat(run("search", "--dir", state.toString(), "-k", "1", "when should I water the tomatoes"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("garden.md", "Garden > Watering", "every morning before nine");
+    }
+
+    @Test
+    void ingestExitsNonZeroAndSaysWhyWhenADocumentFails(@TempDir Path docs) throws Exception {
+        java.nio.file.Files.write(docs.resolve("empty.txt"), new byte[0]);
+
+        assertThat(run("ingest", "--dir", state.toString(), docs.resolve("empty.txt").toString())).isEqualTo(1);
+        assertThat(out.toString()).containsPattern("FAILED +dev/empty.txt +\\(empty: ").contains("0 ready, 1 not");
+    }
 }

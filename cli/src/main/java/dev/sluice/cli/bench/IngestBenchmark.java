@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * interpreter) → validate, extract, chunk, Map {embed, index} → READY — against the raw embedder on
  * the same chunks, in the same run and process: the embedder is the work, everything else is the
  * pipeline's overhead. The raw run embeds in batches of the pipeline's batch size on as many
- * threads as there are cores.
+ * threads as there are cores. Each corpus shape holds about the same number of chunks in many small
+ * or a few large documents, so the per-document cost (six Lambda steps, their S3 and DynamoDB
+ * calls, the index commits) shows against the per-chunk one.
  */
 public final class IngestBenchmark {
 
@@ -45,24 +47,25 @@ public final class IngestBenchmark {
             + " inventory stock audit safety training policy manager team report week month carrier freight"
             + " container port customs dock loading unloading capacity demand planning cost margin").split(" ");
 
-    private final int documents;
-    private final int paragraphs;
+    /** A corpus shape: how many documents of how many paragraphs. */
+    public record Shape(int documents, int paragraphs) {
+    }
 
-    public IngestBenchmark(int documents, int paragraphs) {
-        this.documents = documents;
-        this.paragraphs = paragraphs;
+    private final List<Shape> shapes;
+
+    public IngestBenchmark(List<Shape> shapes) {
+        this.shapes = List.copyOf(shapes);
     }
 
     public String run() throws Exception {
-        List<String> corpus = corpus(new Random(42));
         Embedder embedder = Embedders.fromEnvironment(new AwsClients(Map.of("EMBEDDER", "local")));
-        List<String> chunks = new ArrayList<>();
-        for (String document : corpus) {
-            var text = new TextExtractor().extract(DocumentType.TEXT, document.getBytes(StandardCharsets.UTF_8));
-            new Chunker(embedder.tokenizer(), embedder.maxInputTokens(), ChunkingOptions.DEFAULTS).chunk(text)
-                    .stream().map(Chunk::text).forEach(chunks::add);
-        }
         int cores = Runtime.getRuntime().availableProcessors();
+        StringBuilder report = new StringBuilder(String.format("ingest: %s chunks of %d tokens (overlap %d), %s,"
+                + " %d cores; raw = the same chunks through the same embedder, batches of %d on %d threads%n",
+                ChunkingOptions.DEFAULTS.strategy(), ChunkingOptions.DEFAULTS.maxTokens(),
+                ChunkingOptions.DEFAULTS.overlapTokens(), embedder.modelId(), cores, BATCH, cores));
+        report.append(String.format("  %-26s %7s %12s %17s %8s%n", "documents", "chunks", "raw chunks/s",
+                "pipeline chunks/s", "ratio"));
         Path state = Files.createTempDirectory("sluice-bench-ingest-");
         try (LocalRuntime runtime = LocalRuntime.start(Definitions.bundled().topology(), state,
                 LocalRuntime.Options.defaults())) {
@@ -70,28 +73,35 @@ public final class IngestBenchmark {
             try (S3Client s3 = LocalRuntime.client(S3Client.builder().forcePathStyle(true), e.s3(), e.region());
                     DynamoDbClient dynamoDb = LocalRuntime.client(DynamoDbClient.builder(), e.dynamodb(), e.region())) {
                 DocumentStore store = new DocumentStore(dynamoDb, "sluice-documents");
-                // Warm-up, for both subjects: the model and JIT, and for the pipeline as many function
-                // instances as the run's concurrency needs (Lambda keeps warm environments too).
-                raw(embedder, chunks.subList(0, Math.min(chunks.size(), 2 * BATCH)), cores);
-                pipeline(s3, store, corpus, "warmup");
-
-                double rawSeconds = raw(embedder, chunks, cores);
-                double pipelineSeconds = pipeline(s3, store, corpus, "run");
-                double rawRate = chunks.size() / rawSeconds;
-                double pipelineRate = chunks.size() / pipelineSeconds;
-                return String.format("""
-                        ingest: %d documents, %d chunks (%s, %d tokens, overlap %d), %d cores
-                          raw embedder (%s, batches of %d, %d threads): %.1f chunks/s (%.1f s)
-                          pipeline, upload to READY:               %.1f chunks/s (%.1f s)
-                          pipeline / raw:                           %.2f
-                        """, corpus.size(), chunks.size(), ChunkingOptions.DEFAULTS.strategy(),
-                        ChunkingOptions.DEFAULTS.maxTokens(), ChunkingOptions.DEFAULTS.overlapTokens(), cores,
-                        embedder.modelId(), BATCH, cores, rawRate, rawSeconds, pipelineRate, pipelineSeconds,
-                        pipelineRate / rawRate);
+                for (int i = 0; i < shapes.size(); i++) {
+                    Shape shape = shapes.get(i);
+                    List<String> corpus = corpus(shape, new Random(42));
+                    List<String> chunks = chunks(embedder, corpus);
+                    // Warm-up, for both subjects: the model and JIT, and for the pipeline as many function
+                    // instances as the run's concurrency needs (Lambda keeps warm environments too).
+                    raw(embedder, chunks.subList(0, Math.min(chunks.size(), 2 * BATCH)), cores);
+                    pipeline(s3, store, corpus, "warmup-" + i);
+                    double rawRate = chunks.size() / raw(embedder, chunks, cores);
+                    double pipelineRate = chunks.size() / pipeline(s3, store, corpus, "run-" + i);
+                    report.append(String.format("  %-26s %7d %12.1f %17.1f %8.2f%n", shape.documents() + " x "
+                            + chunks.size() / shape.documents() + " chunks", chunks.size(), rawRate, pipelineRate,
+                            pipelineRate / rawRate));
+                }
             }
         } finally {
             Directories.deleteRecursively(state);
         }
+        return report.toString();
+    }
+
+    private static List<String> chunks(Embedder embedder, List<String> corpus) throws Exception {
+        List<String> chunks = new ArrayList<>();
+        for (String document : corpus) {
+            var text = new TextExtractor().extract(DocumentType.TEXT, document.getBytes(StandardCharsets.UTF_8));
+            new Chunker(embedder.tokenizer(), embedder.maxInputTokens(), ChunkingOptions.DEFAULTS).chunk(text)
+                    .stream().map(Chunk::text).forEach(chunks::add);
+        }
+        return chunks;
     }
 
     /** Seconds to embed every chunk, batches shared out over {@code threads}. */
@@ -138,11 +148,11 @@ public final class IngestBenchmark {
     }
 
     /** Documents of plain sentences, a blank line between paragraphs; seeded, so every run reads the same. */
-    private List<String> corpus(Random random) {
+    private static List<String> corpus(Shape shape, Random random) {
         List<String> corpus = new ArrayList<>();
-        for (int d = 0; d < documents; d++) {
+        for (int d = 0; d < shape.documents(); d++) {
             StringBuilder text = new StringBuilder();
-            for (int p = 0; p < paragraphs; p++) {
+            for (int p = 0; p < shape.paragraphs(); p++) {
                 for (int s = 0; s < 5; s++) {
                     int words = 8 + random.nextInt(10);
                     for (int w = 0; w < words; w++) {

@@ -125,14 +125,46 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public void deleteDocument(String tenantId, String documentId) {
-        change(writer -> writer.deleteDocuments(documentQuery(tenantId, documentId).build()));
+        deleteMatching(documentQuery(tenantId, documentId).build());
     }
 
     @Override
     public void deleteOtherVersions(String tenantId, String documentId, String version) {
-        change(writer -> writer.deleteDocuments(documentQuery(tenantId, documentId)
+        deleteMatching(documentQuery(tenantId, documentId)
                 .add(new TermQuery(new Term(VERSION, version)), Occur.MUST_NOT)
-                .build()));
+                .build());
+    }
+
+    /**
+     * Deletes only when something matches: a first upload has no other version, and a commit (an
+     * fsync, serialized across every writer of the directory) for nothing is the costliest no-op.
+     */
+    private void deleteMatching(Query query) {
+        checkOpen();
+        int matches;
+        try {
+            IndexSearcher searcher = shared.searchers.acquire();
+            try {
+                matches = searcher.count(query);
+            } finally {
+                shared.searchers.release(searcher);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            throw new IndexUnavailableException("cannot search the index in " + shared.path, e);
+        }
+        if (matches > 0) {
+            change(writer -> writer.deleteDocuments(query));
+        }
+    }
+
+    /**
+     * Merges the index down to at most {@code segments} segments and waits. Each segment is an HNSW
+     * graph of its own that every search visits, so an index loaded in many small commits searches
+     * several times slower until Lucene's background merges catch up; after a bulk load this
+     * catches up at once.
+     */
+    public void forceMerge(int segments) {
+        change(writer -> writer.forceMerge(segments));
     }
 
     @Override
