@@ -10,6 +10,12 @@ import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.workers.email.OutboxMailer;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +32,12 @@ import picocli.CommandLine.Spec;
 /**
  * The first thing a user does: start the stack, connect a WebSocket, submit one job of each type
  * through the API and watch the three results pushed back, then show the analytics they counted and
- * the e-mail in the local outbox. Exits 0 only when all three results arrived.
+ * the e-mail in the local outbox; then upload a document through an upload URL, watch its
+ * ingestion's progress pushed back, and search it. Exits 0 only when all of that arrived.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start the stack, submit one job of each type and show each result pushed back.")
+        description = "Start the stack, submit one job of each type and show each result pushed back, then ingest"
+                + " a document and search it.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -57,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 boolean passed = run(runtime.endpoints(), state, out);
                 out.println();
-                out.println(passed ? "Demo passed: all 3 results were pushed back."
+                out.println(passed ? "Demo passed: all 3 results were pushed back, and the document is searchable."
                         : "Demo FAILED: see the lines marked MISSING above.");
                 out.flush();
                 return passed ? 0 : 1;
@@ -139,7 +147,72 @@ final class DemoCommand implements Callable<Integer> {
                     all &= eml.isPresent();
                 }
             }
-            return all;
+            out.println();
+            return document(client, pushes, out) && all;
         }
     }
+
+    /** Uploads a small handbook through {@code POST /v1/documents}, follows its ingestion and searches it. */
+    private static boolean document(SluiceClient client, PushStream pushes, PrintWriter out) throws Exception {
+        ApiResponse created = client.post("/v1/documents", "{\"filename\":\"handbook.md\"}");
+        out.println("POST /v1/documents: " + created.status() + " documentId "
+                + (created.body() == null ? "-" : created.body().path("documentId").asText("-")));
+        if (created.status() != 201) {
+            out.println("  MISSING  the API refused the upload: " + created.body());
+            return false;
+        }
+        String documentId = created.body().get("documentId").asText();
+        long sent = System.nanoTime();
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(created.body().get("uploadUrl").asText()))
+                .header("Content-Type", created.body().get("headers").get("Content-Type").asText())
+                .PUT(HttpRequest.BodyPublishers.ofString(HANDBOOK)).build(), HttpResponse.BodyHandlers.ofString());
+        out.println("PUT to the upload URL: " + put.statusCode() + "; the ingestion, pushed over the WebSocket:");
+        JsonNode end = null;
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (end == null && System.nanoTime() < deadline) {
+            JsonNode push = pushes.next(m -> documentId.equals(m.path("documentId").asText()),
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (push == null) {
+                break;
+            }
+            long ms = (System.nanoTime() - sent) / 1_000_000;
+            if (push.path("type").asText().equals("document.progress")) {
+                out.printf("  %-17s %-8s %d/%d %5d ms%n", "document.progress", push.path("stage").asText(),
+                        push.path("done").asLong(), push.path("total").asLong(), ms);
+            } else {
+                end = push;
+                out.printf("  %-17s %5d ms  %s%n", push.path("type").asText(), ms,
+                        push.has("error") ? push.get("error") : push.path("chunks").asInt() + " chunks");
+            }
+        }
+        if (end == null || !"document.ready".equals(end.path("type").asText())) {
+            out.println("  MISSING  the document did not become READY: " + (end == null ? "nothing pushed" : end));
+            return false;
+        }
+        String query = "how many days of holiday do I get";
+        ApiResponse found = client.get("/v1/search?k=1&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        JsonNode top = found.body() == null ? null : found.body().path("results").path(0);
+        if (found.status() != 200 || top == null || top.isMissingNode()) {
+            out.println("  MISSING  search found nothing: " + found.status() + " " + found.body());
+            return false;
+        }
+        out.printf("GET /v1/search?q=%s: %.3f %s %s%n  \"%s\"%n", query, top.path("score").asDouble(),
+                top.path("key").asText(), top.path("headingPath"), top.path("text").asText().replaceAll("\\s+", " "));
+        return true;
+    }
+
+    private static final String HANDBOOK = """
+            # Handbook
+
+            Welcome to the team.
+
+            ## Holidays
+
+            Everyone gets thirty days of paid holiday a year, taken in blocks of at least two days.
+
+            ## Expenses
+
+            Train tickets are reimbursed within a week of the receipt.
+            """;
 }

@@ -52,7 +52,7 @@ class SluiceCommandTest {
     }
 
     @Test
-    void demoSubmitsOneJobOfEachTypeAndShowsTheThreeResultsPushedBack() {
+    void demoSubmitsOneJobOfEachTypeShowsTheResultsPushedBackAndIngestsADocument() {
         int status = run("demo");
 
         assertThat(status).as(out + "\n" + err).isZero();
@@ -65,6 +65,10 @@ class SluiceCommandTest {
                 .containsPattern("seq \\d+ +job.completed +email.send")
                 .contains("\"provider\":\"sluice-offline\"", "\"total\":1,\"byInteractionType\":{\"click\":1}")
                 .containsPattern("E-mail in the local outbox: .*/mail/outbox/.*@sluice\\.eml")
+                .contains("POST /v1/documents: 201", "PUT to the upload URL: 200")
+                .containsPattern("document.progress +index +1/1")
+                .containsPattern("document.ready +\\d+ ms +\\d+ chunks")
+                .contains("dev/uploads/", "handbook.md", "Holidays", "thirty days of paid holiday")
                 .contains("Demo passed")
                 .doesNotContain("MISSING");
     }
