@@ -106,16 +106,7 @@ public final class BgeSmallEmbedder implements Embedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        for (int i = 0; i < texts.size(); i++) {
-            int tokens = tokenizer.count(texts.get(i));
-            if (tokens > MAX_INPUT_TOKENS) {
-                throw new EmbeddingException("text " + i + " has " + tokens + " tokens; " + MODEL_ID + " takes at most "
-                        + MAX_INPUT_TOKENS, false, null);
-            }
-            if (tokens == 0) {
-                throw new EmbeddingException("text " + i + " has no tokens to embed", false, null);
-            }
-        }
+        new InputWindow(MODEL_ID, tokenizer, MAX_INPUT_TOKENS, false).check(texts);
         // One text at a time on the caller's thread: ONNX Runtime already spreads each run over the cores.
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (String text : texts) {

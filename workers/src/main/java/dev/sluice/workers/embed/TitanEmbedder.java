@@ -109,13 +109,7 @@ public final class TitanEmbedder implements Embedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        for (int i = 0; i < texts.size(); i++) {
-            int tokens = tokenizer.count(texts.get(i));
-            if (tokens > MAX_INPUT_TOKENS) {
-                throw new EmbeddingException("text " + i + " has about " + tokens + " tokens; " + MODEL_ID
-                        + " takes at most " + MAX_INPUT_TOKENS, false, null);
-            }
-        }
+        new InputWindow(MODEL_ID, tokenizer, MAX_INPUT_TOKENS, true).check(texts);
         if (texts.size() == 1) {
             return List.of(embedOne(texts.getFirst()));
         }

@@ -1,0 +1,28 @@
+package dev.sluice.workers.embed;
+
+import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.embed.Tokenizer;
+import java.util.List;
+
+/**
+ * A model's input window, checked before any text reaches the model: a text over it is refused,
+ * never truncated (both langchain4j and Bedrock would cut it silently), and an empty one has
+ * nothing to embed. Either is permanent: the same text fails the same way every time.
+ *
+ * @param estimated the tokenizer is not the model's own, so counts are approximate
+ */
+record InputWindow(String modelId, Tokenizer tokenizer, int maxTokens, boolean estimated) {
+
+    void check(List<String> texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            int tokens = tokenizer.count(texts.get(i));
+            if (tokens > maxTokens) {
+                throw new EmbeddingException("text " + i + " has " + (estimated ? "about " : "") + tokens
+                        + " tokens; " + modelId + " takes at most " + maxTokens, false, null);
+            }
+            if (tokens == 0) {
+                throw new EmbeddingException("text " + i + " has no tokens to embed", false, null);
+            }
+        }
+    }
+}
