@@ -51,9 +51,9 @@ public record Setting(String name, String fallback) {
     /** How many chunk batches an ingestion embeds and indexes at once (the Map's MaxConcurrency). */
     public static final Setting INGEST_MAX_CONCURRENCY = new Setting("INGEST_MAX_CONCURRENCY", "4");
     public static final Setting MAX_DOCUMENT_BYTES = new Setting("MAX_DOCUMENT_BYTES", Long.toString(50L << 20));
-    /** Chunks per Map item: small enough for steady progress, large enough to batch the embedder. */
     /** The sweeper leaves younger PROCESSING documents alone: their execution may only just have started. */
     public static final Setting DOCUMENT_SWEEP_GRACE_SECONDS = new Setting("DOCUMENT_SWEEP_GRACE_SECONDS", "120");
+    /** Chunks per Map item: small enough for steady progress, large enough to batch the embedder. */
     public static final Setting CHUNK_BATCH_SIZE = new Setting("CHUNK_BATCH_SIZE", "32");
 
     public String from(AwsClients aws) {
