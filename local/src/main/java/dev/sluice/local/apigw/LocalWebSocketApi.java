@@ -42,6 +42,8 @@ public final class LocalWebSocketApi implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalWebSocketApi.class.getName());
     /** How long close() waits for the clients to close and their {@code $disconnect}s to run. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /** How long an accepted upgrade may take to open before its connection is forgotten. */
+    private static final Duration OPEN_GRACE = Duration.ofSeconds(10);
 
     private final String stage;
     private final Server server;
@@ -109,6 +111,7 @@ public final class LocalWebSocketApi implements AutoCloseable {
                 limits.maxConnectionDuration());
         int status = integration.connect(connection, headers(request), query(request));
         if (status / 100 == 2) {
+            connection.accepted(OPEN_GRACE);
             return connection;
         }
         response.setStatus(status);

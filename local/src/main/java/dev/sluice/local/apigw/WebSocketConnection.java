@@ -38,7 +38,8 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     private final Duration maxDuration;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Instant lastActiveAt;
-    private volatile Session session;
+    /** Completes when Jetty opens the session, which may come just after the client saw its handshake. */
+    private final CompletableFuture<Session> opened = new CompletableFuture<>();
     private volatile ScheduledFuture<?> expiry;
 
     WebSocketConnection(String sourceIp, String userAgent, Integration integration,
@@ -82,10 +83,24 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
         return ended;
     }
 
+    /**
+     * {@code $connect} accepted the connection: it is registered now, before Jetty opens the session,
+     * so a {@code PostToConnection} made as soon as the client's handshake completes waits for the
+     * session instead of finding no connection (and answering 410). An upgrade that never opens is
+     * forgotten after {@code openGrace}.
+     */
+    void accepted(Duration openGrace) {
+        open.put(id, this);
+        timers.schedule(() -> {
+            if (!opened.isDone()) {
+                open.remove(id, this);
+            }
+        }, openGrace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void onWebSocketOpen(Session session) {
-        this.session = session;
-        open.put(id, this);
+        opened.complete(session);
         expiry = timers.schedule(() -> close(StatusCode.SHUTDOWN, "Going away"), maxDuration.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -146,16 +161,18 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     }
 
     private CompletableFuture<Void> send(Integration.Reply reply) {
-        Callback.Completable sent = new Callback.Completable();
-        if (reply.base64()) {
-            session.sendBinary(ByteBuffer.wrap(Base64.getDecoder().decode(reply.body())), sent);
-        } else {
-            session.sendText(reply.body(), sent);
-        }
-        return sent;
+        return opened.thenCompose(session -> {
+            Callback.Completable sent = new Callback.Completable();
+            if (reply.base64()) {
+                session.sendBinary(ByteBuffer.wrap(Base64.getDecoder().decode(reply.body())), sent);
+            } else {
+                session.sendText(reply.body(), sent);
+            }
+            return sent;
+        });
     }
 
     void close(int statusCode, String reason) {
-        session.close(statusCode, reason, Callback.NOOP);
+        opened.thenAccept(session -> session.close(statusCode, reason, Callback.NOOP));
     }
 }

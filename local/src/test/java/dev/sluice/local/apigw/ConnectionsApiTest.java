@@ -92,6 +92,18 @@ class ConnectionsApiTest {
     }
 
     @Test
+    void aPostMadeAsSoonAsTheHandshakeCompletesIsDelivered() throws Exception {
+        // Jetty opens the session just after the client sees its handshake: a connection accepted by
+        // $connect must be reachable from that moment, not answer 410 for a few milliseconds.
+        for (int i = 0; i < 20; i++) {
+            Connected c = connect();
+            connections.post(c.id(), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            assertThat(c.client().nextText()).isEqualTo("{\"n\":" + i + "}");
+            c.client().close(1000, "done");
+        }
+    }
+
+    @Test
     void postToAClosedConnectionIsGone() throws Exception {
         Connected c = connect();
         c.client().close(1000, "leaving");
