@@ -5,13 +5,17 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.search.VectorIndexes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -20,7 +24,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 /**
  * Runs every minute: a document still PROCESSING whose execution has ended (it failed where no
  * Catch could help: MarkFailed itself ran out of retries, or the execution was stopped, timed out
- * or vanished) is marked FAILED with what the execution says. So no document stays PROCESSING.
+ * or vanished) loses its chunks and is marked FAILED with what the execution says. So no document
+ * stays PROCESSING, and search returns READY documents only.
  */
 public final class DocumentSweeper implements RequestStreamHandler {
 
@@ -28,6 +33,7 @@ public final class DocumentSweeper implements RequestStreamHandler {
 
     private final IngestServices services;
     private final SfnClient stepFunctions;
+    private final Supplier<VectorIndex> index;
     private final Duration grace;
 
     public DocumentSweeper() {
@@ -36,12 +42,16 @@ public final class DocumentSweeper implements RequestStreamHandler {
 
     private DocumentSweeper(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws), aws.build(SfnClient.builder(), "SFN"),
+                Lazy.of(() -> VectorIndexes.fromEnvironment(aws)),
                 Duration.ofSeconds(Setting.DOCUMENT_SWEEP_GRACE_SECONDS.intFrom(aws)));
     }
 
-    public DocumentSweeper(IngestServices services, SfnClient stepFunctions, Duration grace) {
+    /** @param index opened on the first document swept: most sweeps find nothing */
+    public DocumentSweeper(IngestServices services, SfnClient stepFunctions, Supplier<VectorIndex> index,
+            Duration grace) {
         this.services = services;
         this.stepFunctions = stepFunctions;
+        this.index = index;
         this.grace = grace;
     }
 
@@ -63,6 +73,8 @@ public final class DocumentSweeper implements RequestStreamHandler {
             Upload upload = new Upload(d.tenantId(), d.userId(), d.documentId(), d.bucket(), d.key(), d.version(),
                     d.size() == null ? 0 : d.size());
             try {
+                // The row said PROCESSING for this version: whatever its execution indexed goes first.
+                index.get().deleteDocument(d.tenantId(), d.documentId());
                 if (services.documents().markFailed(d.tenantId(), d.documentId(), d.userId(), d.bucket(), d.key(),
                         d.version(), failure.code(), failure.message(), services.clock().millis())) {
                     services.pushes().failed(upload, failure.code(), failure.message(), context);

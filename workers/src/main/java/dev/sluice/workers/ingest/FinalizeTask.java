@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The last step: the document is READY with its chunk count, a re-upload's leftover chunks (beyond
- * the new last ordinal) go, the uploader hears {@code document.ready}, and the intermediate objects
- * are removed. If a newer upload took the document over meanwhile, it leaves everything to that one.
+ * The last step: a re-upload's leftover chunks (beyond the new last ordinal) go, the document is
+ * READY with its type and chunk count, the uploader hears {@code document.ready}, and the
+ * intermediate objects are removed. If a newer upload took the document over meanwhile, it leaves
+ * everything to that one.
  */
 public final class FinalizeTask extends IngestTask {
 
@@ -38,15 +39,22 @@ public final class FinalizeTask extends IngestTask {
         Upload upload = Upload.from(input);
         int chunks = input.path("chunked").path("chunks").asInt();
         ObjectNode result = Json.object();
-        // Conditional on the version: only the current upload's execution may clear other versions.
         String type = input.path("validated").path("type").asText().toLowerCase(Locale.ROOT);
-        if (!services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), type, chunks,
-                services.clock().millis())) {
+        // Only the current upload's execution may clear other versions, and READY must mean that the
+        // search shows this version alone: check, clear, then mark READY (conditional on the version).
+        // A newer upload started in between has not indexed anything yet, and its own finalize clears
+        // whatever this one leaves.
+        boolean current = services.documents().get(upload.tenantId(), upload.documentId())
+                .map(d -> upload.version().equals(d.version())).orElse(false);
+        if (current) {
+            index.deleteOtherVersions(upload.tenantId(), upload.documentId(), upload.version());
+        }
+        if (!current || !services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), type,
+                chunks, services.clock().millis())) {
             services.log().info("upload superseded before it was finalized", context, Map.of(
                     "documentId", upload.documentId(), "tenantId", upload.tenantId(), "version", upload.version()));
             return result.put("status", "SUPERSEDED");
         }
-        index.deleteOtherVersions(upload.tenantId(), upload.documentId(), upload.version());
         services.pushes().ready(upload, chunks, context);
         services.storage().deletePrefix(upload.workPrefix());
         services.log().info("document ready", context, Map.of("documentId", upload.documentId(),

@@ -3,6 +3,7 @@ package dev.sluice.workers.ingest;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.search.VectorIndexes;
@@ -35,12 +36,19 @@ public final class MarkFailedTask extends IngestTask {
     protected JsonNode run(JsonNode input, Context context) throws Exception {
         Upload upload = Upload.from(input);
         Failure failure = Failure.from(input.path("failure"));
-        if (!services.documents().markFailed(upload.tenantId(), upload.documentId(), upload.userId(),
+        // As in FinalizeTask: the chunks go before the row says FAILED, and only if this upload still
+        // owns the document (or no upload has claimed it yet), never a newer upload's chunks.
+        boolean current = services.documents().get(upload.tenantId(), upload.documentId())
+                .map(d -> d.version() == null ? d.status() != DocumentStatus.DELETED : upload.version().equals(d.version()))
+                .orElse(true);
+        if (current) {
+            index.deleteDocument(upload.tenantId(), upload.documentId());
+        }
+        if (!current || !services.documents().markFailed(upload.tenantId(), upload.documentId(), upload.userId(),
                 upload.bucket(), upload.key(), upload.version(), failure.code(), failure.message(),
                 services.clock().millis())) {
             return Json.object().put("status", "SUPERSEDED");
         }
-        index.deleteDocument(upload.tenantId(), upload.documentId());
         services.pushes().failed(upload, failure.code(), failure.message(), context);
         services.storage().deletePrefix(upload.workPrefix());
         services.log().error("document failed", context, Map.of("documentId", upload.documentId(),
