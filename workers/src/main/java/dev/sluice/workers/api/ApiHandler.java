@@ -66,7 +66,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), presigner(aws),
-                        Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(() -> Embedders.fromEnvironment(aws)),
+                        Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(() -> Embedders.inputWindow(aws)),
+                        Lazy.of(() -> Embedders.fromEnvironment(aws)),
                         Lazy.of(() -> VectorIndexes.fromEnvironment(aws)), Definitions.bundledSchemas(),
                         Clock.systemUTC()),
                 Clock.systemUTC());

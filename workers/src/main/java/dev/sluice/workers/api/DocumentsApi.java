@@ -12,12 +12,11 @@ import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.schema.Schemas;
-import dev.sluice.core.schema.Violation;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.documents.ChunkingOptions;
+import dev.sluice.workers.embed.InputWindow;
 import dev.sluice.workers.ingest.TenantSettings;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,17 +42,21 @@ final class DocumentsApi {
     private final TenantSettings settings;
     private final S3Presigner presigner;
     private final String bucket;
+    /** Counts and bounds queries and chunk sizes without the model, which loads on the first search only. */
+    private final Supplier<InputWindow> window;
     private final Supplier<Embedder> embedder;
     private final Supplier<VectorIndex> index;
     private final Schemas schemas;
     private final Clock clock;
 
     DocumentsApi(DocumentStore documents, TenantSettings settings, S3Presigner presigner, String bucket,
-            Supplier<Embedder> embedder, Supplier<VectorIndex> index, Schemas schemas, Clock clock) {
+            Supplier<InputWindow> window, Supplier<Embedder> embedder, Supplier<VectorIndex> index, Schemas schemas,
+            Clock clock) {
         this.documents = documents;
         this.settings = settings;
         this.presigner = presigner;
         this.bucket = bucket;
+        this.window = window;
         this.embedder = embedder;
         this.index = index;
         this.schemas = schemas;
@@ -61,14 +64,11 @@ final class DocumentsApi {
     }
 
     APIGatewayProxyResponseEvent createUpload(ApiKey caller, byte[] body) {
-        JsonNode request = parse(body);
-        if (request == null) {
-            return ApiResponses.error(400, "malformed_json", "the body must be a JSON object", "body");
+        JsonRequest parsed = JsonRequest.parse(body, schemas, "api/create-document");
+        if (!parsed.valid()) {
+            return parsed.error();
         }
-        APIGatewayProxyResponseEvent invalid = validate("api/create-document", request);
-        if (invalid != null) {
-            return invalid;
-        }
+        JsonNode request = parsed.body();
         String filename = request.get("filename").asText();
         String contentType = request.path("contentType").asText(contentTypeOf(filename));
         String key = caller.tenantId() + "/uploads/" + UuidCreator.getTimeOrderedEpoch() + "/" + filename;
@@ -95,7 +95,7 @@ final class DocumentsApi {
     }
 
     APIGatewayProxyResponseEvent list(ApiKey caller, Map<String, String> query) {
-        int limit = intParameter(query, "limit", 20);
+        int limit = QueryParameters.integer(query, "limit", 20);
         if (limit < 1 || limit > 100) {
             return ApiResponses.error(400, "invalid_parameter", "limit must be an integer from 1 to 100", "limit");
         }
@@ -123,17 +123,17 @@ final class DocumentsApi {
             return ApiResponses.error(400, "invalid_parameter", "q is " + q.length() + " characters; at most "
                     + MAX_QUERY_CHARS, "q");
         }
-        int k = intParameter(query, "k", 5);
+        int k = QueryParameters.integer(query, "k", 5);
         if (k < 1 || k > MAX_K) {
             return ApiResponses.error(400, "invalid_parameter", "k must be an integer from 1 to " + MAX_K, "k");
         }
-        Embedder model = embedder.get();
-        int tokens = model.tokenizer().count(q);
-        if (tokens > model.maxInputTokens()) {
+        InputWindow limit = window.get();
+        int tokens = limit.tokenizer().count(q);
+        if (tokens > limit.maxTokens()) {
             return ApiResponses.error(400, "invalid_parameter", "q is " + tokens + " tokens; the model takes at most "
-                    + model.maxInputTokens(), "q");
+                    + limit.maxTokens(), "q");
         }
-        float[] vector = model.embed(List.of(q)).get(0);
+        float[] vector = embedder.get().embed(List.of(q)).get(0);
         ObjectNode response = Json.object();
         response.put("query", q);
         response.put("k", k);
@@ -158,22 +158,19 @@ final class DocumentsApi {
     }
 
     APIGatewayProxyResponseEvent setChunking(ApiKey caller, byte[] body) {
-        JsonNode request = parse(body);
-        if (request == null) {
-            return ApiResponses.error(400, "malformed_json", "the body must be a JSON object", "body");
+        JsonRequest parsed = JsonRequest.parse(body, schemas, "api/chunking-settings");
+        if (!parsed.valid()) {
+            return parsed.error();
         }
-        APIGatewayProxyResponseEvent invalid = validate("api/chunking-settings", request);
-        if (invalid != null) {
-            return invalid;
-        }
+        JsonNode request = parsed.body();
         ChunkingOptions defaults = ChunkingOptions.DEFAULTS;
         int maxTokens = request.path("maxTokens").asInt(defaults.maxTokens());
         int overlap = request.path("overlapTokens").asInt(request.has("maxTokens") ? maxTokens * 15 / 100
                 : defaults.overlapTokens());
-        int window = embedder.get().maxInputTokens();
-        if (maxTokens > window) {
+        int most = window.get().maxTokens();
+        if (maxTokens > most) {
             return ApiResponses.error(400, "invalid_request", "maxTokens is " + maxTokens + "; the embedding model"
-                    + " takes at most " + window, "maxTokens");
+                    + " takes at most " + most, "maxTokens");
         }
         if (overlap >= maxTokens) {
             return ApiResponses.error(400, "invalid_request", "overlapTokens must be less than maxTokens",
@@ -220,34 +217,6 @@ final class DocumentsApi {
         view.put("updatedAt", Instant.ofEpochMilli(d.updatedAt()).toString());
         view.putObject("links").put("self", "/v1/documents/" + d.documentId());
         return view;
-    }
-
-    private APIGatewayProxyResponseEvent validate(String schema, JsonNode request) {
-        List<Violation> violations = schemas.validate(schema, request);
-        if (violations.isEmpty()) {
-            return null;
-        }
-        Violation first = violations.get(0);
-        return ApiResponses.error(400, "invalid_request", first.message(), first.field().isEmpty() ? "body"
-                : first.field());
-    }
-
-    /** The body as a JSON object, or null if it is not one. */
-    private static JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static int intParameter(Map<String, String> query, String name, int fallback) {
-        try {
-            return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static String contentTypeOf(String filename) {

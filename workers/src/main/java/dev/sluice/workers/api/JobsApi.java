@@ -16,13 +16,11 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.schema.Schemas;
-import dev.sluice.core.schema.Violation;
 import dev.sluice.workers.jobs.ClaimChecks;
 import dev.sluice.workers.jobs.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -67,24 +65,11 @@ public final class JobsApi {
             return ApiResponses.error(400, "invalid_header", "Idempotency-Key must be 1 to 255 visible ASCII"
                     + " characters", "Idempotency-Key");
         }
-        JsonNode request;
-        try {
-            request = Json.MAPPER.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return ApiResponses.error(400, "malformed_json", "the body is not valid JSON: "
-                    + e.getOriginalMessage(), "body");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        JsonRequest parsed = JsonRequest.parse(body, schemas, "jobs/envelope");
+        if (!parsed.valid()) {
+            return parsed.error();
         }
-        if (request == null || !request.isObject()) {
-            return ApiResponses.error(400, "malformed_json", "the body must be a JSON object", "body");
-        }
-        List<Violation> violations = schemas.validate("jobs/envelope", request);
-        if (!violations.isEmpty()) {
-            Violation first = violations.get(0);
-            return ApiResponses.error(400, "invalid_request", first.message(),
-                    first.field().isEmpty() ? "body" : first.field());
-        }
+        JsonNode request = parsed.body();
         long now = clock.millis();
         String jobId = UuidCreator.getTimeOrderedEpoch().toString();
         JsonNode payload = request.get("payload");
@@ -138,12 +123,7 @@ public final class JobsApi {
                         + " SUCCEEDED, FAILED", "status");
             }
         }
-        int limit;
-        try {
-            limit = Integer.parseInt(query.getOrDefault("limit", "20"));
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
+        int limit = QueryParameters.integer(query, "limit", 20);
         if (limit < 1 || limit > 100) {
             return ApiResponses.error(400, "invalid_parameter", "limit must be an integer from 1 to 100", "limit");
         }

@@ -29,6 +29,20 @@ public final class Embedders {
         };
     }
 
+    /**
+     * The input window of the environment's embedder, without loading the model: what the chunker
+     * and the API's checks need (the local model is about 300 MB; its tokenizer is not).
+     */
+    public static InputWindow inputWindow(AwsClients aws) {
+        return switch (Setting.EMBEDDER.from(aws)) {
+            case "bedrock" -> new InputWindow(TitanEmbedder.MODEL_ID, BgeTokenizer.shared(),
+                    TitanEmbedder.MAX_INPUT_TOKENS, true);
+            case "local" -> new InputWindow(BgeSmallEmbedder.MODEL_ID, BgeTokenizer.shared(),
+                    BgeSmallEmbedder.MAX_INPUT_TOKENS, false);
+            default -> throw new IllegalArgumentException("EMBEDDER must be bedrock or local");
+        };
+    }
+
     /** The size of the vectors the environment's embedder makes, without loading it: what an index is built for. */
     public static int dimensions(AwsClients aws) {
         String dimensions = Setting.EMBEDDING_DIMENSIONS.from(aws);

@@ -5,15 +5,16 @@ import dev.sluice.core.embed.Tokenizer;
 import java.util.List;
 
 /**
- * A model's input window, checked before any text reaches the model: a text over it is refused,
- * never truncated (both langchain4j and Bedrock would cut it silently), and an empty one has
- * nothing to embed. Either is permanent: the same text fails the same way every time.
+ * A model's input window: the tokenizer its inputs are counted with and how many tokens fit. The
+ * chunker sizes chunks by it, and every text is checked against it before it reaches the model: a
+ * text over it is refused, never truncated (both langchain4j and Bedrock would cut it silently),
+ * and an empty one has nothing to embed. Either is permanent: the same text fails the same way.
  *
  * @param estimated the tokenizer is not the model's own, so counts are approximate
  */
-record InputWindow(String modelId, Tokenizer tokenizer, int maxTokens, boolean estimated) {
+public record InputWindow(String modelId, Tokenizer tokenizer, int maxTokens, boolean estimated) {
 
-    void check(List<String> texts) {
+    public void check(List<String> texts) {
         for (int i = 0; i < texts.size(); i++) {
             int tokens = tokenizer.count(texts.get(i));
             if (tokens > maxTokens) {

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
-import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.Chunk;
 import dev.sluice.workers.documents.Chunker;
 import dev.sluice.workers.documents.ExtractedText;
 import dev.sluice.workers.embed.Embedders;
+import dev.sluice.workers.embed.InputWindow;
 import java.util.List;
 
 /**
@@ -23,7 +23,7 @@ public final class ChunkTask extends IngestTask {
 
     private final IngestServices services;
     private final TenantSettings settings;
-    private final Embedder embedder;
+    private final InputWindow window;
     private final int batchSize;
 
     public ChunkTask() {
@@ -31,14 +31,14 @@ public final class ChunkTask extends IngestTask {
     }
 
     private ChunkTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), TenantSettings.fromEnvironment(aws), Embedders.fromEnvironment(aws),
+        this(IngestServices.fromEnvironment(aws), TenantSettings.fromEnvironment(aws), Embedders.inputWindow(aws),
                 Setting.CHUNK_BATCH_SIZE.intFrom(aws));
     }
 
-    public ChunkTask(IngestServices services, TenantSettings settings, Embedder embedder, int batchSize) {
+    public ChunkTask(IngestServices services, TenantSettings settings, InputWindow window, int batchSize) {
         this.services = services;
         this.settings = settings;
-        this.embedder = embedder;
+        this.window = window;
         this.batchSize = batchSize;
     }
 
@@ -47,7 +47,7 @@ public final class ChunkTask extends IngestTask {
         Upload upload = Upload.from(input);
         ExtractedText text = services.storage().getJson(input.path("extracted").path("textKey").asText(),
                 ExtractedText.class);
-        Chunker chunker = new Chunker(embedder.tokenizer(), embedder.maxInputTokens(),
+        Chunker chunker = new Chunker(window.tokenizer(), window.maxTokens(),
                 settings.chunking(upload.tenantId()));
         List<Chunk> chunks = chunker.chunk(text);
         ObjectNode result = Json.object();
