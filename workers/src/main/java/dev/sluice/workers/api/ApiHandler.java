@@ -13,6 +13,7 @@ import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.analytics.AnalyticsCounters;
 import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.embed.Embedders;
 import dev.sluice.workers.ingest.TenantSettings;
@@ -30,8 +31,6 @@ import java.util.Base64;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The HTTP API (API Gateway proxy integration): checks the API key and its usage plan, then routes.
@@ -60,12 +59,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
                                 Setting.EVENT_BUS.from(aws)),
-                        new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                        new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
                         new JsonLog(System.out), Clock.systemUTC()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
-                        new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), presigner(aws),
+                        new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
                         Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(() -> Embedders.inputWindow(aws)),
                         Lazy.of(() -> Embedders.fromEnvironment(aws)),
                         Lazy.of(() -> VectorIndexes.fromEnvironment(aws)), Definitions.bundledSchemas(),
@@ -79,17 +78,6 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         this.analytics = analytics;
         this.documentsApi = documentsApi;
         this.clock = clock;
-    }
-
-    /** Upload URLs name the bucket in the path when the endpoint is overridden, as local S3 servers need. */
-    private static S3Presigner presigner(AwsClients aws) {
-        S3Presigner.Builder builder = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.endpoint("S3") != null)
-                        .build());
-        if (aws.endpoint("S3") != null) {
-            builder.endpointOverride(aws.endpoint("S3"));
-        }
-        return builder.build();
     }
 
     @Override

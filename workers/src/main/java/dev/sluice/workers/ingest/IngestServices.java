@@ -2,11 +2,11 @@ package dev.sluice.workers.ingest;
 
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.IdempotencyConfig;
-import dev.sluice.workers.jobs.ClaimChecks;
 import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.notify.Notifier;
 import dev.sluice.workers.push.Connections;
@@ -28,7 +28,7 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
         Idempotency once = new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)),
                 "ingest", IdempotencyConfig.defaults(), clock);
         return new IngestServices(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
-                new IngestStorage(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                new IngestStorage(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                 new DocumentPushes(new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)), connections,
                         new Pusher(Notifier.connectionsClient(aws), connections), once, log, clock),
                 log, clock);

@@ -1,7 +1,6 @@
 package dev.sluice.workers.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +19,6 @@ public final class ClaimChecks {
     public ClaimChecks(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
-    }
-
-    /** S3 addressed by path when an endpoint is overridden: what S3-compatible local servers serve. */
-    public static S3Client s3(AwsClients aws) {
-        return aws.build(S3Client.builder().forcePathStyle(aws.endpoint("S3") != null), "S3");
     }
 
     public S3Ref put(String key, byte[] json) {

@@ -16,6 +16,7 @@ import dev.sluice.core.schema.Violation;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
+import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
@@ -83,7 +84,7 @@ public final class JobQueueWorker {
         DynamoDbClient dynamoDb = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
-                new ClaimChecks(ClaimChecks.s3(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                 new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)),
                         aws.env("AWS_LAMBDA_FUNCTION_NAME", "worker"), IdempotencyConfig.defaults(), Clock.systemUTC()),
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
