@@ -70,6 +70,7 @@ public final class Schemas {
                 .pathType(PathType.JSON_PATH)
                 .formatAssertionsEnabled(true)
                 .locale(Locale.ENGLISH)
+                .regularExpressionFactory(EcmaEndAnchors.INSTANCE)
                 .build();
         Map<String, JsonSchema> byName = new LinkedHashMap<>();
         idByName.forEach((name, id) -> {

@@ -51,6 +51,25 @@ class SchemasTest {
     }
 
     @Test
+    void patternsAcceptNoTrailingLineTerminator() {
+        assertThat(schemas.validate("api/create-document", Json.parse("{\"filename\":\"a.pdf\"}"))).isEmpty();
+        assertThat(schemas.validate("api/create-document", Json.parse("{\"filename\":\"a.pdf\\n\"}")))
+                .extracting(Violation::field).containsExactly("filename");
+        assertThat(schemas.validate("api/create-document", Json.parse("{\"filename\":\"a.pdf\\r\\n\"}")))
+                .extracting(Violation::field).containsExactly("filename");
+        assertThat(schemas.validate("api/create-document",
+                Json.parse("{\"filename\":\"a.pdf\",\"contentType\":\"text/plain; charset=utf-8\"}"))).isEmpty();
+        for (String contentType : new String[] {"text/plain\\n", "text/plain\\n;x", "text/plain;\\nx-evil: 1"}) {
+            assertThat(schemas.validate("api/create-document", Json.parse("{\"filename\":\"a.pdf\",\"contentType\":\""
+                    + contentType + "\"}"))).as(contentType).extracting(Violation::field).containsExactly("contentType");
+        }
+        assertThat(schemas.validate("jobs/envelope", Json.parse("""
+                {"type":"email.send","payload":{"userId":"u","to":"u@example.com\\n","templateId":"welcome\\n",
+                 "data":{},"priority":"high","timestamp":1}}
+                """))).extracting(Violation::field).containsExactly("payload.templateId", "payload.to");
+    }
+
+    @Test
     void aSchemaWithoutIdNamesItsFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("broken.schema.json"),
                 "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\"}");
