@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.local.support.Await;
-import dev.sluice.workers.notify.ConnectionInfo;
-import dev.sluice.workers.notify.ConnectionsApiException;
-import dev.sluice.workers.notify.ConnectionsClient;
-import dev.sluice.workers.notify.GoneException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,12 +32,18 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.ApiGatewayManagementApiException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GetConnectionResponse;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * The {@code @connections} API of the local WebSocket API, through {@link ConnectionsClient} as a
- * notifier uses it (over the URL-connection client it uses on Lambda), and through a plain HTTP
+ * The {@code @connections} API of the local WebSocket API, through the SDK's {@link ApiGatewayManagementApiClient}
+ * as a notifier uses it (over the URL-connection client it uses on Lambda), and through a plain HTTP
  * client for what the SDK would never send.
  */
 class ConnectionsApiTest {
@@ -51,7 +53,7 @@ class ConnectionsApiTest {
     static final HttpClient plainHttp = HttpClient.newHttpClient();
     static LocalWebSocketApi api;
     static SdkHttpClient sdkHttp;
-    static ConnectionsClient connections;
+    static ApiGatewayManagementApiClient connections;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,9 +69,13 @@ class ConnectionsApiTest {
         api.close();
     }
 
-    static ConnectionsClient client(AwsCredentials credentials) {
-        return new ConnectionsClient(api.managementUrl(), Region.US_EAST_1, StaticCredentialsProvider.create(credentials),
-                sdkHttp);
+    static ApiGatewayManagementApiClient client(AwsCredentials credentials) {
+        return ApiGatewayManagementApiClient.builder().endpointOverride(api.managementUrl()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials)).httpClient(sdkHttp).build();
+    }
+
+    static void post(ApiGatewayManagementApiClient client, String connectionId, String data) {
+        client.postToConnection(b -> b.connectionId(connectionId).data(SdkBytes.fromUtf8String(data)));
     }
 
     record Connected(WebSocketClient client, String id) {
@@ -85,7 +91,7 @@ class ConnectionsApiTest {
     void postSendsTheDataToTheClientAsATextFrame() throws Exception {
         Connected c = connect();
 
-        connections.post(c.id(), "{\"job\":\"done\"}".getBytes(StandardCharsets.UTF_8));
+        post(connections, c.id(), "{\"job\":\"done\"}");
 
         assertThat(c.client().nextText()).isEqualTo("{\"job\":\"done\"}");
         c.client().close(1000, "done");
@@ -97,7 +103,7 @@ class ConnectionsApiTest {
         // $connect must be reachable from that moment, not answer 410 for a few milliseconds.
         for (int i = 0; i < 20; i++) {
             Connected c = connect();
-            connections.post(c.id(), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            post(connections, c.id(), "{\"n\":" + i + "}");
             assertThat(c.client().nextText()).isEqualTo("{\"n\":" + i + "}");
             c.client().close(1000, "done");
         }
@@ -109,10 +115,11 @@ class ConnectionsApiTest {
         c.client().close(1000, "leaving");
         Await.until("the $disconnect", () -> !function.routed(c.id(), "$disconnect").isEmpty());
 
-        assertThatThrownBy(() -> connections.post(c.id(), "late".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(GoneException.class, e -> assertThat(e.connectionId()).isEqualTo(c.id()));
-        assertThatThrownBy(() -> connections.get(c.id())).isInstanceOf(GoneException.class);
-        assertThatThrownBy(() -> connections.delete(c.id())).isInstanceOf(GoneException.class);
+        assertThatThrownBy(() -> post(connections, c.id(), "late")).isInstanceOf(GoneException.class);
+        assertThatThrownBy(() -> connections.getConnection(b -> b.connectionId(c.id())))
+                .isInstanceOf(GoneException.class);
+        assertThatThrownBy(() -> connections.deleteConnection(b -> b.connectionId(c.id())))
+                .isInstanceOf(GoneException.class);
     }
 
     @Test
@@ -133,12 +140,12 @@ class ConnectionsApiTest {
         c.client().send("{\"n\":1}");
         Await.until("the message", () -> !function.routed(c.id(), "$default").isEmpty());
 
-        ConnectionInfo info = connections.get(c.id());
+        GetConnectionResponse info = connections.getConnection(b -> b.connectionId(c.id()));
 
         assertThat(info.connectedAt()).isBetween(before, sent);
         assertThat(info.lastActiveAt()).isBetween(sent, Instant.now());
-        assertThat(info.sourceIp()).isEqualTo("127.0.0.1");
-        assertThat(info.userAgent()).startsWith("Java-http-client");
+        assertThat(info.identity().sourceIp()).isEqualTo("127.0.0.1");
+        assertThat(info.identity().userAgent()).startsWith("Java-http-client");
         c.client().close(1000, "done");
     }
 
@@ -146,13 +153,14 @@ class ConnectionsApiTest {
     void deleteClosesTheClientsConnection() throws Exception {
         Connected c = connect();
 
-        connections.delete(c.id());
+        connections.deleteConnection(b -> b.connectionId(c.id()));
 
         assertThat(c.client().awaitClose().statusCode()).isEqualTo(1000);
         Await.until("the $disconnect", () -> !function.routed(c.id(), "$disconnect").isEmpty());
         JsonNode context = function.routed(c.id(), "$disconnect").getFirst().get("requestContext");
         assertThat(context.get("disconnectStatusCode").asInt()).isEqualTo(1000);
-        assertThatThrownBy(() -> connections.get(c.id())).isInstanceOf(GoneException.class);
+        assertThatThrownBy(() -> connections.getConnection(b -> b.connectionId(c.id())))
+                .isInstanceOf(GoneException.class);
     }
 
     @Test
@@ -171,12 +179,13 @@ class ConnectionsApiTest {
     @Test
     void aSignatureMadeWithTheWrongSecretIsRefused() throws Exception {
         Connected c = connect();
-        ConnectionsClient forger = client(AwsBasicCredentials.create(ACCEPTED.accessKeyId(), "not-the-secret"));
+        ApiGatewayManagementApiClient forger = client(AwsBasicCredentials.create(ACCEPTED.accessKeyId(),
+                "not-the-secret"));
 
-        assertThatThrownBy(() -> forger.post(c.id(), "forged".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(ConnectionsApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(403);
-                    assertThat(e.errorType()).isEqualTo("InvalidSignatureException");
+        assertThatThrownBy(() -> post(forger, c.id(), "forged"))
+                .isInstanceOfSatisfying(ApiGatewayManagementApiException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
                     assertThat(e.getMessage()).contains("The request signature we calculated does not match");
                 });
         c.client().close(1000, "done");
@@ -185,12 +194,13 @@ class ConnectionsApiTest {
     @Test
     void anUnknownAccessKeyIsRefused() throws Exception {
         Connected c = connect();
-        ConnectionsClient stranger = client(AwsBasicCredentials.create("AKIDSTRANGER", ACCEPTED.secretAccessKey()));
+        ApiGatewayManagementApiClient stranger = client(AwsBasicCredentials.create("AKIDSTRANGER",
+                ACCEPTED.secretAccessKey()));
 
-        assertThatThrownBy(() -> stranger.get(c.id()))
-                .isInstanceOfSatisfying(ConnectionsApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(403);
-                    assertThat(e.errorType()).isEqualTo("UnrecognizedClientException");
+        assertThatThrownBy(() -> stranger.getConnection(b -> b.connectionId(c.id())))
+                .isInstanceOfSatisfying(ApiGatewayManagementApiException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
                 });
         c.client().close(1000, "done");
     }
@@ -231,10 +241,10 @@ class ConnectionsApiTest {
         Connected c = connect();
         String largest = "y".repeat(128 * 1024);
 
-        assertThatThrownBy(() -> connections.post(c.id(), new byte[128 * 1024 + 1]))
-                .isInstanceOfSatisfying(ConnectionsApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThatThrownBy(() -> post(connections, c.id(), largest + "y"))
+                .isInstanceOfSatisfying(PayloadTooLargeException.class, e -> assertThat(e.statusCode()).isEqualTo(413));
         // Four times the 32 KiB frame size: it goes out fragmented, and arrives as one message.
-        connections.post(c.id(), largest.getBytes(StandardCharsets.UTF_8));
+        post(connections, c.id(), largest);
         assertThat(c.client().nextText()).isEqualTo(largest);
         c.client().close(1000, "done");
     }

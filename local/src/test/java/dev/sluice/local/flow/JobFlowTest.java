@@ -180,8 +180,9 @@ class JobFlowTest {
     void aJobWithNoOutcomePastItsDeadlineIsFailedByTheSweeper() throws Exception {
         String jobId = jobWrittenAnHourAgo("vanished");
         JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
-        // Published, then its message was lost: nothing will ever run it.
-        jobs.published("dev", jobId, System.currentTimeMillis() - 3_599_000);
+        // An attempt took it and died, and its message was lost: its lease has run out, its queue is empty.
+        long now = System.currentTimeMillis();
+        assertThat(jobs.markRunning("dev", jobId, now, now - 1, now)).isInstanceOf(JobStore.Claim.Running.class);
 
         flow.runtime.lambda().invoke("job-sweeper", FlowFixture.scheduledEvent());
 
@@ -190,16 +191,18 @@ class JobFlowTest {
         assertThat(push.at("/error/code").asText()).isEqualTo("deadline_exceeded");
         assertThat(dev.get("/v1/jobs/" + jobId).body().get("status").asText()).isEqualTo("FAILED");
         assertThat(jobs.due(System.currentTimeMillis() + 60_000, 100).stream()
-                .map(d -> d.job().jobId())).doesNotContain(jobId);
+                .filter(d -> d instanceof JobStore.Due.Owed).map(d -> ((JobStore.Due.Owed) d).job().jobId()))
+                .doesNotContain(jobId);
     }
 
     /** A dev job row written an hour ago, whose "Job Submitted" never reached the bus. */
     private static String jobWrittenAnHourAgo(String input) {
         long anHourAgo = System.currentTimeMillis() - 3_600_000;
         String jobId = UuidCreator.getTimeOrderedEpoch().toString();
-        new JobStore(flow.dynamoDb, "sluice-jobs").create(new Job(jobId, "dev", "dev", JobType.AI_REQUEST, "normal",
-                JobStatus.QUEUED, 0, anHourAgo, null, null, Json.parse(aiRequest(input)).get("payload"), null, null,
-                null, null), null, null, anHourAgo);
+        // Its deadline is now: an hour after submission.
+        new JobStore(flow.dynamoDb, "sluice-jobs").create(Job.queued(jobId, "dev", "dev", JobType.AI_REQUEST, "normal",
+                anHourAgo, Json.parse(aiRequest(input)).get("payload"), null), null, null, anHourAgo,
+                anHourAgo + 3_600_000);
         return jobId;
     }
 

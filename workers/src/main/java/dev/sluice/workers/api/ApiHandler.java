@@ -39,6 +39,8 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private static final int MAX_ANALYTICS_DAYS = 366;
+    /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
+    private static final int MAX_TOOL_ID_LENGTH = 128;
 
     private final ApiKeys keys;
     private final JobsApi jobsApi;
@@ -111,6 +113,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private APIGatewayProxyResponseEvent analytics(ApiKey caller, String toolId, Map<String, String> query) {
+        if (toolId == null || toolId.isEmpty() || toolId.length() > MAX_TOOL_ID_LENGTH) {
+            return ApiResponses.error(400, "invalid_parameter", "toolId must be 1 to " + MAX_TOOL_ID_LENGTH
+                    + " characters, as analytics.event's toolId is", "toolId");
+        }
         LocalDate to;
         LocalDate from;
         try {

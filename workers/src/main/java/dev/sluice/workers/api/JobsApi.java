@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.f4b6a3.uuid.UuidCreator;
-import dev.sluice.core.hash.Sha256;
+import dev.sluice.core.jobs.IdempotencyKeyInUseException;
 import dev.sluice.core.jobs.IdempotencyKeyReusedException;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobPage;
@@ -13,6 +13,7 @@ import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.jobs.S3Ref;
+import dev.sluice.core.json.CanonicalJson;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.schema.Schemas;
@@ -78,24 +79,20 @@ public final class JobsApi {
         byte[] payloadJson = Json.write(payload).getBytes(StandardCharsets.UTF_8);
         S3Ref payloadRef = payloadJson.length > INLINE_PAYLOAD_BYTES
                 ? claimChecks.put("payloads/" + caller.tenantId() + "/" + jobId + ".json", payloadJson) : null;
-        Job job = new Job(jobId, caller.tenantId(), caller.userId(), JobType.fromWire(request.get("type").asText()),
-                priority, JobStatus.QUEUED, 0, now, null, null, payloadRef == null ? payload : null, payloadRef,
-                null, null, null);
+        Job job = Job.queued(jobId, caller.tenantId(), caller.userId(), JobType.fromWire(request.get("type").asText()),
+                priority, now, payloadRef == null ? payload : null, payloadRef);
         JobStore.Submission submission;
         try {
-            submission = jobs.create(job, idempotencyKey, Sha256.hex(Json.write(request)), now);
+            // The same request with its keys in another order is the same request.
+            submission = jobs.create(job, idempotencyKey, CanonicalJson.sha256(request), now, now + deadlineMillis);
         } catch (IdempotencyKeyReusedException e) {
             return ApiResponses.error(422, "idempotency_key_reused", e.getMessage(), "Idempotency-Key");
+        } catch (IdempotencyKeyInUseException e) {
+            return ApiResponses.error(409, "idempotency_key_in_use", e.getMessage(), "Idempotency-Key",
+                    Map.of("Retry-After", "1"));
         }
         if (submission.created()) {
-            try {
-                events.submitted(job);
-                jobs.published(job.tenantId(), jobId, now + deadlineMillis);
-            } catch (RuntimeException e) {
-                // The row is written and says it still owes its event: the sweeper puts it again.
-                log.error("Job Submitted not put; the sweeper will: " + e, "api", requestId,
-                        Map.of("jobId", jobId, "tenantId", job.tenantId()));
-            }
+            publish(job, requestId);
         }
         Job accepted = submission.job();
         ObjectNode response = Json.object();
@@ -104,6 +101,26 @@ public final class JobsApi {
         response.putObject("links").put("self", "/v1/jobs/" + accepted.jobId());
         return ApiResponses.json(202, response, submission.created() ? Map.of()
                 : Map.of("Idempotent-Replayed", "true"));
+    }
+
+    /**
+     * Puts "Job Submitted". The row was written first and owes its outcome by a deadline, so even a
+     * process that dies right here leaves the sweeper a job to put again; a failed put says so on the
+     * row at once, and the sweeper retries it within seconds.
+     */
+    private void publish(Job job, String requestId) {
+        try {
+            events.submitted(job);
+        } catch (RuntimeException e) {
+            log.error("Job Submitted not put; the sweeper will: " + e, "api", requestId,
+                    Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            try {
+                jobs.publishFailed(job.tenantId(), job.jobId(), clock.millis());
+            } catch (RuntimeException alsoDown) {
+                log.error("could not mark the put as failed; the job's deadline will catch it: " + alsoDown, "api",
+                        requestId, Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            }
+        }
     }
 
     APIGatewayProxyResponseEvent get(ApiKey caller, String jobId) {

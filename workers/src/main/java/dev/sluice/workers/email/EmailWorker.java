@@ -8,10 +8,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.jobs.Job;
+import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.mail.EmailMessage;
-import dev.sluice.core.mail.MailException;
 import dev.sluice.core.mail.Mailer;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
@@ -22,11 +23,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
-/** The e-mail lane: render the job's template, record the send, then send it through the {@link Mailer}. */
+/**
+ * The e-mail lane: render the job's template, record on the job row that it is about to be sent,
+ * then send it through the {@link Mailer}. Never twice: a send whose outcome is unknown keeps its
+ * record and FAILS the job {@code send_outcome_unknown} for an operator; a later delivery finding
+ * the record sends nothing. Only a send the provider refused before accepting releases the record.
+ */
 public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final JobQueueWorker worker;
@@ -34,13 +38,12 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
     public EmailWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
         Mailer mailer = switch (Setting.MAILER.from(aws)) {
-            case "ses" -> new SesMailer(aws.build(SesV2Client.builder(), "SESV2"));
+            case "ses" -> SesMailer.fromEnvironment(aws);
             case "outbox" -> new OutboxMailer(Path.of(Setting.MAIL_OUTBOX_DIR.from(aws)));
             default -> throw new IllegalArgumentException("MAILER must be ses or outbox");
         };
-        EmailSends sends = new EmailSends(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
-                Setting.JOBS_TABLE.from(aws));
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(EmailTemplates.bundled(), mailer, sends,
+        JobStore jobs = new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws));
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(EmailTemplates.bundled(), mailer, jobs,
                 Setting.MAIL_FROM.from(aws), Clock.systemUTC()), aws);
     }
 
@@ -53,7 +56,7 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
         return worker.handle(event, context);
     }
 
-    public record Executor(EmailTemplates templates, Mailer mailer, EmailSends sends, String from, Clock clock)
+    public record Executor(EmailTemplates templates, Mailer mailer, JobStore jobs, String from, Clock clock)
             implements JobExecutor {
 
         @Override
@@ -70,27 +73,27 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
                 throw new PermanentJobException("template_data", e.getMessage(), e);
             }
             String messageId = job.jobId() + "@sluice";
-            Optional<EmailSends.Send> earlier = sends.claim(job.tenantId(), job.jobId(), clock.millis());
-            if (earlier.isPresent()) {
-                if (earlier.get().state() == EmailSends.State.SENT) {
-                    return JobOutcome.of(result(earlier.get().messageId(), to, templateId, rendered.subject()));
-                }
+            if (jobs.claimSend(job.tenantId(), job.jobId(), clock.millis()).isPresent()) {
                 // Sent or not, nobody can tell: a second copy is worse than none, so stop and say so.
-                throw new PermanentJobException("send_outcome_unknown", "an earlier attempt was interrupted while"
-                        + " sending; not sent again to avoid a duplicate e-mail");
+                throw new PermanentJobException(SesMailer.OUTCOME_UNKNOWN, "an earlier attempt was interrupted"
+                        + " while sending; not sent again to avoid a duplicate e-mail");
             }
             String providerId;
             try {
                 providerId = mailer.send(new EmailMessage(from, List.of(to), rendered.subject(), rendered.text(),
                         rendered.html(), messageId));
-            } catch (MailException e) {
-                if (e.permanent()) {
-                    throw new PermanentJobException("mail_rejected", e.getMessage(), e);
+            } catch (PortFailure e) {
+                if (e.code().equals(SesMailer.OUTCOME_UNKNOWN)) {
+                    throw new PermanentJobException(e.code(), e.getMessage() + "; left recorded as sending, so no"
+                            + " retry or replay sends it again", e);
                 }
-                sends.release(job.tenantId(), job.jobId());
+                jobs.releaseSend(job.tenantId(), job.jobId()); // refused before accepting: a later attempt may send
+                if (!e.retryable()) {
+                    throw new PermanentJobException(e.code(), e.getMessage(), e);
+                }
                 throw e;
             }
-            sends.sent(job.tenantId(), job.jobId(), providerId);
+            // The completion that records this result is retried by the worker: once sent, the job succeeds.
             return JobOutcome.of(result(providerId, to, templateId, rendered.subject()));
         }
 

@@ -1,7 +1,7 @@
 package dev.sluice.workers.email;
 
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.mail.EmailMessage;
-import dev.sluice.core.mail.MailException;
 import dev.sluice.core.mail.Mailer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +35,13 @@ public final class OutboxMailer implements Mailer {
 
     /** Writes the message; returns its messageId, which {@link #find(String)} takes. */
     @Override
-    public String send(EmailMessage message) throws MailException {
+    public String send(EmailMessage message) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] bytes;
         try {
             bytes = MimeMessages.toBytes(message, now);
         } catch (IllegalArgumentException e) {
-            throw new MailException(e.getMessage(), true, e);
+            throw PortFailure.permanent("mail_rejected", e.getMessage(), e);
         }
         Path target = dir.resolve(STAMP.format(now) + "-" + fileName(message.messageId()) + ".eml");
         try {
@@ -55,7 +55,8 @@ public final class OutboxMailer implements Mailer {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new MailException("cannot write " + target + ": " + e.getMessage(), false, e);
+            // The rename is atomic: a failed write left no message behind, so trying again sends once.
+            throw PortFailure.retryable("outbox_unwritable", "cannot write " + target + ": " + e.getMessage(), e);
         }
         return message.messageId();
     }

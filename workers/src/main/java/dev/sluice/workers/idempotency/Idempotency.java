@@ -1,6 +1,7 @@
 package dev.sluice.workers.idempotency;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.sluice.core.json.CanonicalJson;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.DataRecord.Status;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
@@ -61,7 +62,7 @@ public final class Idempotency {
             throw new IllegalArgumentException("an idempotency key is required");
         }
         String id = scope + "#" + key;
-        String validation = config.validatePayload() && payload != null ? PayloadHash.of(payload) : null;
+        String validation = config.validatePayload() && payload != null ? CanonicalJson.sha256(payload) : null;
         Instant now = clock.instant();
         long holdMillis = context == null ? config.expiry().toMillis() : context.getRemainingTimeInMillis();
         DataRecord inProgress = new DataRecord(id, Status.INPROGRESS, expirationFrom(now), null, validation,

@@ -8,7 +8,7 @@ import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.IdempotencyConfig;
 import dev.sluice.workers.logging.JsonLog;
-import dev.sluice.workers.notify.Notifier;
+import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.Pusher;
@@ -30,7 +30,7 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
         return new IngestServices(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                 new IngestStorage(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                 new DocumentPushes(new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)), connections,
-                        new Pusher(Notifier.connectionsClient(aws), connections), once, log, clock),
+                        new Pusher(ConnectionsApi.client(aws), connections), once, log, clock),
                 log, clock);
     }
 }

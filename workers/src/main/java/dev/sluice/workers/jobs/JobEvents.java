@@ -1,6 +1,7 @@
 package dev.sluice.workers.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.json.Json;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 public final class JobEvents {
 
     public static final String SOURCE = "sluice.jobs";
+    public static final String SUBMITTED = "Job Submitted";
 
     private final EventBridgeClient events;
     private final String bus;
@@ -22,7 +24,13 @@ public final class JobEvents {
         this.bus = bus;
     }
 
+    /** @throws PortFailure when the bus refused the event: retryable if it may take it later */
     public void submitted(Job job) {
+        put(SUBMITTED, submittedDetail(job));
+    }
+
+    /** The detail of a job's "Job Submitted" event, which the bus's rules route by. */
+    public static ObjectNode submittedDetail(Job job) {
         ObjectNode detail = identity(job);
         detail.put("priority", job.priority());
         detail.put("submittedAt", job.submittedAt());
@@ -31,7 +39,7 @@ public final class JobEvents {
         } else {
             detail.set("payload", job.payload());
         }
-        put("Job Submitted", detail);
+        return detail;
     }
 
     /** "Job Completed" for a SUCCEEDED job, "Job Failed" for a FAILED one. */
@@ -60,12 +68,22 @@ public final class JobEvents {
     }
 
     private void put(String detailType, ObjectNode detail) {
-        PutEventsResponse response = events.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
-                .eventBusName(bus).source(SOURCE).detailType(detailType).detail(Json.write(detail)).build()));
+        PutEventsResponse response;
+        try {
+            response = events.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
+                    .eventBusName(bus).source(SOURCE).detailType(detailType).detail(Json.write(detail)).build()));
+        } catch (RuntimeException e) {
+            throw PortFailure.of(e);
+        }
         if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
             PutEventsResultEntry failed = response.entries().get(0);
-            throw new IllegalStateException("PutEvents refused \"" + detailType + "\": " + failed.errorCode() + " "
-                    + failed.errorMessage());
+            String message = "PutEvents refused \"" + detailType + "\": " + failed.errorCode() + " "
+                    + failed.errorMessage();
+            // EventBridge's per-entry codes: throttling and its own failures pass; the rest are about the entry.
+            boolean transientCode = "ThrottlingException".equals(failed.errorCode())
+                    || "InternalFailure".equals(failed.errorCode()) || "InternalException".equals(failed.errorCode());
+            throw transientCode ? PortFailure.retryable("event_not_put", message, null)
+                    : PortFailure.permanent("event_refused", message, null);
         }
     }
 }

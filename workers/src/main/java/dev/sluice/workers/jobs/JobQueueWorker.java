@@ -18,15 +18,14 @@ import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
-import dev.sluice.workers.idempotency.Idempotency;
-import dev.sluice.workers.idempotency.IdempotencyConfig;
 import dev.sluice.workers.logging.JsonLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,45 +35,54 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * guarantees every lane shares:
  * <ul>
  * <li>partial batch failures: only the messages that failed come back;</li>
- * <li>idempotent: a message delivered twice runs its job once (idempotency record, and conditional
- * writes on the job row);</li>
+ * <li>idempotent: a message delivered twice runs its job once. The job row's own conditional
+ * transitions are the record: an attempt takes the job with a lease ({@link JobStore#markRunning}),
+ * so a duplicate finds it leased or finished and is dropped;</li>
  * <li>classified: a permanent failure FAILS the job at once and the message is deleted; a transient
- * one is retried after a growing visibility timeout, and on the last receive the job is FAILED
- * naming the DLQ the message goes to; a message that is not a job at all is moved to the DLQ
- * straight away, never looped;</li>
- * <li>announced: every finished job puts "Job Completed" or "Job Failed" (the sweeper repeats the put
- * should it fail).</li>
+ * one releases the lease and is retried after a growing visibility timeout, and on the last receive
+ * the job is FAILED (retryable) naming the DLQ the message goes to; a message that is not a job at
+ * all is moved to the DLQ straight away, never looped;</li>
+ * <li>replayable: a FAILED job whose error is retryable runs again when its message comes back from
+ * the DLQ, its attempts continuing and the replay counted on the job;</li>
+ * <li>announced: every finished job puts "Job Completed" or "Job Failed"; the notifier's
+ * acknowledgement clears the duty, and the sweeper puts it again if none comes.</li>
  * </ul>
  */
 public final class JobQueueWorker {
 
     /** Results above this size are stored in S3 and pushed by reference (a push frame must stay small). */
     public static final int INLINE_RESULT_BYTES = 32 * 1024;
+    /** How long an attempt holds its job when no Lambda context says how much time it has (tests). */
+    private static final long DEFAULT_LEASE_MILLIS = 15 * 60_000L;
+    /** Tries of the completion write: the work is done, and redoing it on a redelivery costs more. */
+    private static final int COMPLETION_ATTEMPTS = 4;
+    /** SQS's longest visibility timeout. */
+    private static final int MAX_VISIBILITY_SECONDS = 12 * 3600;
 
     private final JobExecutor executor;
     private final JobStore jobs;
     private final JobEvents events;
     private final ClaimChecks claimChecks;
-    private final Idempotency idempotency;
     private final QueueMessages queueMessages;
     private final SqsBatchProcessor batch;
     private final Schemas schemas;
     private final RetrySchedule retries;
+    private final long deadlineMillis;
     private final JsonLog log;
     private final Clock clock;
 
     public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
-            Idempotency idempotency, SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries,
+            SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries, long deadlineMillis,
             JsonLog log, Clock clock) {
         this.executor = executor;
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
-        this.idempotency = idempotency;
         this.queueMessages = new QueueMessages(sqs);
         this.batch = batch;
         this.schemas = schemas;
         this.retries = retries;
+        this.deadlineMillis = deadlineMillis;
         this.log = log;
         this.clock = clock;
     }
@@ -85,12 +93,10 @@ public final class JobQueueWorker {
         return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)),
-                        aws.env("AWS_LAMBDA_FUNCTION_NAME", "worker"), IdempotencyConfig.defaults(), Clock.systemUTC()),
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
-                new JsonLog(System.out), Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(System.out), Clock.systemUTC());
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -123,9 +129,24 @@ public final class JobQueueWorker {
             return;
         }
         int receiveCount = Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        long now = clock.millis();
+        long lease = now + (context == null ? DEFAULT_LEASE_MILLIS : context.getRemainingTimeInMillis());
+        JobStore.Claim claim = jobs.markRunning(tenantId, jobId, now, lease, now + deadlineMillis);
+        if (claim instanceof JobStore.Claim.Skipped skipped) {
+            if (skipped.leaseUntil() > now) {
+                // Running under another delivery's lease: a duplicate, or this message's own earlier attempt
+                // whose lease could not be released. Come back when the lease ends rather than drop it.
+                retryAfter(message, (int) Math.min(MAX_VISIBILITY_SECONDS, (skipped.leaseUntil() - now) / 1000 + 1),
+                        context);
+                throw new IllegalStateException("job " + jobId + " is running under another delivery's lease");
+            }
+            log.info("nothing to run: duplicate delivery skipped", context, Map.of("jobId", jobId, "tenantId",
+                    tenantId, "status", skipped.current() == null ? "unknown" : skipped.current().status().name()));
+            return;
+        }
+        JobStore.Claim.Running running = (JobStore.Claim.Running) claim;
         try {
-            idempotency.once("job#" + tenantId + "#" + jobId, null, context, Boolean.class,
-                    () -> run(tenantId, jobId, detail, receiveCount, context));
+            run(running.job(), detail, receiveCount, context);
         } catch (Exception e) {
             // The last failure goes to the DLQ at once instead of after a whole visibility timeout.
             retryAfter(message, retries.lastAttempt(receiveCount) ? 0 : retries.delaySeconds(receiveCount), context);
@@ -136,15 +157,7 @@ public final class JobQueueWorker {
         }
     }
 
-    private Boolean run(String tenantId, String jobId, JsonNode detail, int receiveCount, Context context)
-            throws Exception {
-        Optional<Job> marked = jobs.markRunning(tenantId, jobId, clock.millis());
-        if (marked.isEmpty()) {
-            log.info("job already finished: duplicate delivery skipped", context,
-                    Map.of("jobId", jobId, "tenantId", tenantId));
-            return Boolean.FALSE;
-        }
-        Job job = marked.get();
+    private void run(Job job, JsonNode detail, int receiveCount, Context context) throws Exception {
         JobOutcome outcome;
         try {
             JsonNode payload = detail.has("payloadRef")
@@ -152,32 +165,47 @@ public final class JobQueueWorker {
                     : detail.get("payload");
             outcome = executor.execute(job, payload, context);
         } catch (PermanentJobException e) {
-            jobs.fail(tenantId, jobId, new JobError(e.code(), e.getMessage(), false), clock.millis())
+            jobs.fail(job.tenantId(), job.jobId(), new JobError(e.code(), e.getMessage(), false), clock.millis())
                     .ifPresent(failed -> announce(failed, context));
-            return Boolean.TRUE;
+            return;
         } catch (Exception e) {
             if (retries.lastAttempt(receiveCount)) {
                 String where = retries.deadLetterQueue().isEmpty() ? "its dead-letter queue"
                         : "dead-letter queue " + retries.deadLetterQueue();
-                jobs.fail(tenantId, jobId, new JobError("retries_exhausted", "failed on all " + receiveCount
-                        + " attempts; the message is in " + where + " for replay. Last error: " + e, true),
-                        clock.millis()).ifPresent(failed -> announce(failed, context));
+                jobs.fail(job.tenantId(), job.jobId(), new JobError("retries_exhausted", "failed on all "
+                        + receiveCount + " attempts; the message is in " + where + " for replay. Last error: " + e,
+                        true), clock.millis()).ifPresent(failed -> announce(failed, context));
+            } else {
+                jobs.releaseLease(job.tenantId(), job.jobId());
             }
             throw e;
         }
         byte[] resultJson = Json.write(outcome.result()).getBytes(StandardCharsets.UTF_8);
         S3Ref resultRef = resultJson.length > INLINE_RESULT_BYTES
-                ? claimChecks.put("results/" + tenantId + "/" + jobId + ".json", resultJson) : null;
-        jobs.complete(job, outcome.result(), resultRef, clock.millis(), outcome.writes())
-                .ifPresent(done -> announce(done, context));
-        return Boolean.TRUE;
+                ? claimChecks.put("results/" + job.tenantId() + "/" + job.jobId() + ".json", resultJson) : null;
+        complete(job, outcome, resultRef, context).ifPresent(done -> announce(done, context));
     }
 
-    /** A failed put is left to the sweeper: the job row still says the announcement is owed. */
+    private Optional<Job> complete(Job job, JobOutcome outcome, S3Ref resultRef, Context context) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jobs.complete(job, outcome.result(), resultRef, clock.millis(), outcome.writes());
+            } catch (SdkException e) {
+                boolean timeLeft = context == null || context.getRemainingTimeInMillis() > 1000;
+                if (attempt == COMPLETION_ATTEMPTS || !timeLeft) {
+                    throw e;
+                }
+                log.error("recording the outcome failed, trying again: " + e, context, Map.of("jobId", job.jobId(),
+                        "tenantId", job.tenantId(), "attempt", Integer.toString(attempt)));
+                pause(attempt);
+            }
+        }
+    }
+
+    /** A failed put is left to the sweeper: the job row says the announcement is owed until the notifier has it. */
     private void announce(Job job, Context context) {
         try {
             events.finished(job);
-            jobs.announced(job.tenantId(), job.jobId());
         } catch (RuntimeException e) {
             log.error("announcing the finished job failed; the sweeper will repeat it: " + e, context,
                     Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
@@ -201,5 +229,14 @@ public final class JobQueueWorker {
         queueMessages.toDeadLetterQueue(message, retries.deadLetterQueue(), code, reason);
         log.error("message moved to the DLQ: " + reason, context,
                 Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(50L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying the completion", e);
+        }
     }
 }

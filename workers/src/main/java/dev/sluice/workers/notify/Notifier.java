@@ -5,34 +5,43 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.jobs.JobStatus;
+import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
-import dev.sluice.workers.idempotency.Idempotency;
-import dev.sluice.workers.idempotency.IdempotencyConfig;
 import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
+import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.PushMessages;
 import dev.sluice.workers.push.Pusher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Pushes every "Job Completed" / "Job Failed" event to the job's user: numbers it in the user's push
- * log (once per job and status, however often EventBridge delivers the event), then posts it to each
- * of the user's open connections. A user with no connection finds it later with {@code resume}.
+ * log, then posts it to each of the user's open connections. A user with no connection finds it
+ * later with {@code resume}.
+ *
+ * <p>The push-log append commits with the job row's acknowledgement ({@link JobStore#announcementReceived}),
+ * which is also what makes a repeat of the event (EventBridge delivers at least once, the sweeper
+ * announces again until acknowledged) log and push nothing. A connection that cannot be reached is
+ * logged and passed over, never a reason to fail the others or the invocation: the message is in
+ * the log for {@code resume}. An invocation that fails (the log cannot be written) is retried by
+ * Lambda and then lands in the function's on-failure destination.
  */
 public final class Notifier implements RequestStreamHandler {
 
-    private final Idempotency idempotency;
     private final PushLog pushLog;
+    private final JobStore jobs;
     private final Connections connections;
     private final Pusher pusher;
     private final JsonLog log;
@@ -47,30 +56,20 @@ public final class Notifier implements RequestStreamHandler {
     }
 
     private Notifier(AwsClients aws, DynamoDbClient dynamoDb) {
-        this(new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, Setting.IDEMPOTENCY_TABLE.from(aws)), "notifier",
-                        IdempotencyConfig.defaults(), Clock.systemUTC()),
-                new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)),
-                new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)),
-                connectionsClient(aws), new JsonLog(System.out), Clock.systemUTC());
+        this(new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)), new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
+                new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws),
+                new JsonLog(System.out), Clock.systemUTC());
     }
 
-    public Notifier(Idempotency idempotency, PushLog pushLog, Connections connections, ConnectionsClient client,
-            JsonLog log, Clock clock) {
-        this.idempotency = idempotency;
+    public Notifier(PushLog pushLog, JobStore jobs, Connections connections,
+            ApiGatewayManagementApiClient client, JsonLog log,
+            Clock clock) {
         this.pushLog = pushLog;
+        this.jobs = jobs;
         this.connections = connections;
         this.pusher = new Pusher(client, connections);
         this.log = log;
         this.clock = clock;
-    }
-
-    /** The @connections client of the WebSocket API named by WEBSOCKET_MANAGEMENT_URL. */
-    public static ConnectionsClient connectionsClient(AwsClients aws) {
-        String url = Setting.WEBSOCKET_MANAGEMENT_URL.from(aws);
-        if (url.isEmpty()) {
-            throw new IllegalStateException("WEBSOCKET_MANAGEMENT_URL is not set");
-        }
-        return new ConnectionsClient(URI.create(url), aws.region(), aws.credentials(), aws.httpClient());
     }
 
     @Override
@@ -80,25 +79,34 @@ public final class Notifier implements RequestStreamHandler {
         String tenantId = detail.get("tenantId").asText();
         String userId = detail.path("userId").asText(tenantId);
         String jobId = detail.get("jobId").asText();
-        ObjectNode message;
-        try {
-            message = idempotency.once("push#" + tenantId + "#" + jobId + "#" + detail.get("status").asText(), null,
-                    context, ObjectNode.class, () -> pushLog.append(tenantId, userId,
-                            PushMessages.fromJobEvent(detail, event.path("time").asText()), clock.millis()));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        JobStatus status = JobStatus.valueOf(detail.get("status").asText());
+        Optional<ObjectNode> appended = pushLog.append(tenantId, userId,
+                PushMessages.fromJobEvent(detail, event.path("time").asText()), clock.millis(),
+                jobs.announcementReceived(tenantId, jobId, status));
+        if (appended.isEmpty()) {
+            log.info("outcome already pushed, or the job moved on: nothing to do", context,
+                    Map.of("jobId", jobId, "tenantId", tenantId, "status", status.name()));
+            output.write("{\"seq\":null,\"delivered\":0}".getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        ObjectNode message = appended.get();
         int delivered = 0;
+        int failed = 0;
         for (Connection c : connections.ofUser(tenantId, userId, clock.millis())) {
-            if (pusher.push(c.connectionId(), message)) {
-                delivered++;
+            try {
+                if (pusher.push(c.connectionId(), message)) {
+                    delivered++;
+                }
+            } catch (RuntimeException e) {
+                failed++;
+                log.error("push to a connection failed; it can resume: " + e, context, Map.of("jobId", jobId,
+                        "tenantId", tenantId, "connectionId", c.connectionId()));
             }
         }
         log.info("pushed " + message.get("type").asText(), context, Map.of("jobId", jobId, "tenantId", tenantId,
-                        "seq", message.get("seq").asText(), "connections", Integer.toString(delivered)));
+                "seq", message.get("seq").asText(), "connections", Integer.toString(delivered),
+                "failedConnections", Integer.toString(failed)));
         output.write(Json.write(Map.of("seq", message.get("seq").asLong(), "delivered", delivered))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.workers.push;
 
+import static dev.sluice.core.dynamodb.Attributes.n;
+import static dev.sluice.core.dynamodb.Attributes.s;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +59,5 @@ public final class Connections {
     private static Connection fromItem(Map<String, AttributeValue> item) {
         return new Connection(item.get("connectionId").s(), item.get("tenantId").s(), item.get("userId").s(),
                 Long.parseLong(item.get("connectedAt").n()));
-    }
-
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
     }
 }

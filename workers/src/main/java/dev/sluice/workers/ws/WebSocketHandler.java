@@ -15,7 +15,7 @@ import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.workers.api.Headers;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.notify.Notifier;
+import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.PushLog;
@@ -64,7 +64,7 @@ public final class WebSocketHandler
 
     private WebSocketHandler(ApiKeys keys, Connections connections, PushLog pushLog, JobStore jobs, AwsClients aws,
             Clock clock) {
-        this(keys, connections, pushLog, jobs, new Pusher(Notifier.connectionsClient(aws), connections), clock);
+        this(keys, connections, pushLog, jobs, new Pusher(ConnectionsApi.client(aws), connections), clock);
     }
 
     public WebSocketHandler(ApiKeys keys, Connections connections, PushLog pushLog, JobStore jobs, Pusher pusher,

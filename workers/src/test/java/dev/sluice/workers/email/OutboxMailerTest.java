@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.mail.EmailMessage;
-import dev.sluice.core.mail.MailException;
+import dev.sluice.core.failure.PortFailure;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -103,7 +103,7 @@ class OutboxMailerTest {
                 "bad@sluice");
 
         assertThatThrownBy(() -> mailer.send(bad))
-                .isInstanceOfSatisfying(MailException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("not an address");
         try (Stream<Path> files = Files.list(root)) {
             assertThat(files).isEmpty();

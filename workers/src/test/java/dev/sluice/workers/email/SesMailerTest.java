@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.mail.EmailMessage;
-import dev.sluice.core.mail.MailException;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.failure.PortFailure;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -98,40 +99,75 @@ class SesMailerTest {
 
     @ParameterizedTest
     @CsvSource({
-            "400, MessageRejected,                    MessageRejectedException,           true",
-            "400, MailFromDomainNotVerifiedException, MailFromDomainNotVerifiedException, true",
-            "400, AccountSuspendedException,          AccountSuspendedException,          true",
-            "400, BadRequestException,                BadRequestException,                true",
-            "404, NotFoundException,                  NotFoundException,                  true",
-            "429, TooManyRequestsException,           TooManyRequestsException,           false",
-            "400, LimitExceededException,             LimitExceededException,             false",
-            "400, SendingPausedException,             SendingPausedException,             false",
-            "500, InternalServiceErrorException,      InternalServiceErrorException,      false",
-            "503, ServiceUnavailable,                 SesV2Exception,                     false",
+            "400, MessageRejected,                    MessageRejectedException,           mail_rejected,        false",
+            "400, MailFromDomainNotVerifiedException, MailFromDomainNotVerifiedException, mail_rejected,        false",
+            "400, AccountSuspendedException,          AccountSuspendedException,          mail_rejected,        false",
+            "400, BadRequestException,                BadRequestException,                mail_rejected,        false",
+            "404, NotFoundException,                  NotFoundException,                  mail_rejected,        false",
+            "429, TooManyRequestsException,           TooManyRequestsException,           mail_throttled,       true",
+            "400, LimitExceededException,             LimitExceededException,             mail_throttled,       true",
+            "400, SendingPausedException,             SendingPausedException,             mail_throttled,       true",
+            "500, InternalServiceErrorException,      InternalServiceErrorException,      send_outcome_unknown, false",
+            "503, ServiceUnavailable,                 SesV2Exception,                     send_outcome_unknown, false",
     })
-    void classifiesRefusals(int status, String errorType, String exception, boolean permanent) {
+    void classifiesRefusalsWithOneAttemptOnly(int status, String errorType, String exception, String code,
+            boolean retryable) {
         response = new Response(status, Map.of("x-amzn-ErrorType", errorType), "{\"message\":\"refused for a test\"}");
-        SesMailer mailer = new SesMailer(client(server.getAddress().getPort()));
+        SesMailer mailer = SesMailer.fromEnvironment(environment(server.getAddress().getPort()));
 
         assertThatThrownBy(() -> mailer.send(MESSAGE))
-                .isInstanceOfSatisfying(MailException.class, e -> {
-                    assertThat(e.permanent()).isEqualTo(permanent);
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.retryable()).isEqualTo(retryable);
                     assertThat(e.getCause().getClass().getSimpleName()).isEqualTo(exception);
                 })
                 .hasMessageContaining("job-42@sluice")
                 .hasMessageContaining("refused for a test");
+        // The client the worker builds never sends a message twice on its own: SES may have taken the first.
         assertThat(requests).hasSize(1);
     }
 
     @Test
-    void anUnreachableSesIsNotPermanent() throws IOException {
+    void noAnswerInTimeIsAnUnknownOutcomeNotARetry() throws IOException {
+        // A server that reads the request and never answers: SES may have sent the message.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var socket = silent.accept()) {
+                    socket.getInputStream().read(new byte[65536]);
+                    Thread.sleep(10_000);
+                } catch (Exception ignored) {
+                    // the test is over
+                }
+            });
+            SesMailer mailer = new SesMailer(SesV2Client.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "s")))
+                    .httpClient(UrlConnectionHttpClient.builder().socketTimeout(java.time.Duration.ofMillis(500)).build())
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build());
+
+            assertThatThrownBy(() -> mailer.send(MESSAGE))
+                    .isInstanceOfSatisfying(PortFailure.class, e -> {
+                        assertThat(e.code()).isEqualTo(SesMailer.OUTCOME_UNKNOWN);
+                        assertThat(e.retryable()).isFalse();
+                    });
+            reader.interrupt();
+        }
+    }
+
+    @Test
+    void anUnreachableSesIsRetryable() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
 
-        assertThatThrownBy(() -> new SesMailer(client(closedPort)).send(MESSAGE))
-                .isInstanceOfSatisfying(MailException.class, e -> assertThat(e.permanent()).isFalse())
+        assertThatThrownBy(() -> SesMailer.fromEnvironment(environment(closedPort)).send(MESSAGE))
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.code()).isEqualTo("mail_unreachable");
+                })
                 .hasMessageContaining("could not reach SES");
     }
 
@@ -142,8 +178,14 @@ class SesMailerTest {
                 "job-1@sluice");
 
         assertThatThrownBy(() -> new SesMailer(client(server.getAddress().getPort())).send(bad))
-                .isInstanceOfSatisfying(MailException.class, e -> assertThat(e.permanent()).isTrue());
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());
         assertThat(requests).isEmpty();
+    }
+
+    /** What the worker's environment would say, pointing SES at the test's server. */
+    private static AwsClients environment(int port) {
+        return new AwsClients(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDTEST",
+                "AWS_SECRET_ACCESS_KEY", "secret", "AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:" + port));
     }
 
     private static SesV2Client client(int port) {

@@ -5,25 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.local.Loopback;
-import dev.sluice.workers.notify.ConnectionsApiException;
-import dev.sluice.workers.notify.ConnectionsClient;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.workers.push.ConnectionsApi;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.ApiGatewayManagementApiException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.ForbiddenException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 
-/** {@link ConnectionsClient} against a scripted endpoint: what it retries, what it does not, and what it sends. */
-class ConnectionsClientRetryTest {
+/**
+ * The {@code @connections} client the functions build ({@link ConnectionsApi#client}: the SDK's own)
+ * against a scripted endpoint: what it retries, what it does not, and what it sends.
+ */
+class ConnectionsApiClientTest {
 
     record Answer(int status, String errorType, String body) {
     }
@@ -32,8 +35,7 @@ class ConnectionsClientRetryTest {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger next = new AtomicInteger();
     HttpServer server;
-    SdkHttpClient http;
-    ConnectionsClient client;
+    ApiGatewayManagementApiClient client;
 
     @BeforeEach
     void start() throws Exception {
@@ -52,14 +54,14 @@ class ConnectionsClientRetryTest {
             }
         });
         server.start();
-        http = UrlConnectionHttpClient.create();
-        client = new ConnectionsClient(URI.create("http://" + Loopback.HOST + ":" + server.getAddress().getPort() + "/prod/"),
-                Region.EU_WEST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")), http);
+        client = ConnectionsApi.client(new AwsClients(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKID",
+                "AWS_SECRET_ACCESS_KEY", "secret", "WEBSOCKET_MANAGEMENT_URL",
+                "http://" + Loopback.HOST + ":" + server.getAddress().getPort() + "/prod")));
     }
 
     @AfterEach
     void stop() {
-        http.close();
+        client.close();
         server.stop(0);
     }
 
@@ -68,7 +70,7 @@ class ConnectionsClientRetryTest {
         script.addAll(List.of(new Answer(429, "ThrottlingException", "{\"message\":\"slow down\"}"),
                 new Answer(503, null, "{\"message\":\"unavailable\"}"), new Answer(200, null, "")));
 
-        client.post("L0SM9cOFvHcCIhw=", "hi".getBytes(StandardCharsets.UTF_8));
+        client.postToConnection(b -> b.connectionId("L0SM9cOFvHcCIhw=").data(SdkBytes.fromUtf8String("hi")));
 
         assertThat(requests).hasSize(3).allSatisfy(r -> assertThat(r)
                 .startsWith("POST /prod/@connections/L0SM9cOFvHcCIhw%3D AWS4-HMAC-SHA256 Credential=AKID/")
@@ -76,25 +78,33 @@ class ConnectionsClientRetryTest {
     }
 
     @Test
-    void afterThreeThrottledAttemptsItGivesUpNamingTheStatus() {
+    void aThrottledRequestIsRetriedAFewTimesThenFailsNamingTheStatus() {
         script.add(new Answer(429, "ThrottlingException:http://internal.amazon.com/coral/", "{\"message\":\"slow down\"}"));
 
-        assertThatThrownBy(() -> client.delete("abc="))
-                .isInstanceOfSatisfying(ConnectionsApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(429);
-                    assertThat(e.errorType()).isEqualTo("ThrottlingException");
-                    assertThat(e.getMessage()).contains("429").contains("slow down");
+        assertThatThrownBy(() -> client.deleteConnection(b -> b.connectionId("abc=")))
+                .isInstanceOfSatisfying(ApiGatewayManagementApiException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(429);
+                    assertThat(e.getMessage()).contains("slow down");
                 });
-        assertThat(requests).hasSize(3);
+        assertThat(requests).hasSizeBetween(2, 4);
+    }
+
+    @Test
+    void goneIsNotRetried() {
+        script.add(new Answer(410, "GoneException", "{\"message\":null}"));
+
+        assertThatThrownBy(() -> client.postToConnection(b -> b.connectionId("abc=").data(SdkBytes.fromUtf8String("x"))))
+                .isInstanceOf(GoneException.class);
+        assertThat(requests).hasSize(1);
     }
 
     @Test
     void aForbiddenRequestIsNotRetriedAndCarriesTheBodysMessage() {
-        script.add(new Answer(403, "AccessDeniedException", "{\"Message\":\"not allowed to ManageConnections\"}"));
+        script.add(new Answer(403, "ForbiddenException", "{\"message\":\"not allowed to ManageConnections\"}"));
 
-        assertThatThrownBy(() -> client.get("abc="))
-                .isInstanceOfSatisfying(ConnectionsApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(403);
+        assertThatThrownBy(() -> client.getConnection(b -> b.connectionId("abc=")))
+                .isInstanceOfSatisfying(ForbiddenException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("not allowed to ManageConnections");
                 });
         assertThat(requests).hasSize(1);

@@ -1,25 +1,24 @@
-package dev.sluice.workers.idempotency;
+package dev.sluice.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.hash.Sha256;
-import dev.sluice.core.json.Json;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * SHA-256 of a payload's canonical JSON: object keys sorted at every depth, so the same request
- * built by different code (a map, a record, a parsed tree) hashes the same. A String payload is
- * hashed as a JSON string, not parsed.
+ * SHA-256 of a value's canonical JSON: object keys sorted at every depth, so the same request sent
+ * with its keys in another order, or built by different code (a map, a record, a parsed tree),
+ * hashes the same. A String is hashed as a JSON string, not parsed.
  */
-final class PayloadHash {
+public final class CanonicalJson {
 
-    private PayloadHash() {
+    private CanonicalJson() {
     }
 
-    static String of(Object payload) {
-        return Sha256.hex(Json.write(sorted(Json.MAPPER.valueToTree(payload))));
+    public static String sha256(Object value) {
+        return Sha256.hex(Json.write(sorted(Json.MAPPER.valueToTree(value))));
     }
 
     private static JsonNode sorted(JsonNode node) {
