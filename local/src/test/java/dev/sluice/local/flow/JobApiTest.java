@@ -170,6 +170,8 @@ class JobApiTest {
             {"type":"analytics.event","payload":{"toolId":"t","interactionType":"i","data":{},"timestamp":-5}}                    | payload.timestamp
             {"type":                                                                   | body
             [1, 2]                                                                     | body
+            {"type":"analytics.event","payload":{"toolId":"x\\ud800y","interactionType":"i","data":{},"timestamp":1}} | payload.toolId
+            {"type":"analytics.event","payload":{"toolId":"t","interactionType":"i","data":{"a":["\\udfff"]},"timestamp":1}} | payload.data.a[0]
             """)
     void everyInvalidBodyIsA400NamingItsField(String body, String field) throws Exception {
         ApiResponse response = dev.submit(body, null);
@@ -177,6 +179,79 @@ class JobApiTest {
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
         assertThat(response.body().at("/error/field").asText()).isEqualTo(field);
         assertThat(response.body().at("/error/message").asText()).isNotBlank();
+    }
+
+    @Test
+    void aBodyNestedTooDeeplyIsA400NamingWhereAndAJobWithinTheLimitRuns() throws Exception {
+        String tooDeep = "{\"a\":".repeat(900) + "1" + "}".repeat(900);
+        ApiResponse response = dev.submit(analyticsEvent("deep", "click").replace("\"data\":{}",
+                "\"data\":" + tooDeep), null);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/error/code").asText()).isEqualTo("too_deep");
+        assertThat(response.body().at("/error/field").asText()).startsWith("payload.data.a.a.a");
+
+        // The deepest body the API takes (32 levels) is routed and runs: nothing accepted is stuck QUEUED.
+        String deepest = "{\"a\":".repeat(29) + "1" + "}".repeat(29);
+        ApiResponse accepted = dev.submit(analyticsEvent("deep", "click").replace("\"data\":{}",
+                "\"data\":" + deepest), null);
+        assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(202);
+        assertThat(awaitFinished(dev, accepted.body().get("jobId").asText()).get("status").asText())
+                .isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void theSameBodyWithItsKeysInAnotherOrderIsTheSameRequest() throws Exception {
+        try (SluiceClient client = flow.newTenant("reordered", UsageLimits.DEFAULT)) {
+            ApiResponse first = client.submit("""
+                    {"type":"analytics.event","payload":{"toolId":"t","interactionType":"i","data":{"x":1,"y":2},"timestamp":1}}
+                    """, "order-7");
+            ApiResponse again = client.submit("""
+                    {"payload":{"timestamp":1,"data":{"y":2,"x":1},"interactionType":"i","toolId":"t"},"type":"analytics.event"}
+                    """, "order-7");
+
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(again.body().get("jobId")).isEqualTo(first.body().get("jobId"));
+        }
+    }
+
+    @Test
+    void concurrentRequestsWithOneIdempotencyKeyNeverAnswer5xx() throws Exception {
+        try (SluiceClient client = flow.newTenant("racers", UsageLimits.DEFAULT);
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<ApiResponse>> responses = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                responses.add(pool.submit(() -> client.submit(aiRequest("raced"), "one-key")));
+            }
+            Set<String> jobIds = new HashSet<>();
+            for (var r : responses) {
+                ApiResponse response = r.get();
+                assertThat(response.status()).as(String.valueOf(response.body())).isIn(202, 409);
+                if (response.status() == 202) {
+                    jobIds.add(response.body().get("jobId").asText());
+                } else {
+                    assertThat(response.body().at("/error/field").asText()).isEqualTo("Idempotency-Key");
+                    assertThat(response.header("Retry-After")).isNotNull();
+                }
+            }
+            assertThat(jobIds).hasSize(1);
+        }
+    }
+
+    @Test
+    void idsAndCursorsThatCannotBeOursAre4xxNever5xx() throws Exception {
+        String tooLong = "j".repeat(2000);
+        assertThat(dev.get("/v1/jobs/" + tooLong).status()).isEqualTo(404);
+        assertThat(dev.get("/v1/analytics/tools/" + "t".repeat(2000)).body().at("/error/field").asText())
+                .isEqualTo("toolId");
+        String pkOnly = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"pk\":\"T#dev\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String cursor : List.of(pkOnly, "", "e30")) {
+            ApiResponse response = dev.get("/v1/jobs?cursor=" + cursor);
+            assertThat(response.status()).as(cursor).isEqualTo(400);
+            assertThat(response.body().at("/error/field").asText()).isEqualTo("cursor");
+        }
     }
 
     @Test
