@@ -11,7 +11,8 @@ import dev.sluice.workers.jobs.JobQueueWorker;
 
 /**
  * The real AI worker (batching, idempotency, retries, DLQ) whose model fails on request: an input
- * {@code fail-times:N} fails its first N attempts, {@code fail-always} every one. Only the model is a
+ * {@code fail-times:N} fails its first N attempts, {@code fail-always} every one, {@code fail-until-replayed}
+ * every one until the job is replayed from its dead-letter queue. Only the model is a
  * double; everything around it is what runs on AWS.
  */
 public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -23,7 +24,8 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
         this.worker = new AiRequestWorker(JobQueueWorker.fromEnvironment((job, payload, context) -> {
             String input = payload.get("input").asText();
             if (input.equals("fail-always")
-                    || input.startsWith("fail-times:") && job.attempts() <= Integer.parseInt(input.substring(11))) {
+                    || input.startsWith("fail-times:") && job.attempts() <= Integer.parseInt(input.substring(11))
+                    || input.equals("fail-until-replayed") && job.replays() == 0) {
                 throw new IllegalStateException("model unavailable (attempt " + job.attempts() + ")");
             }
             return real.execute(job, payload, context);

@@ -15,6 +15,7 @@ import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.json.Json;
+import dev.sluice.local.support.Await;
 import dev.sluice.local.support.Clients;
 import dev.sluice.workers.email.OutboxMailer;
 import java.nio.file.Files;
@@ -23,12 +24,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -193,6 +196,95 @@ class JobFlowTest {
         assertThat(jobs.due(System.currentTimeMillis() + 60_000, 100).stream()
                 .filter(d -> d instanceof JobStore.Due.Owed).map(d -> ((JobStore.Due.Owed) d).job().jobId()))
                 .doesNotContain(jobId);
+    }
+
+    @Test
+    void aFailedJobReplayedFromItsDlqRunsAgainWithItsAttemptsContinuing() throws Exception {
+        String jobId = submit(aiRequest("fail-until-replayed"));
+        assertThat(pushFor(jobId).at("/error/code").asText()).isEqualTo("retries_exhausted");
+        Message dead = receive("ai-requests-dlq", Duration.ofSeconds(20)).stream()
+                .filter(m -> Json.parse(m.body()).at("/detail/jobId").asText().equals(jobId)).findFirst().orElseThrow();
+
+        // What an operator's replay does: the message back to its source queue, then out of the DLQ.
+        sqs.sendMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName("ai-requests")).queueUrl())
+                .messageBody(dead.body()));
+        sqs.deleteMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName("ai-requests-dlq")).queueUrl())
+                .receiptHandle(dead.receiptHandle()));
+
+        JsonNode push = pushFor(jobId);
+        assertThat(push.get("type").asText()).isEqualTo("job.completed");
+        JsonNode job = dev.get("/v1/jobs/" + jobId).body();
+        assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("attempts").asInt()).isEqualTo(4);
+        assertThat(job.get("replays").asInt()).isEqualTo(1);
+        assertThat(job.has("replayedAt")).isTrue();
+        assertThat(job.has("error")).isFalse();
+    }
+
+    @Test
+    void aJobWhoseMessageMayStillWaitInABacklogIsGivenMoreTimeNotFailed() throws Exception {
+        String jobId = jobWrittenAnHourAgo("stuck behind a backlog");
+        String lane = sqs.getQueueUrl(b -> b.queueName("ai-requests")).queueUrl();
+        // The backlog: a message still delayed in the job's lane (a Job Submitted of a job nobody has).
+        String stranger = UuidCreator.getTimeOrderedEpoch().toString();
+        sqs.sendMessage(b -> b.queueUrl(lane).delaySeconds(3).messageBody(Json.write(Json.parse(aiRequestEvent(stranger)))));
+
+        JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
+                FlowFixture.scheduledEvent())));
+
+        assertThat(sweep.get("extended").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(dev.get("/v1/jobs/" + jobId).body().get("status").asText()).isEqualTo("QUEUED");
+        Await.until("the backlog drained", () -> Integer.parseInt(sqs.getQueueAttributes(
+                b -> b.queueUrl(lane).attributeNamesWithStrings("All")).attributesAsStrings()
+                .get("ApproximateNumberOfMessagesDelayed")) == 0);
+    }
+
+    @Test
+    void aJobTheBusRefusesIsFailedByTheSweeperInsteadOfRetriedForEver() throws Exception {
+        // A row whose inline payload is too large for any event (the API would have used S3): PutEvents refuses it.
+        long now = System.currentTimeMillis();
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
+        jobs.create(Job.queued(jobId, "dev", "dev", JobType.AI_REQUEST, "normal", now,
+                Json.parse(aiRequest("x".repeat(300_000))).get("payload"), null), null, null, now, now + 3_600_000);
+        jobs.publishFailed("dev", jobId, now - 60_000);
+
+        JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
+                FlowFixture.scheduledEvent())));
+
+        assertThat(sweep.get("failed").asInt()).isGreaterThanOrEqualTo(1);
+        JsonNode push = pushFor(jobId);
+        assertThat(push.get("type").asText()).isEqualTo("job.failed");
+        assertThat(push.at("/error/code").asText()).isEqualTo("unpublishable");
+    }
+
+    @Test
+    void rowsThatDoNotReadAsJobsNeverKeepTheSweeperFromTheOthers() throws Exception {
+        String jobId = jobWrittenAnHourAgo("behind bad rows");
+        String shard = Integer.toString(Math.floorMod(jobId.hashCode(), 4));
+        long longAgo = System.currentTimeMillis() - 7_200_000;
+        for (int i = 0; i < 120; i++) {
+            String sk = "J#" + UuidCreator.getTimeOrderedEpoch();
+            flow.dynamoDb.putItem(b -> b.tableName("sluice-jobs").item(Map.of(
+                    "pk", AttributeValue.fromS("T#corrupt"), "sk", AttributeValue.fromS(sk),
+                    "pending", AttributeValue.fromS("PUBLISH"), "pendingShard", AttributeValue.fromS(shard),
+                    "pendingDue", AttributeValue.fromN(Long.toString(longAgo)))));
+        }
+
+        JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
+                FlowFixture.scheduledEvent())));
+
+        assertThat(sweep.get("setAside").asInt()).isGreaterThanOrEqualTo(120);
+        assertThat(pushFor(jobId).get("type").asText()).isEqualTo("job.completed");
+    }
+
+    /** A "Job Submitted" event for {@code jobId}, as the bus delivers it to a lane. */
+    private static String aiRequestEvent(String jobId) {
+        return "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Job Submitted\","
+                + "\"source\":\"sluice.jobs\",\"account\":\"000000000000\",\"time\":\"2026-12-01T00:00:00Z\","
+                + "\"region\":\"us-east-1\",\"resources\":[],\"detail\":{\"jobId\":\"" + jobId + "\",\"tenantId\":\"dev\","
+                + "\"userId\":\"dev\",\"type\":\"ai.request\",\"priority\":\"normal\",\"submittedAt\":1,"
+                + "\"payload\":" + Json.parse(aiRequest("nobody's")).get("payload") + "}}";
     }
 
     /** A dev job row written an hour ago, whose "Job Submitted" never reached the bus. */

@@ -22,6 +22,10 @@ final class JobViews {
         view.put("submittedAt", Instant.ofEpochMilli(job.submittedAt()).toString());
         putTime(view, "startedAt", job.startedAt());
         putTime(view, "finishedAt", job.finishedAt());
+        if (job.replays() > 0) {
+            view.put("replays", job.replays());
+            putTime(view, "replayedAt", job.replayedAt());
+        }
         JobJson.putOutcome(view, job);
         view.putObject("links").put("self", "/v1/jobs/" + job.jobId());
         return view;
