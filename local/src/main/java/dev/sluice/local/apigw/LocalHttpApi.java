@@ -57,7 +57,7 @@ public final class LocalHttpApi implements AutoCloseable {
     /**
      * How long a connection may send nothing while the client owes a request's head or body (or
      * between requests). Ours, as Jetty's default: AWS documents no figure. A function's run is not
-     * idle time: the integration timeout bounds it.
+     * idle time: the function's own timeout bounds it.
      */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -79,7 +79,7 @@ public final class LocalHttpApi implements AutoCloseable {
         this.routes = new RestRoutes(routes);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("local-http-api");
-        // A request's thread waits out its function (up to the integration timeout): let it be a cheap one.
+        // A request's thread waits out its function (up to the function's timeout): let it be a cheap one.
         threads.setVirtualThreadsExecutor(requestThreads);
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
