@@ -2,160 +2,218 @@ package dev.sluice.local.apigw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.json.Json;
 import dev.sluice.local.Loopback;
 import dev.sluice.local.lambda.FunctionError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A local API Gateway REST API with a Lambda proxy integration: each request that matches a route
  * ({@code "POST /v1/jobs/{id}"}) becomes the proxy event the function gets on AWS, and the
  * function's {@code {statusCode, headers, body}} becomes the response. Like API Gateway it answers
- * 404 for no route, 413 over 10 MiB, 502 when the function fails and 504 after 29 seconds.
+ * 404 for no route, 405 (with {@code Allow}) for a route's path with another method, 400 for a URI
+ * that does not decode, 413 over 10 MiB, 431 over 10,240 bytes of request line and headers, 502
+ * when the function fails and 504 when it runs out of its own timeout.
+ *
+ * <p>On Jetty, as the WebSocket API is, for what {@code com.sun.net.httpserver} lacks: a per-server
+ * idle timeout (a client that stops sending its head or body is cut off instead of holding a
+ * connection for good: closed during the head, 408 during the body) and a request-head limit.
  */
 public final class LocalHttpApi implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LocalHttpApi.class.getName());
     /** API Gateway's payload limit. */
     public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-    private record Route(String method, String resource, Pattern pattern, List<String> params) {
-    }
+    /** API Gateway's quota on the request line and header values together. */
+    public static final int MAX_HEADER_BYTES = 10_240;
+    /**
+     * How long a connection may send nothing while the client owes a request's head or body (or
+     * between requests). Ours, as Jetty's default: AWS documents no figure. A function's run is not
+     * idle time: the function's own timeout bounds it.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String apiId;
     private final String function;
     private final String accountId;
     private final FunctionInvoker invoker;
-    private final List<Route> routes;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final RestRoutes routes;
+    private final ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Server server;
+    private final ServerConnector connector;
 
     private LocalHttpApi(String apiId, String function, String accountId, List<String> routes,
-            FunctionInvoker invoker) throws IOException {
+            FunctionInvoker invoker, Duration idleTimeout) {
         this.apiId = apiId;
         this.function = function;
         this.accountId = accountId;
         this.invoker = invoker;
-        this.routes = routes.stream().map(LocalHttpApi::route).toList();
-        this.server = HttpServer.create(new InetSocketAddress(Loopback.address(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.routes = new RestRoutes(routes);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("local-http-api");
+        // A request's thread waits out its function (up to the function's timeout): let it be a cheap one.
+        threads.setVirtualThreadsExecutor(requestThreads);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(Loopback.HOST);
+        connector.setPort(0);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                LocalHttpApi.this.handle(request, response, callback);
+                return true;
+            }
+        });
     }
 
     public static LocalHttpApi start(String apiId, String function, String accountId, List<String> routes,
-            FunctionInvoker invoker) throws IOException {
-        LocalHttpApi api = new LocalHttpApi(apiId, function, accountId, routes, invoker);
+            FunctionInvoker invoker) throws Exception {
+        return start(apiId, function, accountId, routes, invoker, IDLE_TIMEOUT);
+    }
+
+    /** @param idleTimeout how long a client may stall while sending a request (tests shorten it) */
+    public static LocalHttpApi start(String apiId, String function, String accountId, List<String> routes,
+            FunctionInvoker invoker, Duration idleTimeout) throws Exception {
+        LocalHttpApi api = new LocalHttpApi(apiId, function, accountId, routes, invoker, idleTimeout);
         api.server.start();
         return api;
     }
 
     public URI endpoint() {
-        return URI.create("http://" + Loopback.HOST + ":" + server.getAddress().getPort());
+        return URI.create("http://" + Loopback.HOST + ":" + connector.getLocalPort());
     }
 
-    private static Route route(String spec) {
-        String[] parts = spec.split(" ", 2);
-        List<String> params = new ArrayList<>();
-        Matcher m = Pattern.compile("\\{([^}]+)}").matcher(parts[1]);
-        StringBuilder regex = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(parts[1].substring(last, m.start()))).append("([^/]+)");
-            params.add(m.group(1));
-            last = m.end();
+    private void handle(Request request, Response response, Callback callback) {
+        // Decoded by Jetty, which refuses a path that does not decode or hides a "/" in an escape.
+        String path = request.getHttpURI().getDecodedPath();
+        Map<String, List<String>> query;
+        try {
+            query = QueryString.parse(request.getHttpURI().getQuery());
+        } catch (QueryString.UndecodableException e) {
+            respond(response, callback, 400, e.getMessage());
+            return;
         }
-        regex.append(Pattern.quote(parts[1].substring(last)));
-        return new Route(parts[0], parts[1], Pattern.compile(regex.toString()), params);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getRawPath();
-            Route route = null;
-            Map<String, String> pathParams = new LinkedHashMap<>();
-            for (Route r : routes) {
-                Matcher m = r.pattern().matcher(path);
-                if (r.method().equals(method) && m.matches()) {
-                    route = r;
-                    for (int i = 0; i < r.params().size(); i++) {
-                        pathParams.put(r.params().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
-                    }
-                    break;
+        switch (routes.find(request.getMethod(), RestRoutes.segments(path))) {
+            case RestRoutes.NotFound notFound -> respond(response, callback, 404, "Not Found");
+            case RestRoutes.MethodNotAllowed notAllowed -> {
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", notAllowed.allowed()));
+                respond(response, callback, 405, "Method Not Allowed");
+            }
+            case RestRoutes.Found found -> {
+                byte[] body = body(request, response, callback);
+                if (body != null) {
+                    integrate(request, response, callback, new Matched(found, path, query, body));
                 }
             }
-            if (route == null) {
-                respond(exchange, 404, "{\"message\":\"Not Found\"}");
-                return;
-            }
-            byte[] body = readAtMost(exchange.getRequestBody(), MAX_BODY_BYTES);
-            if (body == null) {
-                respond(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
-                return;
-            }
-            byte[] response;
-            try {
-                response = invoker.invoke(function, Json.write(proxyEvent(exchange, route, pathParams, body))
-                        .getBytes(StandardCharsets.UTF_8));
-            } catch (FunctionError e) {
-                // What API Gateway's execution log would show; the client only sees the status.
-                LOG.log(System.Logger.Level.WARNING, "{0} {1}: function {2} failed: {3}: {4}", method, path, function,
-                        e.errorType(), e.getMessage());
-                boolean timedOut = e.errorType().equals("Sandbox.Timedout");
-                respond(exchange, timedOut ? 504 : 502, timedOut ? "{\"message\":\"Endpoint request timed out\"}"
-                        : "{\"message\":\"Internal server error\"}");
-                return;
-            }
-            proxyResponse(exchange, response);
         }
     }
 
-    private ObjectNode proxyEvent(HttpExchange exchange, Route route, Map<String, String> pathParams, byte[] body) {
+    /** What the proxy event is made of besides the request itself. */
+    private record Matched(RestRoutes.Found found, String path, Map<String, List<String>> query, byte[] body) {
+    }
+
+    /** The request's body, or null once the client has been answered (too large, or stalled). */
+    private static byte[] body(Request request, Response response, Callback callback) {
+        if (request.getLength() > MAX_BODY_BYTES) {
+            respondAndClose(response, callback, 413, "Request Entity Too Large");
+            return null;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                respondAndClose(response, callback, 413, "Request Entity Too Large");
+                return null;
+            }
+            return bytes;
+        } catch (IOException e) {
+            if (causedBy(e, TimeoutException.class)) {
+                respondAndClose(response, callback, 408, "Request Timeout");
+            } else {
+                callback.failed(e);
+            }
+            return null;
+        }
+    }
+
+    private void integrate(Request request, Response response, Callback callback, Matched matched) {
+        String method = request.getMethod();
+        byte[] result;
+        try {
+            result = invoker.invoke(function, Json.write(proxyEvent(request, matched)).getBytes(StandardCharsets.UTF_8));
+        } catch (FunctionError e) {
+            // What API Gateway's execution log would show; the client only sees the status.
+            LOG.log(System.Logger.Level.WARNING, "{0} {1}: function {2} failed: {3}: {4}", method, matched.path(),
+                    function, e.errorType(), e.getMessage());
+            boolean timedOut = e.errorType().equals("Sandbox.Timedout");
+            respond(response, callback, timedOut ? 504 : 502, timedOut ? "Endpoint request timed out"
+                    : "Internal server error");
+            return;
+        }
+        proxyResponse(response, callback, result);
+    }
+
+    private ObjectNode proxyEvent(Request request, Matched matched) {
+        RestRoutes.Route route = matched.found().route();
         ObjectNode event = Json.object();
         event.put("resource", route.resource());
-        event.put("path", exchange.getRequestURI().getPath());
+        event.put("path", matched.path());
         event.put("httpMethod", route.method());
         ObjectNode headers = event.putObject("headers");
         ObjectNode multiHeaders = event.putObject("multiValueHeaders");
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            headers.put(name, values.get(values.size() - 1));
+        headers(request).forEach((name, values) -> {
+            headers.put(name, values.getLast());
             values.forEach(multiHeaders.putArray(name)::add);
         });
-        Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
-        if (query.isEmpty()) {
+        if (matched.query().isEmpty()) {
             event.putNull("queryStringParameters");
             event.putNull("multiValueQueryStringParameters");
         } else {
             ObjectNode single = event.putObject("queryStringParameters");
             ObjectNode multi = event.putObject("multiValueQueryStringParameters");
-            query.forEach((k, v) -> {
-                single.put(k, v.get(v.size() - 1));
+            matched.query().forEach((k, v) -> {
+                single.put(k, v.getLast());
                 v.forEach(multi.putArray(k)::add);
             });
         }
-        if (pathParams.isEmpty()) {
+        if (matched.found().pathParameters().isEmpty()) {
             event.putNull("pathParameters");
         } else {
             ObjectNode params = event.putObject("pathParameters");
-            pathParams.forEach(params::put);
+            matched.found().pathParameters().forEach(params::put);
         }
         event.putNull("stageVariables");
         ObjectNode context = event.putObject("requestContext");
@@ -163,94 +221,100 @@ public final class LocalHttpApi implements AutoCloseable {
         context.put("apiId", apiId);
         context.put("resourcePath", route.resource());
         context.put("httpMethod", route.method());
-        context.put("path", exchange.getRequestURI().getPath());
-        context.put("protocol", exchange.getProtocol());
+        context.put("path", matched.path());
+        context.put("protocol", request.getConnectionMetaData().getProtocol());
         context.put("stage", "$default");
         context.put("requestId", UUID.randomUUID().toString());
         context.put("requestTimeEpoch", Instant.now().toEpochMilli());
         ObjectNode identity = context.putObject("identity");
-        identity.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
-        identity.put("userAgent", exchange.getRequestHeaders().getFirst("User-Agent"));
-        boolean text = isText(exchange.getRequestHeaders().getFirst("Content-Type"));
+        identity.put("sourceIp", Request.getRemoteAddr(request));
+        identity.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
+        byte[] body = matched.body();
+        boolean text = isText(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
         if (body.length == 0) {
             event.putNull("body");
         } else {
-            event.put("body", text ? new String(body, StandardCharsets.UTF_8)
-                    : java.util.Base64.getEncoder().encodeToString(body));
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
         }
         event.put("isBase64Encoded", body.length > 0 && !text);
         return event;
     }
 
-    private static void proxyResponse(HttpExchange exchange, byte[] response) throws IOException {
-        JsonNode result;
-        try {
-            result = Json.MAPPER.readTree(response);
-        } catch (IOException e) {
-            result = null;
+    /** Header names as the client wrote them (the first spelling of a repeated one), values in order. */
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            String name = names.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> field.getName());
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(field.getValue());
         }
-        if (result == null || !result.path("statusCode").canConvertToInt()) {
+        return headers;
+    }
+
+    private static void proxyResponse(Response response, Callback callback, byte[] result) {
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(result);
+        } catch (IOException e) {
+            parsed = null;
+        }
+        JsonNode status = parsed == null ? null : parsed.get("statusCode");
+        if (status == null || !status.canConvertToInt() || status.asInt() < 100 || status.asInt() > 599) {
             // API Gateway's answer to a proxy response it cannot read.
-            respond(exchange, 502, "{\"message\":\"Internal server error\"}");
+            respond(response, callback, 502, "Internal server error");
             return;
         }
-        result.path("headers").fields().forEachRemaining(h -> exchange.getResponseHeaders().set(h.getKey(),
-                h.getValue().asText()));
-        result.path("multiValueHeaders").fields().forEachRemaining(h -> h.getValue()
-                .forEach(v -> exchange.getResponseHeaders().add(h.getKey(), v.asText())));
-        JsonNode bodyNode = result.get("body");
+        parsed.path("headers").properties().forEach(h -> response.getHeaders().put(h.getKey(), h.getValue().asText()));
+        parsed.path("multiValueHeaders").properties().forEach(h -> h.getValue()
+                .forEach(v -> response.getHeaders().add(h.getKey(), v.asText())));
+        JsonNode bodyNode = parsed.get("body");
         byte[] body = bodyNode == null || bodyNode.isNull() ? new byte[0]
-                : result.path("isBase64Encoded").asBoolean() ? java.util.Base64.getDecoder().decode(bodyNode.asText())
+                : parsed.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(bodyNode.asText())
                 : bodyNode.asText().getBytes(StandardCharsets.UTF_8);
-        send(exchange, result.get("statusCode").asInt(), body);
+        response.setStatus(status.asInt());
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static boolean isText(String contentType) {
         if (contentType == null) {
             return true;
         }
-        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.toLowerCase(Locale.ROOT);
         return type.startsWith("text/") || type.contains("json") || type.contains("xml")
                 || type.contains("x-www-form-urlencoded");
     }
 
-    private static Map<String, List<String>> query(String raw) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return params;
-    }
-
-    /** The body, or null if it is longer than {@code limit}. */
-    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
-        byte[] bytes = in.readNBytes(limit + 1);
-        return bytes.length > limit ? null : bytes;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        send(exchange, status, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Answers before the body was read: the connection cannot carry another request. */
+    private static void respondAndClose(Response response, Callback callback, int status, String message) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        respond(response, callback, status, message);
+    }
+
+    private static void respond(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(JsonErrorHandler.body(message)), callback);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP API did not stop", e);
+        } finally {
+            requestThreads.shutdownNow();
+        }
     }
 }

@@ -24,7 +24,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -104,16 +103,30 @@ public final class LocalWebSocketApi implements AutoCloseable {
         server.start();
     }
 
-    /** Runs {@code $connect}; a status other than 2xx refuses the handshake with that status. */
+    /**
+     * Runs {@code $connect}; a status other than 2xx refuses the handshake with that status. A query
+     * string that does not decode refuses it with 400 before {@code $connect} runs.
+     */
     private Object handshake(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        Map<String, List<String>> query;
+        try {
+            query = QueryString.parse(request.getHttpURI().getQuery());
+        } catch (QueryString.UndecodableException e) {
+            LOG.log(Level.DEBUG, "handshake refused: {0}", e.getMessage());
+            return refuse(response, callback, 400);
+        }
         WebSocketConnection connection = new WebSocketConnection(Request.getRemoteAddr(request),
                 request.getHeaders().get("User-Agent"), integration, open, invocations, timers,
                 limits.maxConnectionDuration());
-        int status = integration.connect(connection, headers(request), query(request));
+        int status = integration.connect(connection, headers(request), query);
         if (status / 100 == 2) {
             connection.accepted(OPEN_GRACE);
             return connection;
         }
+        return refuse(response, callback, status);
+    }
+
+    private static Object refuse(ServerUpgradeResponse response, Callback callback, int status) {
         response.setStatus(status);
         response.write(true, BufferUtil.EMPTY_BUFFER, callback);
         return null;
@@ -125,14 +138,6 @@ public final class LocalWebSocketApi implements AutoCloseable {
             headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
         }
         return headers;
-    }
-
-    private static Map<String, List<String>> query(Request request) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (Fields.Field field : Request.extractQueryParameters(request)) {
-            query.put(field.getName(), field.getValues());
-        }
-        return query;
     }
 
     public URI webSocketUrl() {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /** The WebSocket side of the local API, through the JDK's WebSocket client: handshakes, routes, replies, limits. */
@@ -66,6 +68,27 @@ class LocalWebSocketApiTest {
         assertThatThrownBy(() -> WebSocketClient.connect(url("?fail=yes")))
                 .isInstanceOfSatisfying(WebSocketHandshakeException.class,
                         e -> assertThat(e.getResponse().statusCode()).isEqualTo(500));
+    }
+
+    /**
+     * A query that does not decode to UTF-8 text refuses the handshake with 400 before {@code $connect}
+     * runs: the function never sees a half-decoded query (the JDK's client cannot send one, so a raw socket does).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"apiKey=%zz", "apiKey=%ff", "apiKey=%", "%C3=x"})
+    void anUndecodableQueryRefusesTheHandshakeWith400WithoutInvokingConnect(String query) throws Exception {
+        String marker = UUID.randomUUID().toString();
+        try (RawHttp client = RawHttp.open(api.webSocketUrl())) {
+            client.send("GET /" + STAGE + "?marker=" + marker + "&" + query + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n");
+
+            RawHttp.Response response = client.response(WebSocketClient.WAIT);
+
+            assertThat(response.status()).isEqualTo(400);
+        }
+        assertThat(function.connectEvent(marker)).isNull();
+        assertThat(function.invocations.all()).noneMatch(i -> i.payload().toString().contains(marker));
     }
 
     @Test

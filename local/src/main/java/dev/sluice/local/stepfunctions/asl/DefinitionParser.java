@@ -24,7 +24,8 @@ final class DefinitionParser {
     private static final Set<String> IO = Set.of("Type", "Comment", "QueryLanguage", "InputPath", "OutputPath");
     private static final Set<String> FLOW = Set.of("Next", "End");
     private static final Set<String> RESULT = Set.of("ResultPath", "ResultSelector", "Retry", "Catch");
-    private static final int MAX_SECONDS = 99_999_999;
+    /** The most TimeoutSeconds, HeartbeatSeconds and a Wait's Seconds take, written or read by a Path. */
+    static final int MAX_SECONDS = 99_999_999;
 
     private final Set<String> names = new HashSet<>();
 
@@ -157,9 +158,8 @@ final class DefinitionParser {
                 && heartbeat >= (timeout == null ? Interpreter.DEFAULT_TASK_TIMEOUT_SECONDS : timeout)) {
             throw f.invalid("HeartbeatSeconds", "must be smaller than TimeoutSeconds");
         }
-        f.referencePath("HeartbeatSecondsPath");
         return new State.Task(name, next(f), io(f, true), resource, timeout, f.referencePath("TimeoutSecondsPath"),
-                recovery(f));
+                f.referencePath("HeartbeatSecondsPath"), recovery(f));
     }
 
     private State choice(String name, Fields f) {

@@ -166,7 +166,8 @@ final class Execution {
         JsonNode input = DataFlow.inputPath(s.io(), raw, ctx);
         Duration wait;
         if (s.seconds() != null || s.secondsPath() != null) {
-            long seconds = s.seconds() != null ? s.seconds() : wholeNumber(s.secondsPath(), input, ctx);
+            long seconds = s.seconds() != null ? s.seconds()
+                    : PathSettings.integer("SecondsPath", s.secondsPath(), input, ctx, 0, DefinitionParser.MAX_SECONDS);
             wait = Duration.ofSeconds(seconds);
         } else {
             Instant until = s.timestamp() != null ? s.timestamp()
@@ -192,14 +193,6 @@ final class Execution {
             throw StatesError.runtime("'" + expression + "' is not a string");
         }
         return value.asText();
-    }
-
-    private static long wholeNumber(String path, JsonNode input, ObjectNode ctx) {
-        JsonNode value = JsonPaths.read(path, input, ctx);
-        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
-            throw StatesError.runtime("'" + path + "' is not a non-negative integer: " + value);
-        }
-        return value.asLong();
     }
 
     private Step recovering(State state, Io io, Recovery recovery, String next, JsonNode raw, Instant entered,
@@ -249,9 +242,16 @@ final class Execution {
 
     private JsonNode task(State.Task t, JsonNode raw, ObjectNode ctx) throws InterruptedException {
         JsonNode input = DataFlow.effectiveInput(t.name(), t.io(), raw, ctx);
+        JsonNode pathInput = DataFlow.inputPath(t.io(), raw, ctx);
         int timeout = t.timeoutSeconds() != null ? t.timeoutSeconds()
                 : t.timeoutSecondsPath() == null ? Interpreter.DEFAULT_TASK_TIMEOUT_SECONDS
-                : positive(t.timeoutSecondsPath(), DataFlow.inputPath(t.io(), raw, ctx), ctx);
+                : PathSettings.integer("TimeoutSecondsPath", t.timeoutSecondsPath(), pathInput, ctx, 1,
+                        DefinitionParser.MAX_SECONDS);
+        if (t.heartbeatSecondsPath() != null) {
+            // Checked only: no supported resource sends heartbeats (see State.Task).
+            PathSettings.integer("HeartbeatSecondsPath", t.heartbeatSecondsPath(), pathInput, ctx, 1,
+                    DefinitionParser.MAX_SECONDS);
+        }
         boolean invoke = t.resource().equals(DefinitionParser.LAMBDA_INVOKE);
         if (invoke) {
             events.append("TaskScheduled", "resourceType", "lambda", "resource", "invoke", "region", events.region(),
@@ -284,14 +284,6 @@ final class Execution {
         return DataFlow.selectResult(t.io(), DataFlow.limited(t.name(), "result", result), ctx);
     }
 
-    private static int positive(String path, JsonNode input, ObjectNode ctx) {
-        long value = wholeNumber(path, input, ctx);
-        if (value < 1 || value > Integer.MAX_VALUE) {
-            throw StatesError.runtime("'" + path + "' is not a positive integer: " + value);
-        }
-        return (int) value;
-    }
-
     private JsonNode parallel(State.Parallel p, JsonNode raw, ObjectNode ctx) throws InterruptedException {
         JsonNode input = DataFlow.effectiveInput(p.name(), p.io(), raw, ctx);
         events.append("ParallelStateStarted");
@@ -315,7 +307,8 @@ final class Execution {
             throw StatesError.runtime("ItemsPath '" + m.itemsPath() + "' of state '" + m.name() + "' is not an array");
         }
         int limit = m.maxConcurrency() != null ? m.maxConcurrency()
-                : m.maxConcurrencyPath() == null ? 0 : (int) wholeNumber(m.maxConcurrencyPath(), input, ctx);
+                : m.maxConcurrencyPath() == null ? 0
+                : PathSettings.integer("MaxConcurrencyPath", m.maxConcurrencyPath(), input, ctx, 0, Integer.MAX_VALUE);
         Fanout.FailurePolicy policy = failurePolicy(m, items.size(), input, ctx);
         events.append("MapStateStarted", "length", items.size());
         Fanout.Result run = Fanout.run(items.size(), limit, i -> iteration(m, i, items.get(i), input, ctx), policy);
@@ -357,17 +350,13 @@ final class Execution {
             return (failure, failures) -> true;
         }
         long count = m.toleratedCount() != null ? m.toleratedCount()
-                : m.toleratedCountPath() != null ? wholeNumber(m.toleratedCountPath(), input, ctx) : Long.MAX_VALUE;
+                : m.toleratedCountPath() != null ? PathSettings.integer("ToleratedFailureCountPath",
+                        m.toleratedCountPath(), input, ctx, 0, Integer.MAX_VALUE)
+                : Long.MAX_VALUE;
         double percentage = m.toleratedPercentage() != null ? m.toleratedPercentage()
-                : m.toleratedPercentagePath() != null ? percentage(m.toleratedPercentagePath(), input, ctx) : 100;
+                : m.toleratedPercentagePath() != null ? PathSettings.percentage("ToleratedFailurePercentagePath",
+                        m.toleratedPercentagePath(), input, ctx)
+                : 100;
         return (failure, failures) -> failure.terminal() || failures > count || failures * 100.0 / size > percentage;
-    }
-
-    private static double percentage(String path, JsonNode input, ObjectNode ctx) {
-        JsonNode value = JsonPaths.read(path, input, ctx);
-        if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 100) {
-            throw StatesError.runtime("'" + path + "' is not a percentage from 0 to 100: " + value);
-        }
-        return value.asDouble();
     }
 }

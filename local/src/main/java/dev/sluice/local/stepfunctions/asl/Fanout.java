@@ -38,6 +38,10 @@ final class Fanout {
 
     /** @param limit at most this many jobs at once; 0 for no limit */
     static Result run(int count, int limit, Job job, FailurePolicy policy) throws InterruptedException {
+        if (limit < 0) {
+            // no worker would start, and nothing would ever count the latch down
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
         AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(count);
         AtomicReference<StatesError> stoppedBy = new AtomicReference<>();
         AtomicInteger next = new AtomicInteger();

@@ -85,7 +85,8 @@ final class Fields {
         if (value == null) {
             return null;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        // canConvertToLong first: a BigInteger's asLong() keeps only its low bits (2^64 reads as 0).
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw invalid(field, "must be an integer from " + min + " to " + max);
         }
         return value.asInt();

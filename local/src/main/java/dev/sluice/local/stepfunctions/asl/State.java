@@ -29,11 +29,11 @@ sealed interface State {
     }
 
     /**
-     * HeartbeatSeconds is only validated: Lambda functions cannot send task heartbeats, so for the
-     * resources supported here it never fires.
+     * HeartbeatSeconds and the value HeartbeatSecondsPath reads are only validated: Lambda functions
+     * cannot send task heartbeats, so for the resources supported here it never fires.
      */
     record Task(String name, String next, Io io, String resource, Integer timeoutSeconds,
-            String timeoutSecondsPath, Recovery recovery) implements State {
+            String timeoutSecondsPath, String heartbeatSecondsPath, Recovery recovery) implements State {
     }
 
     record Choice(String name, Io io, List<ChoiceRule.Branch> choices, String defaultNext) implements State {

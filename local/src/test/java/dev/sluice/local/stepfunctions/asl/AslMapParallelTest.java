@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AslMapParallelTest {
 
@@ -146,5 +149,46 @@ class AslMapParallelTest {
 
         assertThat(asl.run(definition, "[1]")).isInstanceOfSatisfying(ExecutionResult.Failed.class,
                 failed -> assertThat(failed.error()).isEqualTo("Item.Bad"));
+    }
+
+    /**
+     * A value the input gives MaxConcurrency or ToleratedFailureCount must be an integer from 0 to
+     * 2^31-1, ToleratedFailurePercentage a number from 0 to 100; anything else fails the execution
+     * with States.Runtime (AWS reads them as Java ints). 2^31 used to hang the execution, 2^32 to
+     * lift the limit.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MaxConcurrencyPath|2147483648", "MaxConcurrencyPath|4294967296", "MaxConcurrencyPath|9223372036854775808",
+        "MaxConcurrencyPath|-1", "MaxConcurrencyPath|1.5", "MaxConcurrencyPath|2.0", "MaxConcurrencyPath|1e3",
+        "MaxConcurrencyPath|\"2\"", "MaxConcurrencyPath|null", "MaxConcurrencyPath|true",
+        "ToleratedFailureCountPath|2147483648", "ToleratedFailureCountPath|-1", "ToleratedFailureCountPath|0.5",
+        "ToleratedFailureCountPath|\"1\"",
+        "ToleratedFailurePercentagePath|100.5", "ToleratedFailurePercentagePath|-1",
+        "ToleratedFailurePercentagePath|\"50\""})
+    @Timeout(10)
+    void aPathSettingOutsideItsRangeFailsTheExecutionWithStatesRuntime(String field, String value) {
+        String definition = single("""
+                {"Type":"Map","%s":"$.setting","ItemsPath":"$.items","End":true,
+                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}""".formatted(field));
+
+        assertThat(asl.run(definition, "{\"setting\":" + value + ",\"items\":[1,2,3]}"))
+                .isInstanceOfSatisfying(ExecutionResult.Failed.class, failed -> {
+                    assertThat(failed.error()).isEqualTo("States.Runtime");
+                    assertThat(failed.cause()).contains(field, "$.setting");
+                });
+        assertThat(asl.types()).doesNotContain("MapIterationStarted");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"MaxConcurrencyPath|2147483647", "MaxConcurrencyPath|0",
+        "ToleratedFailureCountPath|2147483647", "ToleratedFailurePercentagePath|0.5"})
+    @Timeout(10)
+    void aPathSettingAtTheEndsOfItsRangeIsAccepted(String field, String value) {
+        String definition = single("""
+                {"Type":"Map","%s":"$.setting","ItemsPath":"$.items","End":true,
+                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}""".formatted(field));
+
+        assertThat(asl.output(definition, "{\"setting\":" + value + ",\"items\":[1,2,3]}")).isEqualTo(json("[1,2,3]"));
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AslTaskRetryCatchTest {
 
@@ -178,5 +180,42 @@ class AslTaskRetryCatchTest {
         assertThat(asl.run(definition, "{}"))
                 .isEqualTo(new ExecutionResult.Failed("E", "boom", new ResumePoint("T", json("{\"n\":1}"))));
         assertThat(asl.types()).endsWith("LambdaFunctionFailed");
+    }
+
+    /**
+     * TimeoutSecondsPath and HeartbeatSecondsPath must give a positive integer up to 99999999, the
+     * most TimeoutSeconds and HeartbeatSeconds take; anything else fails the execution with
+     * States.Runtime before the function is invoked.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "TimeoutSecondsPath|100000000", "TimeoutSecondsPath|2147483648", "TimeoutSecondsPath|0",
+        "TimeoutSecondsPath|-5", "TimeoutSecondsPath|1.5", "TimeoutSecondsPath|\"10\"",
+        "HeartbeatSecondsPath|100000000", "HeartbeatSecondsPath|0", "HeartbeatSecondsPath|2.5",
+        "HeartbeatSecondsPath|\"x\"", "HeartbeatSecondsPath|null"})
+    void aTaskTimingPathOutsideItsRangeFailsTheExecutionWithStatesRuntime(String field, String value) {
+        asl.fn("F", in -> in);
+        String definition = single("""
+                {"Type":"Task","Resource":"arn:aws:lambda:eu-west-1:123456789012:function:F","%s":"$.t",
+                 "Catch":[{"ErrorEquals":["States.ALL"],"Next":"S"}],"End":true}""".formatted(field));
+
+        assertThat(asl.run(definition, "{\"t\":" + value + "}"))
+                .isInstanceOfSatisfying(ExecutionResult.Failed.class, failed -> {
+                    assertThat(failed.error()).isEqualTo("States.Runtime");
+                    assertThat(failed.cause()).contains(field, "$.t");
+                });
+        assertThat(asl.types()).doesNotContain("LambdaFunctionScheduled");
+    }
+
+    @Test
+    void taskTimingPathsAtTheTopOfTheirRangeAreAccepted() {
+        asl.fn("F", in -> in);
+        String definition = single("""
+                {"Type":"Task","Resource":"arn:aws:lambda:eu-west-1:123456789012:function:F",
+                 "TimeoutSecondsPath":"$.t","HeartbeatSecondsPath":"$.h","End":true}""");
+
+        assertThat(asl.output(definition, "{\"t\":99999999,\"h\":99999998}"))
+                .isEqualTo(json("{\"t\":99999999,\"h\":99999998}"));
+        assertThat(asl.events("LambdaFunctionScheduled").getFirst().detail("timeoutInSeconds")).isEqualTo("99999999");
     }
 }

@@ -70,6 +70,11 @@ class AslValidationTest {
                 + "|State \"S\": field \"ItemProcessor.StartAt\": state \"Q\" does not exist",
         "{\"Type\":\"Parallel\",\"Branches\":[{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Next\":\"S\"}}}],\"End\":true}"
                 + "|State \"P\": field \"Next\": state \"S\" does not exist",
+        "{\"Type\":\"Map\",\"MaxConcurrency\":18446744073709551616,\"ItemProcessor\":{\"StartAt\":\"P\","
+                + "\"States\":{\"P\":{\"Type\":\"Succeed\"}}},\"End\":true}"
+                + "|State \"S\": field \"MaxConcurrency\": must be an integer from 0 to 2147483647",
+        "{\"Type\":\"Wait\",\"Seconds\":18446744073709551616,\"End\":true}"
+                + "|State \"S\": field \"Seconds\": must be an integer from 0 to 99999999",
         "{\"Type\":\"Teleport\",\"End\":true}|State \"S\": field \"Type\": Teleport is not a state type"})
     void refusesAtLoadNamingStateAndField(String state, String message) {
         assertThatThrownBy(() -> StateMachineDefinition.parse(single(state)))

@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AslWaitStopTest {
 
@@ -116,5 +118,24 @@ class AslWaitStopTest {
         JsonNode input = Json.object();
         return new ExecutionStart("arn:aws:states:eu-west-1:1:execution:M:e", "e",
                 "arn:aws:states:eu-west-1:1:stateMachine:M", "M", "role", input, Instant.now(), 0, null);
+    }
+
+    /** SecondsPath takes what Seconds takes, an integer from 0 to 99999999; a longer wait never ends. */
+    @ParameterizedTest
+    @ValueSource(strings = {"100000000", "9223372036854775807", "9223372036854775808", "-1", "1.5", "\"3\"", "null"})
+    void aSecondsPathOutsideItsRangeFailsTheExecutionWithStatesRuntime(String value) {
+        assertThat(asl.run(single("{\"Type\":\"Wait\",\"SecondsPath\":\"$.s\",\"End\":true}"), "{\"s\":" + value + "}"))
+                .isInstanceOfSatisfying(ExecutionResult.Failed.class, failed -> {
+                    assertThat(failed.error()).isEqualTo("States.Runtime");
+                    assertThat(failed.cause()).contains("SecondsPath", "$.s");
+                });
+        assertThat(asl.sleeps).isEmpty();
+    }
+
+    @Test
+    void aSecondsPathOfTheLongestWaitIsAccepted() {
+        asl.output(single("{\"Type\":\"Wait\",\"SecondsPath\":\"$.s\",\"End\":true}"), "{\"s\":99999999}");
+
+        assertThat(asl.sleeps).containsExactly(Duration.ofSeconds(99_999_999));
     }
 }
