@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--rate", defaultValue = "100", description = "jobs: jobs/s in the latency run"
+    @Option(names = "--rate", defaultValue = "50", description = "jobs: jobs/s in the latency run"
             + " (default: ${DEFAULT-VALUE}).")
     int rate;
 

@@ -323,6 +323,11 @@ public final class LocalRuntime implements AutoCloseable {
         return dynamoDb.requestCount();
     }
 
+    /** The same, by operation: what each kind of call contributes. */
+    public Map<String, Long> dynamoDbRequestsByOperation() {
+        return dynamoDb.requestCountsByOperation();
+    }
+
     /** How many SQS event source mappings are polling: the parity check's view of the triggers. */
     public int eventSourceMappingCount() {
         return mappings.size();

@@ -79,9 +79,9 @@ public final class JobsBenchmark {
                 raw(sqs, 500, laneConcurrency);
                 rawDynamoDb(e, 500);
 
-                long requestsBefore = runtime.dynamoDbRequestCount();
+                Map<String, Long> requestsBefore = runtime.dynamoDbRequestsByOperation();
                 double pipelinePerSecond = pipeline(client, e, jobs);
-                double requestsPerJob = (runtime.dynamoDbRequestCount() - requestsBefore) / (double) jobs;
+                Map<String, Double> requestsPerJob = perJob(requestsBefore, runtime.dynamoDbRequestsByOperation());
                 double rawPerSecond = raw(sqs, jobs, laneConcurrency);
                 double dynamoDbPerSecond = rawDynamoDb(e, jobs);
                 Run atRate = latency(client, e, rate);
@@ -95,6 +95,18 @@ public final class JobsBenchmark {
         } finally {
             Directories.deleteRecursively(state);
         }
+    }
+
+    /** What each DynamoDB operation cost per job between two counts. */
+    private Map<String, Double> perJob(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Double> perJob = new java.util.TreeMap<>();
+        after.forEach((operation, count) -> {
+            long delta = count - before.getOrDefault(operation, 0L);
+            if (delta > 0) {
+                perJob.put(operation, delta / (double) jobs);
+            }
+        });
+        return perJob;
     }
 
     /** Jobs per second from the first POST to the last push. */
@@ -295,8 +307,9 @@ public final class JobsBenchmark {
         return new Run(rate, total, micros, refused);
     }
 
-    private String report(double pipeline, double raw, double dynamoDb, double requestsPerJob, Run atRate, Run atHalf,
-            int laneConcurrency) {
+    private String report(double pipeline, double raw, double dynamoDb, Map<String, Double> requestsByOperation,
+            Run atRate, Run atHalf, int laneConcurrency) {
+        double requestsPerJob = requestsByOperation.values().stream().mapToDouble(Double::doubleValue).sum();
         StringBuilder r = new StringBuilder();
         r.append(String.format("Job flow, %d jobs by %d clients; AI lane concurrency %d; %d cores; %s%n", jobs,
                 clients, laneConcurrency, Runtime.getRuntime().availableProcessors(),
@@ -309,8 +322,12 @@ public final class JobsBenchmark {
                 pipeline / raw));
         r.append(String.format("  raw DynamoDB Local (PutItem)                                               %8.1f"
                 + " writes/s%n", dynamoDb));
-        r.append(String.format("  DynamoDB requests per job                                                  %8.1f"
+        r.append(String.format("  ratio pipeline / raw DynamoDB Local PutItem (goal at least 1/7 = 0.143)   %8.3f%n",
+                pipeline / dynamoDb));
+        r.append(String.format("  DynamoDB requests per job (goal 6 or fewer)                                %8.1f"
                 + "  -> ceiling %.1f jobs/s%n", requestsPerJob, dynamoDb / requestsPerJob));
+        requestsByOperation.forEach((operation, perJob) -> r.append(String.format("    %-24s %5.2f per job%n",
+                operation, perJob)));
         r.append(latencyLine(atRate));
         r.append(latencyLine(atHalf));
         return r.toString();

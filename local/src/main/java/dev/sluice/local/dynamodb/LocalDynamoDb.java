@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,9 +30,10 @@ public final class LocalDynamoDb implements AutoCloseable {
     private final Server server;
     private final LocalDynamoDBServerHandler handler;
     private final URI endpoint;
-    private final AtomicLong requests;
+    private final Map<String, LongAdder> requests;
 
-    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, URI endpoint, AtomicLong requests) {
+    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, URI endpoint,
+            Map<String, LongAdder> requests) {
         this.server = server;
         this.handler = handler;
         this.endpoint = endpoint;
@@ -48,11 +52,14 @@ public final class LocalDynamoDb implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         ContextHandler context = new ContextHandler();
-        AtomicLong requests = new AtomicLong();
+        Map<String, LongAdder> requests = new ConcurrentHashMap<>();
         context.setHandler(new Handler.Wrapper(handler) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                requests.incrementAndGet();
+                // "DynamoDB_20120810.PutItem": the operation, for counting what a job costs.
+                String target = request.getHeaders().get("X-Amz-Target");
+                String operation = target == null ? "unknown" : target.substring(target.indexOf('.') + 1);
+                requests.computeIfAbsent(operation, o -> new LongAdder()).increment();
                 return super.handle(request, response, callback);
             }
         });
@@ -68,7 +75,14 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     /** Requests served since start: what a benchmark divides by the work done. */
     public long requestCount() {
-        return requests.get();
+        return requests.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Requests served since start, by operation (PutItem, Query...). */
+    public Map<String, Long> requestCountsByOperation() {
+        Map<String, Long> counts = new TreeMap<>();
+        requests.forEach((operation, count) -> counts.put(operation, count.sum()));
+        return counts;
     }
 
     @Override

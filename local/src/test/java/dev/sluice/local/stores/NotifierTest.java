@@ -157,6 +157,18 @@ class NotifierTest {
     }
 
     @Test
+    void twoAppendersOfOneUserEachLearnTheOthersNumbersWithoutAGap() {
+        PushLog other = new PushLog(fixture.dynamoDb, "sluice-push-log");
+        for (int i = 0; i < 6; i++) {
+            (i % 2 == 0 ? pushLog : other).append("t-two", "eve", message("m" + i), System.currentTimeMillis());
+        }
+
+        assertThat(pushLog.after("t-two", "eve", 0, 10, System.currentTimeMillis()))
+                .extracting(m -> m.get("text").asText() + "@" + m.get("seq").asLong())
+                .containsExactly("m0@1", "m1@2", "m2@3", "m3@4", "m4@5", "m5@6");
+    }
+
+    @Test
     void resumePagesPastExpiredMessagesInsteadOfReadingThemAsUpToDate() {
         long dayAgo = System.currentTimeMillis() - PushLog.RETENTION.toMillis() - 60_000;
         for (int i = 0; i < 30; i++) {
