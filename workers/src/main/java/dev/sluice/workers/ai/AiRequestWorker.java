@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ai.ChatModel;
-import dev.sluice.core.ai.ChatModelException;
 import dev.sluice.core.ai.ChatReply;
 import dev.sluice.core.ai.ChatRequest;
 import dev.sluice.core.aws.AwsClients;
@@ -17,7 +16,6 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
-import dev.sluice.workers.jobs.PermanentJobException;
 
 /** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
 public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -45,21 +43,13 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         };
     }
 
-    /** Runs one ai.request job; a model that rejects the request fails the job for good. */
+    /** Runs one ai.request job; a model that refuses the request for good fails the job (see JobQueueWorker). */
     public record Executor(ChatModel model) implements JobExecutor {
 
         @Override
-        public JobOutcome execute(Job job, JsonNode payload, Context context) throws Exception {
-            ChatReply reply;
-            try {
-                reply = model.reply(new ChatRequest(payload.get("process").asText(), payload.get("input").asText(),
-                        payload.get("sessionId").asText()));
-            } catch (ChatModelException e) {
-                if (e.permanent()) {
-                    throw new PermanentJobException("model_rejected", e.getMessage(), e);
-                }
-                throw e;
-            }
+        public JobOutcome execute(Job job, JsonNode payload, Context context) {
+            ChatReply reply = model.reply(new ChatRequest(payload.get("process").asText(), payload.get("input").asText(),
+                    payload.get("sessionId").asText()));
             ObjectNode result = Json.object();
             result.put("text", reply.text());
             result.put("provider", reply.provider());

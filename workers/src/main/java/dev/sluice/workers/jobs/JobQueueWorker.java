@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobError;
 import dev.sluice.core.jobs.JobStore;
@@ -165,25 +166,41 @@ public final class JobQueueWorker {
                     : detail.get("payload");
             outcome = executor.execute(job, payload, context);
         } catch (PermanentJobException e) {
-            jobs.fail(job.tenantId(), job.jobId(), new JobError(e.code(), e.getMessage(), false), clock.millis())
-                    .ifPresent(failed -> announce(failed, context));
+            failForGood(job, e.code(), e.getMessage(), context);
             return;
-        } catch (Exception e) {
-            if (retries.lastAttempt(receiveCount)) {
-                String where = retries.deadLetterQueue().isEmpty() ? "its dead-letter queue"
-                        : "dead-letter queue " + retries.deadLetterQueue();
-                jobs.fail(job.tenantId(), job.jobId(), new JobError("retries_exhausted", "failed on all "
-                        + receiveCount + " attempts; the message is in " + where + " for replay. Last error: " + e,
-                        true), clock.millis()).ifPresent(failed -> announce(failed, context));
-            } else {
-                jobs.releaseLease(job.tenantId(), job.jobId());
+        } catch (PortFailure e) {
+            if (!e.retryable()) {
+                failForGood(job, e.code(), e.getMessage(), context);
+                return;
             }
+            retryOrGiveUp(job, receiveCount, e, context);
+            throw e;
+        } catch (Exception e) {
+            retryOrGiveUp(job, receiveCount, e, context);
             throw e;
         }
         byte[] resultJson = Json.write(outcome.result()).getBytes(StandardCharsets.UTF_8);
         S3Ref resultRef = resultJson.length > INLINE_RESULT_BYTES
                 ? claimChecks.put("results/" + job.tenantId() + "/" + job.jobId() + ".json", resultJson) : null;
         complete(job, outcome, resultRef, context).ifPresent(done -> announce(done, context));
+    }
+
+    private void failForGood(Job job, String code, String message, Context context) {
+        jobs.fail(job.tenantId(), job.jobId(), new JobError(code, message, false), clock.millis())
+                .ifPresent(failed -> announce(failed, context));
+    }
+
+    /** A transient failure: retried by the message's next receive, or on the last one FAILED for a replay. */
+    private void retryOrGiveUp(Job job, int receiveCount, Exception e, Context context) {
+        if (retries.lastAttempt(receiveCount)) {
+            String where = retries.deadLetterQueue().isEmpty() ? "its dead-letter queue"
+                    : "dead-letter queue " + retries.deadLetterQueue();
+            jobs.fail(job.tenantId(), job.jobId(), new JobError("retries_exhausted", "failed on all " + receiveCount
+                    + " attempts; the message is in " + where + " for replay. Last error: " + e, true),
+                    clock.millis()).ifPresent(failed -> announce(failed, context));
+        } else {
+            jobs.releaseLease(job.tenantId(), job.jobId());
+        }
     }
 
     private Optional<Job> complete(Job job, JobOutcome outcome, S3Ref resultRef, Context context) {
