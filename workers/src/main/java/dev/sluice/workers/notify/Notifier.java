@@ -66,11 +66,8 @@ public final class Notifier implements RequestStreamHandler {
 
     /** The @connections client of the WebSocket API named by WEBSOCKET_MANAGEMENT_URL. */
     public static ConnectionsClient connectionsClient(AwsClients aws) {
-        String url = Setting.WEBSOCKET_MANAGEMENT_URL.from(aws);
-        if (url.isEmpty()) {
-            throw new IllegalStateException("WEBSOCKET_MANAGEMENT_URL is not set");
-        }
-        return new ConnectionsClient(URI.create(url), aws.region(), aws.credentials(), aws.httpClient());
+        return new ConnectionsClient(URI.create(Setting.WEBSOCKET_MANAGEMENT_URL.from(aws)), aws.region(),
+                aws.credentials(), aws.httpClient());
     }
 
     @Override
