@@ -1,14 +1,20 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.DefinitionException;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What {@code up} and {@code demo} share: reading the definitions, and saying what is running. */
 final class Launch {
+
+    private static final String ROUTE_INDENT = "    ";
+    private static final int ROUTE_WIDTH = 100;
 
     private Launch() {
     }
@@ -40,8 +46,7 @@ final class Launch {
                         count(t.stateMachines().size(), "state machine")),
                 String.format("  %-9s %-28s %s, %s", "lambda", "in-process", count(t.functions().size(), "function"),
                         count((int) triggers, "SQS trigger")),
-                String.format("  %-9s %-28s /v1/jobs, /v1/documents, /v1/search (header x-api-key)", "api", e.api()),
-                String.format("  %-9s %-28s results pushed; ?apiKey=... to connect", "websocket", e.webSocket()),
+                apis(t, e),
                 "  dev API key (tenant dev): " + e.devApiKey(),
                 "For the AWS SDKs and CLI (an AWS CLI older than 2.13 needs --endpoint-url):",
                 "  export AWS_REGION=" + e.region() + " AWS_DEFAULT_REGION=" + e.region()
@@ -52,6 +57,27 @@ final class Launch {
                         + " AWS_ENDPOINT_URL_SFN=" + e.stepFunctions(),
                 "  aws configure set default.s3.addressing_style path",
                 "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE));
+    }
+
+    /** Each API of the topology, where it listens and its routes. */
+    private static String apis(Topology t, dev.sluice.local.Endpoints e) {
+        List<String> lines = new ArrayList<>();
+        for (ApiSpec api : t.apis()) {
+            boolean http = api.protocol() == ApiSpec.Protocol.HTTP;
+            lines.add(String.format("  %-9s %-28s %s, %s; routes:", http ? "api" : "websocket",
+                    http ? e.api() : e.webSocket(), api.name(),
+                    http ? "header x-api-key" : "?apiKey=... to connect, results pushed"));
+            StringBuilder line = new StringBuilder(ROUTE_INDENT);
+            for (String route : api.routes()) {
+                if (line.length() > ROUTE_INDENT.length() && line.length() + route.length() + 2 > ROUTE_WIDTH) {
+                    lines.add(line.toString().stripTrailing());
+                    line = new StringBuilder(ROUTE_INDENT);
+                }
+                line.append(route).append("  ");
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return String.join(System.lineSeparator(), lines);
     }
 
     private static String count(int n, String noun) {

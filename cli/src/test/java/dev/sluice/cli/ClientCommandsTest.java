@@ -45,6 +45,18 @@ class ClientCommandsTest {
     }
 
     @Test
+    void theStartUpSummaryListsTheRoutesOfEveryApiOfTheTopology() {
+        String summary = Launch.summary(runtime, 1);
+        for (var api : runtime.topology().apis()) {
+            assertThat(summary).contains(api.name());
+            for (String route : api.routes()) {
+                assertThat(summary).as(api.name()).containsPattern("(^|\\s)" + Pattern.quote(route) + "(\\s|$)");
+            }
+        }
+        assertThat(summary).contains("GET /v1/analytics/tools/{toolId}", "$connect");
+    }
+
+    @Test
     void aKeyIsCreatedListedWithoutItsSecretUsableAndRevoked() {
         assertThat(run("keys", "create", "--dir", state.toString(), "--tenant", "acme", "--user", "ada",
                 "--name", "ci")).as(err.toString()).isZero();

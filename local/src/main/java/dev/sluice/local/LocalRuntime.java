@@ -3,7 +3,7 @@ package dev.sluice.local;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.FunctionSpec;
-import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.Profile;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.apigw.Limits;
@@ -57,14 +57,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalRuntime implements AutoCloseable {
 
     /**
-     * How the runtime is built; tests shorten the retry timings. {@code environment} adds to (or
-     * overrides) the variables every function gets, {@code RETRY_BASE_SECONDS} say.
+     * How the runtime is built; tests shorten the retry timings. {@code profileValues} replace values
+     * of the topology's local profile ({@code retryBaseSeconds} say); start-up fails on a name the
+     * profile does not declare. Functions get nothing else than their declared environment.
      */
     public record Options(AwsIdentity identity, TargetDelivery.Backoff targetBackoff, long lambdaAsyncRetryMillis,
-            ClassLoader handlerClassLoader, Map<String, String> environment) {
+            ClassLoader handlerClassLoader, Map<String, String> profileValues) {
 
         public Options {
-            environment = Map.copyOf(environment);
+            profileValues = Map.copyOf(profileValues);
         }
 
         public static Options defaults() {
@@ -72,8 +73,8 @@ public final class LocalRuntime implements AutoCloseable {
                     Thread.currentThread().getContextClassLoader(), Map.of());
         }
 
-        public Options withEnvironment(Map<String, String> more) {
-            Map<String, String> merged = new HashMap<>(environment);
+        public Options withProfileValues(Map<String, String> more) {
+            Map<String, String> merged = new HashMap<>(profileValues);
             merged.putAll(more);
             return new Options(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, merged);
         }
@@ -93,8 +94,8 @@ public final class LocalRuntime implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS)).build();
     }
 
-    private static final String API_KEYS_TABLE = "sluice-api-keys";
-    private static final String INGEST_STATE_MACHINE = "ingest-document";
+    /** The variable naming the table an HTTP API's function reads keys from; the dev key goes there. */
+    private static final String API_KEYS_VARIABLE = "API_KEYS_TABLE";
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
     private final Topology topology;
@@ -123,6 +124,8 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void boot(Options options) throws Exception {
+        // A misspelt override stops start-up before anything starts.
+        Profile profile = FunctionEnvironments.localProfile(topology, options.profileValues());
         Files.createDirectories(stateDir);
         lock();
         AwsIdentity identity = options.identity();
@@ -171,6 +174,7 @@ public final class LocalRuntime implements AutoCloseable {
         URI api = null;
         URI webSocket = null;
         URI webSocketManagement = null;
+        Map<String, URI> managementByApi = new HashMap<>();
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.WEBSOCKET) {
                 LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec.name(), spec.stage(), spec.function(),
@@ -178,20 +182,25 @@ public final class LocalRuntime implements AutoCloseable {
                         Limits.aws()));
                 webSocket = ws.webSocketUrl();
                 webSocketManagement = ws.managementUrl();
+                managementByApi.put(spec.name(), webSocketManagement);
             }
         }
-        Map<String, String> shared = functionEnvironment(identity, sqs.endpoint(), dynamodb.endpoint(),
-                events.endpoint(), s3.endpoint(), sfn.endpoint(), webSocketManagement, options.environment());
-        lambda.environment(spec -> environmentOf(spec, shared));
+        FunctionEnvironments environments = new FunctionEnvironments(topology, profile, identity, stateDir,
+                new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
+                        s3.endpoint(), sfn.endpoint(), managementByApi));
+        lambda.environment(environments::of);
+        String devApiKey = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
                 api = stopLast(LocalHttpApi.start(spec.name(), spec.function(), identity.accountId(), spec.routes(),
                         lambda::invoke)).endpoint();
+                String keysTable = lambda.function(spec.function()).environment().get(API_KEYS_VARIABLE);
+                if (keysTable != null && devApiKey == null) {
+                    devApiKey = DevApiKey.ensure(new ApiKeys(dynamoClient, keysTable), stateDir,
+                            System.currentTimeMillis());
+                }
             }
         }
-        String devApiKey = topology.table(API_KEYS_TABLE).isPresent() && !topology.apis().isEmpty()
-                ? DevApiKey.ensure(new ApiKeys(dynamoClient, API_KEYS_TABLE), stateDir, System.currentTimeMillis())
-                : null;
 
         for (FunctionSpec f : topology.functions()) {
             if (f.sqsTrigger() != null) {
@@ -221,48 +230,6 @@ public final class LocalRuntime implements AutoCloseable {
                 throw new IllegalStateException("state machine \"" + spec.name() + "\": " + e.getMessage(), e);
             }
         }
-    }
-
-    /**
-     * What Lambda and the CDK app give every function: region, credentials, and here the local
-     * endpoints through the SDK's own {@code AWS_ENDPOINT_URL_<SERVICE>} variables.
-     */
-    private Map<String, String> functionEnvironment(AwsIdentity identity, URI sqs, URI dynamodb, URI events, URI s3,
-            URI stepFunctions, URI webSocketManagement, Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", identity.region());
-        env.put("AWS_DEFAULT_REGION", identity.region());
-        env.put("AWS_ACCESS_KEY_ID", CREDENTIALS.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", CREDENTIALS.secretAccessKey());
-        env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamodb.toString());
-        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", events.toString());
-        env.put("AWS_ENDPOINT_URL_S3", s3.toString());
-        env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.toString());
-        if (webSocketManagement != null) {
-            env.put("WEBSOCKET_MANAGEMENT_URL", webSocketManagement.toString());
-        }
-        env.put("MAILER", "outbox");
-        env.put("MAIL_OUTBOX_DIR", stateDir.resolve("mail").resolve("outbox").toAbsolutePath().toString());
-        env.put("CHAT_MODEL", "local");
-        env.put("EMBEDDER", "local");
-        env.put("VECTOR_INDEX", "lucene");
-        env.put("VECTOR_INDEX_DIR", stateDir.resolve("index").toAbsolutePath().toString());
-        env.put("INGEST_STATE_MACHINE_ARN", identity.stateMachineArn(INGEST_STATE_MACHINE));
-        env.putAll(overrides);
-        return env;
-    }
-
-    /** A queue-triggered function also learns its queue's retry limit and DLQ, as the CDK app sets them. */
-    private Map<String, String> environmentOf(FunctionSpec spec, Map<String, String> shared) {
-        Map<String, String> env = new HashMap<>(shared);
-        if (spec.sqsTrigger() != null) {
-            topology.queue(spec.sqsTrigger().queue()).filter(QueueSpec::hasDeadLetterQueue).ifPresent(q -> {
-                env.putIfAbsent("MAX_RECEIVE_COUNT", Integer.toString(q.deadLetter().maxReceiveCount()));
-                env.putIfAbsent("DEAD_LETTER_QUEUE", q.deadLetterQueueName());
-            });
-        }
-        return env;
     }
 
     /** One runtime per state directory: two would corrupt DynamoDB Local's file. */

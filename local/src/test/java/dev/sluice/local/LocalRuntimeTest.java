@@ -8,7 +8,10 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.Profile;
+import dev.sluice.core.topology.ResourceKind;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.core.topology.Use;
 import dev.sluice.local.events.EventArchive;
 import dev.sluice.local.support.Clients;
 import dev.sluice.local.support.TestTopology;
@@ -122,6 +125,57 @@ class LocalRuntimeTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("function \"scripted\": handler class dev.sluice.NoSuchHandler is not on the classpath");
         assertThat(state.resolve(Endpoints.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aFunctionGetsItsEnvironmentResolvedLocallyAndTheEndpointsOfWhatItUsesOnly() throws Exception {
+        try (LocalRuntime runtime = LocalRuntime.start(withEnvironment(), state,
+                LocalRuntime.Options.defaults().withProfileValues(Map.of("attempts", "5")));
+                SqsClient sqs = Clients.sqs(runtime.endpoints())) {
+            Map<String, String> env = runtime.lambda().function(TestTopology.FUNCTION).environment();
+            assertThat(env).containsEntry("WORK_QUEUE_URL", sqs.getQueueUrl(b -> b.queueName("work")).queueUrl())
+                    .containsEntry("WORK_MAX_RECEIVES", Integer.toString(TestTopology.MAX_RECEIVE_COUNT))
+                    .containsEntry("WORK_DLQ", "work-dlq")
+                    .containsEntry("ATTEMPTS", "5")
+                    .containsEntry("SCRATCH", state.resolve("scratch").toAbsolutePath().toString())
+                    .containsEntry("AWS_ENDPOINT_URL_SQS", runtime.endpoints().sqs().toString())
+                    .containsEntry("AWS_LAMBDA_FUNCTION_NAME", TestTopology.FUNCTION)
+                    .doesNotContainKey("NOT_HERE");
+            assertThat(env.keySet().stream().filter(k -> k.startsWith("AWS_ENDPOINT_URL")))
+                    .containsExactly("AWS_ENDPOINT_URL_SQS");
+            // A function that declares nothing gets what Lambda provides, and no endpoint at all.
+            assertThat(runtime.lambda().function(TestTopology.EVENT_FUNCTION).environment().keySet())
+                    .containsExactlyInAnyOrderElementsOf(FunctionEnvironments.LAMBDA_PROVIDED);
+        }
+    }
+
+    @Test
+    void anOverrideOfAValueTheLocalProfileDoesNotDeclareStopsStartUp() {
+        assertThatThrownBy(() -> LocalRuntime.start(withEnvironment(), state,
+                LocalRuntime.Options.defaults().withProfileValues(Map.of("attempt", "5"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("profile \"local\" has no value \"attempt\" to override; it has [attempts, notHere, scratch]");
+        assertThat(state.resolve(Endpoints.FILE)).doesNotExist();
+    }
+
+    /** The test topology with a local profile, and an environment of every local kind of reference on {@code scripted}. */
+    private static Topology withEnvironment() {
+        Topology t = TestTopology.create();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("WORK_QUEUE_URL", "${queueUrl:work}");
+        env.put("WORK_MAX_RECEIVES", "${maxReceiveCount:work}");
+        env.put("WORK_DLQ", "${queue:work-dlq}");
+        env.put("ATTEMPTS", "${profile:attempts}");
+        env.put("SCRATCH", "${profile:scratch}");
+        env.put("NOT_HERE", "${profile:notHere}");
+        Map<String, String> local = new java.util.HashMap<>(Map.of("attempts", "3", "scratch", "${stateDir:scratch}"));
+        local.put("notHere", null);
+        List<FunctionSpec> functions = t.functions().stream().map(f -> f.name().equals(TestTopology.FUNCTION)
+                ? f.withEnvironment(env, List.of(new Use(ResourceKind.QUEUE, "work", "consume"),
+                        new Use(ResourceKind.QUEUE, "work-dlq", "send")))
+                : f).toList();
+        return new Topology(t.eventBuses(), t.queues(), t.buckets(), t.tables(), functions, t.apis(), t.rules(),
+                t.stateMachines(), List.of(), List.of(), List.of(), List.of(), List.of(new Profile("local", local)));
     }
 
     private static boolean connects(InetSocketAddress address) {

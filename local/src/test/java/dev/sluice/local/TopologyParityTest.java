@@ -7,7 +7,10 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.Profile;
 import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.Reference;
+import dev.sluice.core.topology.ResourceKind;
 import dev.sluice.core.topology.RuleSpec;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.TableSpec;
@@ -42,8 +45,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The local runtime built from the real topology leaves nothing out: every queue with its settings
  * and redrive policy, every rule and target, every bucket, every function and event source mapping,
- * every table with its keys, indexes and TTL, every API, every state machine with its definition. Asked through the stock SDK clients, as an
- * operator would ask AWS. Retention is not asked:
+ * every table with its keys, indexes and TTL, every API, every state machine with its definition,
+ * every function's declared environment (resolved to resources the services know, profile values
+ * from the local profile) and the SDK endpoints of exactly the services it uses. Asked through the
+ * stock SDK clients, as an operator would ask AWS. Retention is not asked:
  * ElasticMQ 1.7.1 accepts MessageRetentionPeriod but neither reports nor enforces it, so locally
  * messages never expire (core's DefinitionsTest checks the declared retention instead).
  */
@@ -172,6 +177,82 @@ class TopologyParityTest {
                 .containsExactlyElementsOf(topology.functions().stream().map(FunctionSpec::name).toList());
         assertThat(runtime.eventSourceMappingCount())
                 .isEqualTo((int) topology.functions().stream().filter(f -> f.sqsTrigger() != null).count());
+    }
+
+    @Test
+    void everyFunctionHasItsDeclaredEnvironmentResolvedAgainstTheRunningResources() {
+        Profile local = topology.profile(Profile.LOCAL).orElseThrow();
+        try (DynamoDbClient dynamoDb = Clients.dynamodb(runtime.endpoints());
+                SqsClient sqs = Clients.sqs(runtime.endpoints());
+                EventBridgeClient events = Clients.events(runtime.endpoints());
+                S3Client s3 = Clients.s3(runtime.endpoints());
+                SfnClient sfn = Clients.sfn(runtime.endpoints())) {
+            for (FunctionSpec f : topology.functions()) {
+                Map<String, String> env = runtime.lambda().function(f.name()).environment();
+                f.environment().forEach((variable, template) -> {
+                    String at = f.name() + " " + variable;
+                    Reference r = Reference.whole(template).orElseThrow(() -> new AssertionError(at + ": not one reference"));
+                    if (r.kind() == Reference.Kind.PROFILE) {
+                        String value = local.value(r.name());
+                        if (value == null) {
+                            assertThat(env).as(at + ": not set in the local profile").doesNotContainKey(variable);
+                        } else if (value.startsWith("${stateDir:")) {
+                            assertThat(env.get(variable)).as(at).isEqualTo(state.resolve(Reference.whole(value)
+                                    .orElseThrow().name()).toAbsolutePath().toString());
+                        } else {
+                            assertThat(env.get(variable)).as(at).isEqualTo(value);
+                        }
+                        return;
+                    }
+                    String value = env.get(variable);
+                    assertThat(value).as(at).isNotNull();
+                    // Each resolved value names a resource the running service knows.
+                    switch (r.kind()) {
+                        case TABLE -> assertThat(dynamoDb.describeTable(b -> b.tableName(value)).table().tableName())
+                                .isEqualTo(r.name());
+                        case QUEUE -> assertThat(sqs.getQueueUrl(b -> b.queueName(value)).queueUrl()).endsWith("/" + r.name());
+                        case QUEUE_URL -> assertThat(value).isEqualTo(sqs.getQueueUrl(b -> b.queueName(r.name())).queueUrl());
+                        case MAX_RECEIVE_COUNT -> assertThat(Json.parse(sqs.getQueueAttributes(b -> b.queueUrl(
+                                sqs.getQueueUrl(u -> u.queueName(r.name())).queueUrl()).attributeNames(
+                                QueueAttributeName.REDRIVE_POLICY)).attributes().get(QueueAttributeName.REDRIVE_POLICY))
+                                .get("maxReceiveCount").asText()).as(at).isEqualTo(value);
+                        case BUS -> assertThat(events.describeEventBus(b -> b.name(value)).name()).isEqualTo(r.name());
+                        case BUCKET -> s3.headBucket(b -> b.bucket(value));
+                        case STATE_MACHINE -> assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(value)).name())
+                                .isEqualTo(r.name());
+                        case WEB_SOCKET_MANAGEMENT -> assertThat(value).as(at)
+                                .isEqualTo(runtime.endpoints().webSocketManagement().toString());
+                        default -> throw new AssertionError(at + ": " + r + " has no local check");
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void eachFunctionGetsTheSdkEndpointsOfTheServicesItUsesAndNoOthers() {
+        Endpoints e = runtime.endpoints();
+        Map<ResourceKind, Map.Entry<String, String>> local = Map.of(
+                ResourceKind.TABLE, Map.entry("AWS_ENDPOINT_URL_DYNAMODB", e.dynamodb().toString()),
+                ResourceKind.QUEUE, Map.entry("AWS_ENDPOINT_URL_SQS", e.sqs().toString()),
+                ResourceKind.BUS, Map.entry("AWS_ENDPOINT_URL_EVENTBRIDGE", e.events().toString()),
+                ResourceKind.BUCKET, Map.entry("AWS_ENDPOINT_URL_S3", e.s3().toString()),
+                ResourceKind.STATE_MACHINE, Map.entry("AWS_ENDPOINT_URL_SFN", e.stepFunctions().toString()));
+        for (FunctionSpec f : topology.functions()) {
+            Map<String, String> expected = new java.util.TreeMap<>();
+            f.uses().stream().map(u -> local.get(u.kind())).filter(java.util.Objects::nonNull)
+                    .forEach(endpoint -> expected.put(endpoint.getKey(), endpoint.getValue()));
+            Map<String, String> env = runtime.lambda().function(f.name()).environment();
+            Map<String, String> endpoints = new java.util.TreeMap<>(env);
+            endpoints.keySet().removeIf(k -> !k.startsWith("AWS_ENDPOINT_URL"));
+            assertThat(endpoints).as(f.name()).isEqualTo(expected);
+            assertThat(env).as(f.name()).containsKeys(FunctionEnvironments.LAMBDA_PROVIDED.toArray(String[]::new))
+                    .containsEntry("AWS_LAMBDA_FUNCTION_NAME", f.name());
+        }
+        // The notifier touches tables and the WebSocket API only: no queue, bus or bucket endpoint.
+        assertThat(runtime.lambda().function("notifier").environment())
+                .containsKey("AWS_ENDPOINT_URL_DYNAMODB").doesNotContainKeys("AWS_ENDPOINT_URL_SQS",
+                        "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_SFN");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.sluice.cli.bench;
 
 import dev.sluice.cli.Directories;
-import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStatus;
@@ -15,14 +14,13 @@ import dev.sluice.workers.documents.Chunker;
 import dev.sluice.workers.documents.ChunkingOptions;
 import dev.sluice.workers.documents.DocumentType;
 import dev.sluice.workers.documents.TextExtractor;
-import dev.sluice.workers.embed.Embedders;
+import dev.sluice.workers.embed.BgeSmallEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +59,8 @@ public final class IngestBenchmark {
     }
 
     public String run() throws Exception {
-        Embedder embedder = Embedders.fromEnvironment(new AwsClients(Map.of("EMBEDDER", "local")));
+        // The embedder the local profile runs.
+        Embedder embedder = new BgeSmallEmbedder();
         int cores = Runtime.getRuntime().availableProcessors();
         StringBuilder report = new StringBuilder(String.format("ingest: %s chunks of %d tokens (overlap %d), %s,"
                 + " %d cores; raw = the same chunks through the same embedder, batches of %d on %d threads%n",

@@ -1,6 +1,7 @@
 package dev.sluice.core.aws;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -25,8 +26,9 @@ public final class AwsClients {
     private final Map<String, String> env;
     private final SdkHttpClient http;
 
+    /** Reads {@code env} itself (a function's own variables, which stay as they are), not a copy. */
     public AwsClients(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        this.env = Collections.unmodifiableMap(env);
         // One connection pool per execution environment, shared by its clients.
         this.http = UrlConnectionHttpClient.create();
     }

@@ -1,5 +1,6 @@
 package dev.sluice.core.aws;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -21,10 +22,13 @@ public final class FunctionEnvironment {
         return env != null ? env : System.getenv();
     }
 
-    /** Runs {@code init} (a handler's construction) with {@code env} as its environment. */
+    /**
+     * Runs {@code init} (a handler's construction) with {@code env} as its environment. The handler
+     * reads {@code env} itself, not a copy, so a test can record which variables it reads.
+     */
     public static <T> T with(Map<String, String> env, Callable<T> init) throws Exception {
         Map<String, String> previous = DURING_INIT.get();
-        DURING_INIT.set(Map.copyOf(env));
+        DURING_INIT.set(Collections.unmodifiableMap(env));
         try {
             return init.call();
         } finally {

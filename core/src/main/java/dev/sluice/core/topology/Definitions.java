@@ -118,7 +118,8 @@ public final class Definitions {
         List<StateMachineSpec> stateMachines = readStateMachines();
         List<RuleSpec> rules = readRules();
         Topology topology = new Topology(file.eventBuses(), file.queues(), file.buckets(), file.tables(),
-                file.functions(), file.apis(), rules, stateMachines);
+                file.functions(), file.apis(), rules, stateMachines, file.searchIndexes(), file.models(),
+                file.emailIdentities(), file.artifacts(), profiles(file.profiles()));
         new TopologyChecks(topology, topologyName, displayName).run();
         return topology;
     }
@@ -250,9 +251,24 @@ public final class Definitions {
         }
     }
 
+    /** Profile values as the environment takes them: text, numbers written out, null for "not set". */
+    private static List<Profile> profiles(Map<String, Map<String, JsonNode>> declared) {
+        List<Profile> profiles = new ArrayList<>();
+        if (declared != null) {
+            declared.forEach((name, values) -> {
+                Map<String, String> text = new java.util.LinkedHashMap<>();
+                values.forEach((k, v) -> text.put(k, v == null || v.isNull() ? null : v.asText()));
+                profiles.add(new Profile(name, text));
+            });
+        }
+        return profiles;
+    }
+
     /** The shape of {@code topology.json}; rules and state machines come from their own files. */
     private record TopologyFile(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
-            List<TableSpec> tables, List<FunctionSpec> functions, List<ApiSpec> apis) {
+            List<TableSpec> tables, List<String> searchIndexes, List<String> models,
+            List<EmailIdentitySpec> emailIdentities, List<ArtifactSpec> artifacts, List<FunctionSpec> functions,
+            List<ApiSpec> apis, Map<String, Map<String, JsonNode>> profiles) {
     }
 
     /** Cross-file rules no schema can express: names resolve, limits agree with AWS's. */
@@ -335,6 +351,7 @@ public final class Definitions {
                     }
                 }
             }
+            new FunctionChecks(topology, topologyName).run();
         }
 
         private void unique(List<String> names, String what) {

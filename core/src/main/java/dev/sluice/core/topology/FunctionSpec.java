@@ -1,15 +1,44 @@
 package dev.sluice.core.topology;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * A Lambda function: the handler class Lambda loads by name, its limits, and its triggers: an SQS
- * queue, and a schedule ({@code rate(1 minute)}) on which EventBridge invokes it. Either may be
- * null: something else invokes it then, an EventBridge rule or an API say.
+ * A Lambda function: the handler class Lambda loads by name, the artifact (bundle) it ships in, its
+ * limits, and its triggers: an SQS queue, and a schedule ({@code rate(1 minute)}) on which
+ * EventBridge invokes it. Either may be null: something else invokes it then, an EventBridge rule or
+ * an API say. {@code environment} is every variable its handler reads, literal or
+ * {@code ${kind:name}}; {@code uses} every resource it touches, with its access modes.
  */
 public record FunctionSpec(String name, String handler, int memoryMb, int timeoutSeconds, SqsTrigger sqsTrigger,
-        String schedule) {
+        String schedule, String artifact, Map<String, String> environment, List<Use> uses) {
 
+    public FunctionSpec {
+        environment = environment == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        uses = uses == null ? List.of() : List.copyOf(uses);
+    }
+
+    /** A function that reads no settings and uses nothing declared (the local runtime's tests build such). */
     public FunctionSpec(String name, String handler, int memoryMb, int timeoutSeconds, SqsTrigger sqsTrigger) {
-        this(name, handler, memoryMb, timeoutSeconds, sqsTrigger, null);
+        this(name, handler, memoryMb, timeoutSeconds, sqsTrigger, null, null, Map.of(), List.of());
+    }
+
+    /** The same function served by another handler class (a test double, say). */
+    public FunctionSpec withHandler(String otherHandler) {
+        return new FunctionSpec(name, otherHandler, memoryMb, timeoutSeconds, sqsTrigger, schedule, artifact,
+                environment, uses);
+    }
+
+    public FunctionSpec withEnvironment(Map<String, String> otherEnvironment, List<Use> otherUses) {
+        return new FunctionSpec(name, handler, memoryMb, timeoutSeconds, sqsTrigger, schedule, artifact,
+                otherEnvironment, otherUses);
+    }
+
+    /** The uses entries of one resource (a bucket may have one per prefix). */
+    public List<Use> uses(ResourceKind kind, String resource) {
+        return uses.stream().filter(u -> u.kind() == kind && u.name().equals(resource)).toList();
     }
 
     /** An SQS event source mapping, with the settings AWS gives one. */

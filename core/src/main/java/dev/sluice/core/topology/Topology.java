@@ -6,11 +6,12 @@ import java.util.Optional;
 
 /**
  * Everything Sluice deploys, declared once: both the CDK app and the local runtime are built
- * from this, so routing and retries are never written twice.
+ * from this, so routing, retries, environments and permissions are never written twice.
  */
 public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
         List<TableSpec> tables, List<FunctionSpec> functions, List<ApiSpec> apis, List<RuleSpec> rules,
-        List<StateMachineSpec> stateMachines) {
+        List<StateMachineSpec> stateMachines, List<String> searchIndexes, List<String> models,
+        List<EmailIdentitySpec> emailIdentities, List<ArtifactSpec> artifacts, List<Profile> profiles) {
 
     /** The bus AWS services (S3 among them) put their events on. */
     public static final String DEFAULT_BUS = "default";
@@ -19,11 +20,38 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
         eventBuses = List.copyOf(eventBuses);
         queues = List.copyOf(queues);
         buckets = List.copyOf(buckets);
-        tables = tables == null ? List.of() : List.copyOf(tables);
+        tables = orEmpty(tables);
         functions = List.copyOf(functions);
-        apis = apis == null ? List.of() : List.copyOf(apis);
+        apis = orEmpty(apis);
         rules = List.copyOf(rules);
         stateMachines = List.copyOf(stateMachines);
+        searchIndexes = orEmpty(searchIndexes);
+        models = orEmpty(models);
+        emailIdentities = orEmpty(emailIdentities);
+        artifacts = orEmpty(artifacts);
+        profiles = orEmpty(profiles);
+    }
+
+    /** A topology without profiles, artifacts or the resources only functions' uses name (tests build such). */
+    public Topology(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets, List<TableSpec> tables,
+            List<FunctionSpec> functions, List<ApiSpec> apis, List<RuleSpec> rules,
+            List<StateMachineSpec> stateMachines) {
+        this(eventBuses, queues, buckets, tables, functions, apis, rules, stateMachines, List.of(), List.of(),
+                List.of(), List.of(), List.of());
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
+    public Topology withFunctions(List<FunctionSpec> otherFunctions) {
+        return new Topology(eventBuses, queues, buckets, tables, otherFunctions, apis, rules, stateMachines,
+                searchIndexes, models, emailIdentities, artifacts, profiles);
+    }
+
+    public Topology withStateMachines(List<StateMachineSpec> otherStateMachines) {
+        return new Topology(eventBuses, queues, buckets, tables, functions, apis, rules, otherStateMachines,
+                searchIndexes, models, emailIdentities, artifacts, profiles);
     }
 
     /** Every bus, the default one included. */
@@ -64,5 +92,28 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
 
     public Optional<StateMachineSpec> stateMachine(String name) {
         return stateMachines.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<ArtifactSpec> artifact(String name) {
+        return artifacts.stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    public Optional<Profile> profile(String name) {
+        return profiles.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Whether a resource of this kind and name is declared: what a function's uses may name. */
+    public boolean declares(ResourceKind kind, String name) {
+        return switch (kind) {
+            case TABLE -> table(name).isPresent();
+            case QUEUE -> allQueueNames().contains(name);
+            case BUS -> allEventBuses().contains(name);
+            case BUCKET -> buckets.stream().anyMatch(b -> b.name().equals(name));
+            case STATE_MACHINE -> stateMachine(name).isPresent();
+            case WEB_SOCKET_API -> api(name).filter(a -> a.protocol() == ApiSpec.Protocol.WEBSOCKET).isPresent();
+            case MODEL -> models.contains(name);
+            case SEARCH_INDEX -> searchIndexes.contains(name);
+            case EMAIL_IDENTITY -> emailIdentities.stream().anyMatch(e -> e.name().equals(name));
+        };
     }
 }

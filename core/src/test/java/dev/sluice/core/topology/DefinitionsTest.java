@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +84,178 @@ class DefinitionsTest {
         edit(dir.resolve("topology.json"), "\"timeoutSeconds\": 4,", "\"timeoutSeconds\": 31,");
         assertThatThrownBy(() -> Definitions.load(dir))
                 .hasMessageContaining("function \"email-worker\" times out after 31 s");
+    }
+
+    @Test
+    void aFunctionEntryCarriesItsArtifactEnvironmentAndUses() {
+        FunctionSpec worker = topology.function("email-worker").orElseThrow();
+        assertThat(worker.artifact()).isEqualTo("jobs");
+        assertThat(topology.artifact("jobs").orElseThrow().module()).isEqualTo("workers/jobs");
+        assertThat(worker.environment()).containsEntry("DEAD_LETTER_QUEUE", "${queue:email-dlq}")
+                .containsEntry("MAX_RECEIVE_COUNT", "${maxReceiveCount:email}")
+                .containsEntry("MAILER", "${profile:mailer}");
+        assertThat(worker.uses()).contains(new Use(ResourceKind.QUEUE, "email", "consume"),
+                new Use(ResourceKind.QUEUE, "email-dlq", "send"),
+                new Use(ResourceKind.BUCKET, "sluice-payloads", List.of("read"), "payloads/"),
+                new Use(ResourceKind.EMAIL_IDENTITY, "sluice-mail", "send-email"));
+    }
+
+    @Test
+    void everyProfileDeclaresTheSameValuesAndTheLocalOneRunsEverythingOnTheMachine() {
+        Profile local = topology.profile(Profile.LOCAL).orElseThrow();
+        assertThat(topology.profiles()).extracting(Profile::name).containsExactly("local", "dev", "staging", "prod");
+        for (Profile p : topology.profiles()) {
+            assertThat(p.values().keySet()).as(p.name()).isEqualTo(local.values().keySet());
+        }
+        assertThat(local.value("mailOutboxDir")).isEqualTo("${stateDir:mail/outbox}");
+        assertThat(local.value("openSearchEndpoint")).isNull();
+        assertThat(topology.profile("prod").orElseThrow().value("embedder")).isEqualTo("bedrock");
+    }
+
+    @Test
+    void aReferenceToAnUndeclaredResourceNamesFunctionAndVariable(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"${table:sluice-api-keys}\"", "\"${table:sluice-apikeys}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\": API_KEYS_TABLE: ${table:sluice-apikeys} names no table of the topology");
+    }
+
+    @Test
+    void aReferenceOfNoKnownKindIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"${table:sluice-api-keys}\"", "\"${tabel:sluice-api-keys}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
+                + ": function \"api\": API_KEYS_TABLE: ${tabel:sluice-api-keys}: no reference kind \"tabel\"; one of table,");
+    }
+
+    @Test
+    void aWebSocketManagementReferenceToAnHttpApiIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"${webSocketManagement:sluice-ws}\"", "\"${webSocketManagement:sluice-api}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"ws\": WEBSOCKET_MANAGEMENT_URL: ${webSocketManagement:sluice-api} names no WebSocket API"
+                + " of the topology");
+    }
+
+    @Test
+    void anEnvironmentNamingAResourceOutsideItsUsesIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"table\": \"sluice-analytics\", \"access\": [\"read\"] },", "");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\": ANALYTICS_TABLE refers to table \"sluice-analytics\", which the function's uses"
+                + " do not declare: a function declares every resource it touches, with its access");
+    }
+
+    @Test
+    void aResourceReachedThroughAProfileValueMustBeInTheUsesToo(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), ",\n        { \"searchIndex\": \"sluice-chunks\", \"access\": [\"read\", \"create\"] }", "");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\": OPENSEARCH_ENDPOINT (through profile \"dev\") refers to searchIndex"
+                + " \"sluice-chunks\", which the function's uses do not declare: a function declares every resource it"
+                + " touches, with its access");
+    }
+
+    @Test
+    void aResourceListedTwiceInTheUsesIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }",
+                "{ \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }, { \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\" lists bus \"sluice-jobs\" twice in its uses");
+    }
+
+    @Test
+    void aUseOfAnUndeclaredResourceIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }",
+                "{ \"bus\": \"sluice-job\", \"access\": [\"publish\"] }");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\" uses bus \"sluice-job\", which the topology does not declare");
+    }
+
+    @Test
+    void anAccessModeOfAnotherKindIsRefusedByTheSchema(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }",
+                "{ \"bus\": \"sluice-jobs\", \"access\": [\"read\"] }");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
+                + ": functions[0].uses[5].access[0]: ")
+                .hasMessageContaining("publish");
+    }
+
+    @Test
+    void aTriggerQueueTheUsesDoNotConsumeIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"queue\": \"email\", \"access\": [\"consume\"] }",
+                "{ \"queue\": \"email\", \"access\": [\"send\"] }");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"email-worker\" is triggered by queue \"email\", so its uses must give it consume access"
+                + " to that queue");
+    }
+
+    @Test
+    void anUndeclaredArtifactIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"artifact\": \"ws\"", "\"artifact\": \"websocket\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"ws\": artifact \"websocket\" is not among the artifacts");
+    }
+
+    @Test
+    void aProfileReferenceEveryProfileMustDeclare(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"${profile:chunkBatchSize}\"", "\"${profile:chunkSize}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"ingest-chunk\": CHUNK_BATCH_SIZE refers to ${profile:chunkSize}, which profile \"local\""
+                + " does not declare");
+    }
+
+    @Test
+    void aProfileMissingAValueIsRefusedByTheSchema(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        Path file = dir.resolve("topology.json");
+        String text = Files.readString(file);
+        int staging = text.indexOf("\"staging\": {");
+        Files.writeString(file, text.substring(0, staging) + text.substring(staging)
+                .replaceFirst("\\s*\"chunkBatchSize\": 32,", ""));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(file + ": profiles.staging.chunkBatchSize: ");
+    }
+
+    @Test
+    void aStatePathOutsideTheLocalProfileIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"mailOutboxDir\": null", "\"mailOutboxDir\": \"${stateDir:mail}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": profile \"dev\": mailOutboxDir uses ${stateDir:mail}, which only the local profile may: no other"
+                + " runtime has a state directory");
+    }
+
+    @Test
+    void aStatePathInAFunctionsEnvironmentIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"MAIL_OUTBOX_DIR\": \"${profile:mailOutboxDir}\"",
+                "\"MAIL_OUTBOX_DIR\": \"${stateDir:mail/outbox}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
+                + ": function \"email-worker\": MAIL_OUTBOX_DIR uses ${stateDir:mail/outbox}: a local path is a value"
+                + " of the local profile");
+    }
+
+    @Test
+    void aValueNotSetInSomeProfileCanOnlyBeAWholeVariable(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"${profile:vectorIndexDir}\"", "\"${profile:vectorIndexDir}/chunks\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\": VECTOR_INDEX_DIR: ${profile:vectorIndexDir} is not set in profile \"dev\", so it"
+                + " can only be the whole value of a variable (left out there)");
+    }
+
+    @Test
+    void aVariableNamedLikeLambdasOwnIsRefusedByTheSchema(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"API_KEYS_TABLE\": ", "\"AWS_REGION\": \"eu-west-1\", \"API_KEYS_TABLE\": ");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
+                + ": functions[0].environment");
     }
 
     @Test

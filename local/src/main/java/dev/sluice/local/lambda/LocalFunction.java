@@ -4,7 +4,6 @@ import dev.sluice.core.aws.FunctionEnvironment;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.local.AwsIdentity;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -46,15 +45,16 @@ public final class LocalFunction implements AutoCloseable {
     }
 
     /**
-     * The variables the handler's constructor sees, with Lambda's own added. Environments already
+     * The variables the handler's constructor sees, Lambda's own included. Environments already
      * running keep theirs, as on Lambda after an update.
      */
-    void environment(Map<String, String> shared) {
-        Map<String, String> env = new HashMap<>(shared);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", spec.name());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
-        env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(spec.timeoutSeconds()));
-        this.environment = Map.copyOf(env);
+    void environment(Map<String, String> variables) {
+        this.environment = Map.copyOf(variables);
+    }
+
+    /** What a new execution environment's handler is constructed with. */
+    public Map<String, String> environment() {
+        return environment;
     }
 
     /** A synchronous invocation: the response payload, or the error Lambda would report. */

@@ -45,6 +45,11 @@ public final class LocalSqs implements AutoCloseable {
         return endpoint;
     }
 
+    /** The URL ElasticMQ gives queue {@code name}, as GetQueueUrl answers it. */
+    public static String queueUrl(URI endpoint, AwsIdentity identity, String name) {
+        return endpoint + "/" + identity.accountId() + "/" + name;
+    }
+
     /** Creates every queue of the topology, DLQs first so each redrive policy names an existing ARN. */
     public static void createQueues(SqsClient sqs, Topology topology, AwsIdentity identity) {
         for (QueueSpec q : topology.queues()) {

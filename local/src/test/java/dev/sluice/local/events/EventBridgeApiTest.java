@@ -47,7 +47,7 @@ class EventBridgeApiTest {
     static void start() throws Exception {
         LocalRuntime.Options defaults = LocalRuntime.Options.defaults();
         runtime = LocalRuntime.start(TestTopology.create(), state, new LocalRuntime.Options(defaults.identity(),
-                defaults.targetBackoff(), 100, defaults.handlerClassLoader(), defaults.environment()));
+                defaults.targetBackoff(), 100, defaults.handlerClassLoader(), defaults.profileValues()));
         runtime.lambda().addListener(invocations);
         events = Clients.events(runtime.endpoints());
         sqs = Clients.sqs(runtime.endpoints());

@@ -8,7 +8,6 @@ import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.topology.Definitions;
-import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
@@ -60,7 +59,7 @@ class DocumentFlowTest {
     @BeforeAll
     static void start() throws Exception {
         // The scheduled sweeper may fail a stopped execution's document at once.
-        flow = FlowFixture.start(topology(), state, Map.of("DOCUMENT_SWEEP_GRACE_SECONDS", "0"));
+        flow = FlowFixture.start(topology(), state, Map.of("documentSweepGraceSeconds", "0"));
         s3 = Clients.s3(flow.runtime.endpoints());
         sfn = LocalRuntime.client(SfnClient.builder(), flow.runtime.endpoints().stepFunctions(),
                 flow.runtime.endpoints().region());
@@ -78,14 +77,11 @@ class DocumentFlowTest {
         Topology t = Definitions.bundled().topology();
         Map<String, String> doubles = Map.of("ingest-embed", FlakyEmbedTask.class.getName(),
                 "ingest-index", FlakyIndexTask.class.getName());
-        var functions = t.functions().stream().map(f -> doubles.containsKey(f.name())
-                ? new FunctionSpec(f.name(), doubles.get(f.name()), f.memoryMb(), f.timeoutSeconds(), f.sqsTrigger(),
-                        f.schedule())
-                : f).toList();
+        var functions = t.functions().stream()
+                .map(f -> doubles.containsKey(f.name()) ? f.withHandler(doubles.get(f.name())) : f).toList();
         var machines = t.stateMachines().stream().map(m -> new StateMachineSpec(m.name(),
                 m.definition().replaceAll("\"MaxDelaySeconds\":\\s*\\d+", "\"MaxDelaySeconds\":1"))).toList();
-        return new Topology(t.eventBuses(), t.queues(), t.buckets(), t.tables(), functions, t.apis(), t.rules(),
-                machines);
+        return t.withFunctions(functions).withStateMachines(machines);
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class FlakyEmbedTask implements RequestStreamHandler {
     public FlakyEmbedTask() {
         AwsClients aws = AwsClients.fromEnvironment();
         Embedder real = Embedders.fromEnvironment(aws);
-        this.task = new EmbedTask(IngestServices.fromEnvironment(aws), new Embedder() {
+        this.task = new EmbedTask(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS), new Embedder() {
             @Override
             public String modelId() {
                 return real.modelId();

@@ -27,7 +27,8 @@ public final class FlakyIndexTask implements RequestStreamHandler {
     public FlakyIndexTask() {
         AwsClients aws = AwsClients.fromEnvironment();
         VectorIndex real = VectorIndexes.fromEnvironment(aws);
-        this.task = new IndexTask(IngestServices.fromEnvironment(aws), new VectorIndex() {
+        this.task = new IndexTask(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS,
+                IngestServices.Need.DOCUMENTS, IngestServices.Need.PROGRESS), new VectorIndex() {
             @Override
             public void upsert(List<IndexedChunk> chunks) {
                 if (chunks.stream().anyMatch(c -> c.text().contains("INDEX-DOWN"))) {

@@ -7,7 +7,6 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.UsageLimits;
 import dev.sluice.core.topology.Definitions;
-import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.support.Clients;
@@ -21,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The real topology running locally, with quick retries, and what the flow tests do with it. */
 final class FlowFixture implements AutoCloseable {
 
-    static final Map<String, String> QUICK_RETRIES = Map.of("RETRY_BASE_SECONDS", "1", "RETRY_MAX_SECONDS", "2");
+    /** Values of the local profile the flow tests run with: job retries after 1 s, then 2 s. */
+    static final Map<String, String> QUICK_RETRIES = Map.of("retryBaseSeconds", "1", "retryMaxSeconds", "2");
 
     final LocalRuntime runtime;
     final DynamoDbClient dynamoDb;
@@ -41,21 +41,17 @@ final class FlowFixture implements AutoCloseable {
         return start(topology, state, Map.of());
     }
 
-    /** With {@code environment} added to every function's (after the quick retries). */
-    static FlowFixture start(Topology topology, Path state, Map<String, String> environment) throws Exception {
+    /** With {@code profileValues} replacing values of the local profile (after the quick retries). */
+    static FlowFixture start(Topology topology, Path state, Map<String, String> profileValues) throws Exception {
         return new FlowFixture(LocalRuntime.start(topology, state,
-                LocalRuntime.Options.defaults().withEnvironment(QUICK_RETRIES).withEnvironment(environment)));
+                LocalRuntime.Options.defaults().withProfileValues(QUICK_RETRIES).withProfileValues(profileValues)));
     }
 
     /** The bundled topology with the AI lanes served by {@code handler} (a test double of the model only). */
     static Topology withAiHandler(Class<?> handler) {
         Topology t = Definitions.bundled().topology();
-        var functions = t.functions().stream().map(f -> f.name().startsWith("ai-worker")
-                ? new FunctionSpec(f.name(), handler.getName(), f.memoryMb(), f.timeoutSeconds(), f.sqsTrigger(),
-                        f.schedule())
-                : f).toList();
-        return new Topology(t.eventBuses(), t.queues(), t.buckets(), t.tables(), functions, t.apis(), t.rules(),
-                t.stateMachines());
+        return t.withFunctions(t.functions().stream()
+                .map(f -> f.name().startsWith("ai-worker") ? f.withHandler(handler.getName()) : f).toList());
     }
 
     SluiceClient devClient() {

@@ -27,8 +27,10 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -41,6 +43,38 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private static final int MAX_ANALYTICS_DAYS = 366;
     /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
     private static final int MAX_TOOL_ID_LENGTH = 128;
+
+    /**
+     * Every route this handler serves, as API Gateway names them ({@code "METHOD /resource"}): the
+     * routes of API {@code sluice-api} in topology.json, which ApiRoutesTest holds to this list. The
+     * switch in {@link #handleRequest} has a case for each, or does not compile.
+     */
+    enum Route {
+        SUBMIT_JOB("POST /v1/jobs"),
+        LIST_JOBS("GET /v1/jobs"),
+        GET_JOB("GET /v1/jobs/{id}"),
+        TOOL_ANALYTICS("GET /v1/analytics/tools/{toolId}"),
+        CREATE_DOCUMENT("POST /v1/documents"),
+        LIST_DOCUMENTS("GET /v1/documents"),
+        GET_DOCUMENT("GET /v1/documents/{id}"),
+        SEARCH("GET /v1/search"),
+        GET_CHUNKING("GET /v1/settings/chunking"),
+        PUT_CHUNKING("PUT /v1/settings/chunking");
+
+        private final String key;
+
+        Route(String key) {
+            this.key = key;
+        }
+
+        String key() {
+            return key;
+        }
+
+        static Optional<Route> of(String key) {
+            return Arrays.stream(values()).filter(r -> r.key.equals(key)).findFirst();
+        }
+    }
 
     private final ApiKeys keys;
     private final JobsApi jobsApi;
@@ -57,6 +91,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb) {
+        this(aws, dynamoDb, Embedders.choice(aws), VectorIndexes.choice(aws));
+    }
+
+    private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb, Embedders.Choice embedder,
+            VectorIndexes.Choice index) {
         this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
                 new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
@@ -67,9 +106,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
-                        Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(() -> Embedders.inputWindow(aws)),
-                        Lazy.of(() -> Embedders.fromEnvironment(aws)),
-                        Lazy.of(() -> VectorIndexes.fromEnvironment(aws)), Definitions.bundledSchemas(),
+                        Setting.DOCUMENTS_BUCKET.from(aws), Lazy.of(embedder::inputWindow),
+                        Lazy.of(() -> embedder.embedder(aws)),
+                        Lazy.of(() -> index.open(aws)), Definitions.bundledSchemas(),
                         Clock.systemUTC()),
                 Clock.systemUTC());
     }
@@ -95,20 +134,23 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         Map<String, String> path = request.getPathParameters() == null ? Map.of() : request.getPathParameters();
         Map<String, String> query = request.getQueryStringParameters() == null ? Map.of()
                 : request.getQueryStringParameters();
-        String route = request.getHttpMethod() + " " + request.getResource();
-        return switch (route) {
-            case "POST /v1/jobs" -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
+        String key = request.getHttpMethod() + " " + request.getResource();
+        Optional<Route> route = Route.of(key);
+        if (route.isEmpty()) {
+            return ApiResponses.error(404, "not_found", "no route " + key, null);
+        }
+        return switch (route.get()) {
+            case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
                     context == null ? "" : context.getAwsRequestId());
-            case "GET /v1/jobs" -> jobsApi.list(caller, query);
-            case "GET /v1/jobs/{id}" -> jobsApi.get(caller, path.get("id"));
-            case "GET /v1/analytics/tools/{toolId}" -> analytics(caller, path.get("toolId"), query);
-            case "POST /v1/documents" -> documentsApi.createUpload(caller, body(request));
-            case "GET /v1/documents" -> documentsApi.list(caller, query);
-            case "GET /v1/documents/{id}" -> documentsApi.get(caller, path.get("id"));
-            case "GET /v1/search" -> documentsApi.search(caller, query);
-            case "GET /v1/settings/chunking" -> documentsApi.chunking(caller);
-            case "PUT /v1/settings/chunking" -> documentsApi.setChunking(caller, body(request));
-            default -> ApiResponses.error(404, "not_found", "no route " + route, null);
+            case LIST_JOBS -> jobsApi.list(caller, query);
+            case GET_JOB -> jobsApi.get(caller, path.get("id"));
+            case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
+            case CREATE_DOCUMENT -> documentsApi.createUpload(caller, body(request));
+            case LIST_DOCUMENTS -> documentsApi.list(caller, query);
+            case GET_DOCUMENT -> documentsApi.get(caller, path.get("id"));
+            case SEARCH -> documentsApi.search(caller, query);
+            case GET_CHUNKING -> documentsApi.chunking(caller);
+            case PUT_CHUNKING -> documentsApi.setChunking(caller, body(request));
         };
     }
 

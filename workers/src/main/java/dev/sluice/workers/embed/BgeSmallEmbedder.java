@@ -8,6 +8,7 @@ import dev.sluice.core.embed.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The offline embedder: BGE small en v1.5, int8-quantized, 384 dimensions, run in-process by ONNX
@@ -34,17 +35,29 @@ public final class BgeSmallEmbedder implements Embedder {
 
     private static volatile EmbeddingModel sharedModel;
 
-    private final EmbeddingModel model;
+    private final Supplier<EmbeddingModel> model;
     private final Tokenizer tokenizer;
 
-    /** The model shared by every instance in this JVM (~300 MB resident), loaded on first use. */
+    /**
+     * The model shared by every instance in this JVM (~300 MB resident), loaded on the first embed,
+     * not here: a handler is built before it knows whether a request needs the model.
+     */
     public BgeSmallEmbedder() {
-        this(sharedModel(), BgeTokenizer.shared());
+        this(BgeSmallEmbedder::sharedModel, BgeTokenizer.shared());
     }
 
     BgeSmallEmbedder(EmbeddingModel model, Tokenizer tokenizer) {
+        this(() -> model, tokenizer);
+    }
+
+    private BgeSmallEmbedder(Supplier<EmbeddingModel> model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
+    }
+
+    /** Whether this JVM has loaded the model: a handler's construction must not. */
+    public static boolean modelLoaded() {
+        return sharedModel != null;
     }
 
     private static EmbeddingModel sharedModel() {
@@ -108,10 +121,11 @@ public final class BgeSmallEmbedder implements Embedder {
     public List<float[]> embed(List<String> texts) {
         new InputWindow(MODEL_ID, tokenizer, MAX_INPUT_TOKENS, false).check(texts);
         // One text at a time on the caller's thread: ONNX Runtime already spreads each run over the cores.
+        EmbeddingModel loaded = model.get();
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (String text : texts) {
             try {
-                vectors.add(model.embed(text).content().vector());
+                vectors.add(loaded.embed(text).content().vector());
             } catch (RuntimeException e) {
                 throw new EmbeddingException(MODEL_ID + " failed: " + e.getMessage(), false, e);
             }

@@ -31,7 +31,8 @@ public final class ChunkTask extends IngestTask {
     }
 
     private ChunkTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), TenantSettings.fromEnvironment(aws), Embedders.inputWindow(aws),
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.PROGRESS),
+                TenantSettings.fromEnvironment(aws), Embedders.inputWindow(aws),
                 Setting.CHUNK_BATCH_SIZE.intFrom(aws));
     }
 

@@ -73,6 +73,9 @@ public final class DocumentPushes {
     }
 
     private void end(Upload upload, ObjectNode message, Context context) throws Exception {
+        if (pushLog == null) {
+            throw new IllegalStateException("built for progress pushes only: no push log to number " + message.get("type"));
+        }
         ObjectNode numbered = idempotency.once("document#" + upload.tenantId() + "#" + upload.documentId() + "#"
                 + upload.version() + "#" + message.get("type").asText(), null, context, ObjectNode.class,
                 () -> pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis()));

@@ -51,10 +51,14 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     private DocumentRouter(AwsClients aws) {
+        this(aws, VectorIndexes.choice(aws));
+    }
+
+    private DocumentRouter(AwsClients aws, VectorIndexes.Choice index) {
         this(new DocumentStore(aws.build(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), "DYNAMODB"),
                         Setting.DOCUMENTS_TABLE.from(aws)),
-                aws.build(SfnClient.builder(), "SFN"), required(Setting.INGEST_STATE_MACHINE_ARN.from(aws)),
-                Setting.INGEST_MAX_CONCURRENCY.intFrom(aws), Lazy.of(() -> VectorIndexes.fromEnvironment(aws)),
+                aws.build(SfnClient.builder(), "SFN"), Setting.INGEST_STATE_MACHINE_ARN.from(aws),
+                Setting.INGEST_MAX_CONCURRENCY.intFrom(aws), Lazy.of(() -> index.open(aws)),
                 new QueueMessages(aws.build(SqsClient.builder(), "SQS")), Setting.DEAD_LETTER_QUEUE.from(aws),
                 new JsonLog(System.out), Clock.systemUTC());
     }
@@ -134,12 +138,5 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
         queueMessages.toDeadLetterQueue(message, deadLetterQueue, code, reason);
         log.error("message moved to the DLQ: " + reason, context, Map.of("messageId", message.getMessageId(),
                 "deadLetterQueue", deadLetterQueue));
-    }
-
-    private static String required(String value) {
-        if (value.isEmpty()) {
-            throw new IllegalStateException(Setting.INGEST_STATE_MACHINE_ARN.name() + " is not set");
-        }
-        return value;
     }
 }

@@ -41,8 +41,12 @@ public final class DocumentSweeper implements RequestStreamHandler {
     }
 
     private DocumentSweeper(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), aws.build(SfnClient.builder(), "SFN"),
-                Lazy.of(() -> VectorIndexes.fromEnvironment(aws)),
+        this(aws, VectorIndexes.choice(aws));
+    }
+
+    private DocumentSweeper(AwsClients aws, VectorIndexes.Choice index) {
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.DOCUMENTS, IngestServices.Need.END_PUSHES),
+                aws.build(SfnClient.builder(), "SFN"), Lazy.of(() -> index.open(aws)),
                 Duration.ofSeconds(Setting.DOCUMENT_SWEEP_GRACE_SECONDS.intFrom(aws)));
     }
 

@@ -22,7 +22,7 @@ public final class EmbedTask extends IngestTask {
     }
 
     private EmbedTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), Embedders.fromEnvironment(aws));
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS), Embedders.fromEnvironment(aws));
     }
 
     public EmbedTask(IngestServices services, Embedder embedder) {

@@ -22,7 +22,8 @@ public final class ExtractTask extends IngestTask {
     }
 
     private ExtractTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), new TextExtractor(), Long.parseLong(Setting.MAX_DOCUMENT_BYTES.from(aws)));
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.PROGRESS),
+                new TextExtractor(), Setting.MAX_DOCUMENT_BYTES.longFrom(aws));
     }
 
     public ExtractTask(IngestServices services, TextExtractor extractor, long maxBytes) {

@@ -24,7 +24,8 @@ public final class IndexTask extends IngestTask {
     }
 
     private IndexTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), VectorIndexes.fromEnvironment(aws));
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.DOCUMENTS,
+                IngestServices.Need.PROGRESS), VectorIndexes.fromEnvironment(aws));
     }
 
     public IndexTask(IngestServices services, VectorIndex index) {

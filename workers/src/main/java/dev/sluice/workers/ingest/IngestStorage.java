@@ -69,10 +69,18 @@ public final class IngestStorage {
         }
     }
 
+    /** The payload bucket, which a step built without {@code WORK_OBJECTS} has not. */
+    private String workBucket() {
+        if (workBucket == null) {
+            throw new IllegalStateException("this step declares no work bucket (PAYLOAD_BUCKET)");
+        }
+        return workBucket;
+    }
+
     public String putJson(String key, Object value) {
         try {
             byte[] bytes = Json.MAPPER.writeValueAsBytes(value);
-            s3.putObject(b -> b.bucket(workBucket).key(key).contentType("application/json"),
+            s3.putObject(b -> b.bucket(workBucket()).key(key).contentType("application/json"),
                     RequestBody.fromBytes(bytes));
             return key;
         } catch (IOException e) {
@@ -81,7 +89,7 @@ public final class IngestStorage {
     }
 
     public <T> T getJson(String key, Class<T> type) {
-        try (InputStream in = s3.getObject(b -> b.bucket(workBucket).key(key))) {
+        try (InputStream in = s3.getObject(b -> b.bucket(workBucket()).key(key))) {
             return Json.MAPPER.readValue(in, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -90,11 +98,11 @@ public final class IngestStorage {
 
     /** Removes an upload's intermediate objects once it is indexed. */
     public void deletePrefix(String prefix) {
-        for (var page : s3.listObjectsV2Paginator(b -> b.bucket(workBucket).prefix(prefix))) {
+        for (var page : s3.listObjectsV2Paginator(b -> b.bucket(workBucket()).prefix(prefix))) {
             List<ObjectIdentifier> keys = page.contents().stream().map(S3Object::key)
                     .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
             if (!keys.isEmpty()) {
-                s3.deleteObjects(b -> b.bucket(workBucket).delete(d -> d.objects(keys).quiet(true)));
+                s3.deleteObjects(b -> b.bucket(workBucket()).delete(d -> d.objects(keys).quiet(true)));
             }
         }
     }

@@ -28,7 +28,8 @@ public final class ValidateTask extends IngestTask {
     }
 
     private ValidateTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), Long.parseLong(Setting.MAX_DOCUMENT_BYTES.from(aws)));
+        this(IngestServices.fromEnvironment(aws, IngestServices.Need.DOCUMENTS, IngestServices.Need.PROGRESS),
+                Setting.MAX_DOCUMENT_BYTES.longFrom(aws));
     }
 
     public ValidateTask(IngestServices services, long maxBytes) {

@@ -18,9 +18,6 @@ public final class ConnectionsApi {
      */
     public static ApiGatewayManagementApiClient client(AwsClients aws) {
         String url = Setting.WEBSOCKET_MANAGEMENT_URL.from(aws);
-        if (url.isEmpty()) {
-            throw new IllegalStateException("WEBSOCKET_MANAGEMENT_URL is not set");
-        }
         return ApiGatewayManagementApiClient.builder().region(aws.region()).credentialsProvider(aws.credentials())
                 .httpClient(aws.httpClient()).endpointOverride(URI.create(url)).build();
     }

@@ -3,7 +3,6 @@ package dev.sluice.workers.search;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.embed.Embedders;
 import java.net.URI;
 import java.nio.file.Path;
 import org.apache.hc.core5.http.HttpHost;
@@ -19,34 +18,57 @@ public final class VectorIndexes {
     private VectorIndexes() {
     }
 
-    public static VectorIndex fromEnvironment(AwsClients aws) {
-        int dimensions = Embedders.dimensions(aws);
+    /**
+     * The index a function's environment names, read when the handler is built; opening it (a
+     * Lucene directory, or an OpenSearch index created if missing) may wait for its first use.
+     * {@code directory} is set for Lucene; {@code endpoint}, {@code service} and {@code index} for
+     * OpenSearch ({@code service} only for a signed https endpoint).
+     */
+    public record Choice(String kind, int dimensions, Path directory, URI endpoint, String service, String index) {
+
+        public VectorIndex open(AwsClients aws) {
+            return kind.equals("lucene") ? LuceneVectorIndex.open(directory, dimensions)
+                    : OpenSearchVectorIndex.open(transport(aws), index, dimensions);
+        }
+
+        /** AWS endpoints are HTTPS and signed; a plain http:// endpoint is a local node without security. */
+        private OpenSearchTransport transport(AwsClients aws) {
+            if (service == null) {
+                return local(endpoint);
+            }
+            return new AwsSdk2Transport(aws.httpClient(), endpoint.getHost(), service, aws.region(),
+                    AwsSdk2TransportOptions.builder()
+                            .setCredentials(aws.credentials())
+                            .setMapper(new JacksonJsonpMapper())
+                            .build());
+        }
+    }
+
+    public static Choice choice(AwsClients aws) {
+        int dimensions = Setting.EMBEDDING_DIMENSIONS.intFrom(aws);
         String kind = Setting.VECTOR_INDEX.from(aws);
         return switch (kind) {
-            case "lucene" -> LuceneVectorIndex.open(Path.of(required(aws, Setting.VECTOR_INDEX_DIR)), dimensions);
-            case "opensearch" -> OpenSearchVectorIndex.open(transport(aws), Setting.OPENSEARCH_INDEX.from(aws),
-                    dimensions);
+            case "lucene" -> new Choice(kind, dimensions, Path.of(Setting.VECTOR_INDEX_DIR.from(aws)), null, null,
+                    null);
+            case "opensearch" -> {
+                URI endpoint = URI.create(Setting.OPENSEARCH_ENDPOINT.from(aws));
+                String service = null;
+                if (!"http".equals(endpoint.getScheme())) {
+                    service = Setting.OPENSEARCH_SERVICE.from(aws);
+                    if (!service.equals("aoss") && !service.equals("es")) {
+                        throw new IllegalArgumentException(
+                                Setting.OPENSEARCH_SERVICE.name() + " must be aoss or es, not " + service);
+                    }
+                }
+                yield new Choice(kind, dimensions, null, endpoint, service, Setting.OPENSEARCH_INDEX.from(aws));
+            }
             default -> throw new IllegalArgumentException(
                     Setting.VECTOR_INDEX.name() + " must be lucene or opensearch, not " + kind);
         };
     }
 
-    /** AWS endpoints are HTTPS and signed; a plain http:// endpoint is a local node without security. */
-    static OpenSearchTransport transport(AwsClients aws) {
-        URI endpoint = URI.create(required(aws, Setting.OPENSEARCH_ENDPOINT));
-        if ("http".equals(endpoint.getScheme())) {
-            return local(endpoint);
-        }
-        String service = Setting.OPENSEARCH_SERVICE.from(aws);
-        if (!service.equals("aoss") && !service.equals("es")) {
-            throw new IllegalArgumentException(
-                    Setting.OPENSEARCH_SERVICE.name() + " must be aoss or es, not " + service);
-        }
-        return new AwsSdk2Transport(aws.httpClient(), endpoint.getHost(), service, aws.region(),
-                AwsSdk2TransportOptions.builder()
-                        .setCredentials(aws.credentials())
-                        .setMapper(new JacksonJsonpMapper())
-                        .build());
+    public static VectorIndex fromEnvironment(AwsClients aws) {
+        return choice(aws).open(aws);
     }
 
     /** A node without the security plugin, such as the one scripts/opensearch-node.sh runs. */
@@ -55,13 +77,5 @@ public final class VectorIndexes {
                 .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
                 .setMapper(new JacksonJsonpMapper())
                 .build();
-    }
-
-    private static String required(AwsClients aws, Setting setting) {
-        String value = setting.from(aws);
-        if (value.isBlank()) {
-            throw new IllegalStateException(setting.name() + " is not set");
-        }
-        return value;
     }
 }

@@ -121,6 +121,27 @@ class BgeSmallEmbedderTest {
         assertThat(output).contains("dimensions=384");
     }
 
+    @Test
+    void aNewEmbedderLeavesTheModelUnloadedUntilItsFirstEmbed() throws IOException, InterruptedException {
+        // In a JVM of its own: in this one, the other tests have loaded the shared model already.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), ConstructOnly.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(output).contains("loaded after construction: false");
+    }
+
+    /** The child of {@link #aNewEmbedderLeavesTheModelUnloadedUntilItsFirstEmbed}. */
+    public static final class ConstructOnly {
+        public static void main(String[] args) {
+            new BgeSmallEmbedder();
+            System.out.println("loaded after construction: " + BgeSmallEmbedder.modelLoaded());
+        }
+    }
+
     /** The child of {@link #loadsInAJvmWithACommandLineOverFourKilobytes}. */
     public static final class LoadAndEmbed {
         public static void main(String[] args) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.embed.Embedder;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.ResourceKind;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,28 +14,36 @@ import org.junit.jupiter.api.Test;
 class EmbeddersTest {
 
     @Test
-    void titanAt1024DimensionsByDefault() {
-        Embedder embedder = Embedders.fromEnvironment(aws(Map.of()));
-        assertThat(embedder).isInstanceOf(TitanEmbedder.class);
-        assertThat(embedder.dimensions()).isEqualTo(1024);
-        assertThat(embedder.tokenizer()).isSameAs(BgeTokenizer.shared());
-    }
-
-    @Test
     void titanAtTheDimensionsAskedFor() {
         Embedder embedder = Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "bedrock", "EMBEDDING_DIMENSIONS", "512")));
+        assertThat(embedder).isInstanceOf(TitanEmbedder.class);
         assertThat(embedder.dimensions()).isEqualTo(512);
-        assertThatThrownBy(() -> Embedders.fromEnvironment(aws(Map.of("EMBEDDING_DIMENSIONS", "768"))))
+        assertThat(embedder.tokenizer()).isSameAs(BgeTokenizer.shared());
+        assertThatThrownBy(() -> Embedders.choice(aws(Map.of("EMBEDDER", "bedrock", "EMBEDDING_DIMENSIONS", "768"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void theLocalModelAt384Dimensions() {
-        Embedder embedder = Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "local")));
+    void theModelTheTitanEmbedderCallsIsOneTheTopologyDeclaresAndGrants() {
+        var topology = Definitions.bundled().topology();
+        assertThat(topology.models()).contains(TitanEmbedder.MODEL_ID);
+        assertThat(topology.function("ingest-embed").orElseThrow().uses(ResourceKind.MODEL, TitanEmbedder.MODEL_ID))
+                .isNotEmpty();
+    }
+
+    @Test
+    void theLocalModelAt384DimensionsLoadedOnItsFirstEmbedOnly() {
+        Embedder embedder = Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "local", "EMBEDDING_DIMENSIONS", "384")));
         assertThat(embedder).isInstanceOf(BgeSmallEmbedder.class);
         assertThat(embedder.modelId()).isEqualTo("bge-small-en-v1.5-q");
-        assertThat(Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "local", "EMBEDDING_DIMENSIONS", "384")))
-                .dimensions()).isEqualTo(384);
+        assertThat(embedder.dimensions()).isEqualTo(384);
+    }
+
+    @Test
+    void aSettingTheFunctionDoesNotDeclareFailsNamingIt() {
+        assertThatThrownBy(() -> Embedders.choice(aws(Map.of("EMBEDDER", "local"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("EMBEDDING_DIMENSIONS is not set: declare it in the function's environment in topology.json");
     }
 
     @Test
@@ -46,7 +56,7 @@ class EmbeddersTest {
 
     @Test
     void refusesAnUnknownEmbedder() {
-        assertThatThrownBy(() -> Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "openai"))))
+        assertThatThrownBy(() -> Embedders.fromEnvironment(aws(Map.of("EMBEDDER", "openai", "EMBEDDING_DIMENSIONS", "1024"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bedrock or local");
     }

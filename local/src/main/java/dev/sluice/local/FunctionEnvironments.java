@@ -1,0 +1,121 @@
+package dev.sluice.local;
+
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.Profile;
+import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.Reference;
+import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.core.topology.Use;
+import dev.sluice.local.sqs.LocalSqs;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The variables each function's handler is constructed with locally, as Lambda would give them on
+ * AWS: its declared {@code environment} resolved against the local resources, with the local
+ * profile's values; what Lambda itself provides (region, credentials, the function's name, memory
+ * and timeout); and the SDK's {@code AWS_ENDPOINT_URL_<SERVICE>} of each local service the
+ * function {@code uses}, and of no other. Nothing else: a handler reading anything more fails.
+ */
+public final class FunctionEnvironments {
+
+    /** What Lambda sets for every function (the local credentials stand in for the execution role's). */
+    public static final Set<String> LAMBDA_PROVIDED = Set.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT");
+
+    /**
+     * Where the local services listen. Bedrock, SES and OpenSearch have no local service here: the
+     * local profile uses the in-process embedder, the mail outbox and Lucene instead.
+     */
+    public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions,
+            Map<String, URI> webSocketManagement) {
+
+        public Services {
+            webSocketManagement = Map.copyOf(webSocketManagement);
+        }
+
+        /** The SDK endpoint variable and URL of the local service holding resources of {@code kind}, or null. */
+        Map.Entry<String, URI> endpoint(ResourceKind kind) {
+            return switch (kind) {
+                case TABLE -> Map.entry("AWS_ENDPOINT_URL_DYNAMODB", dynamodb);
+                case QUEUE -> Map.entry("AWS_ENDPOINT_URL_SQS", sqs);
+                case BUS -> Map.entry("AWS_ENDPOINT_URL_EVENTBRIDGE", events);
+                case BUCKET -> Map.entry("AWS_ENDPOINT_URL_S3", s3);
+                case STATE_MACHINE -> Map.entry("AWS_ENDPOINT_URL_SFN", stepFunctions);
+                case WEB_SOCKET_API, MODEL, SEARCH_INDEX, EMAIL_IDENTITY -> null;
+            };
+        }
+    }
+
+    private final Topology topology;
+    private final Profile profile;
+    private final AwsIdentity identity;
+    private final Path stateDir;
+    private final Services services;
+
+    public FunctionEnvironments(Topology topology, Profile profile, AwsIdentity identity, Path stateDir,
+            Services services) {
+        this.topology = topology;
+        this.profile = profile;
+        this.identity = identity;
+        this.stateDir = stateDir;
+        this.services = services;
+    }
+
+    /**
+     * The local profile of {@code topology} with {@code overrides} applied; an override naming no
+     * value of the profile fails, so a misspelt one never goes unnoticed.
+     */
+    public static Profile localProfile(Topology topology, Map<String, String> overrides) {
+        return topology.profile(Profile.LOCAL).orElse(new Profile(Profile.LOCAL, Map.of())).with(overrides);
+    }
+
+    public Map<String, String> of(FunctionSpec function) {
+        Map<String, String> env = new LinkedHashMap<>();
+        try {
+            env.putAll(profile.resolve(function.environment(), this::resolve));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("function \"" + function.name() + "\": " + e.getMessage(), e);
+        }
+        for (Use use : function.uses()) {
+            Map.Entry<String, URI> endpoint = services.endpoint(use.kind());
+            if (endpoint != null) {
+                env.put(endpoint.getKey(), endpoint.getValue().toString());
+            }
+        }
+        env.put("AWS_REGION", identity.region());
+        env.put("AWS_DEFAULT_REGION", identity.region());
+        env.put("AWS_ACCESS_KEY_ID", LocalRuntime.CREDENTIALS.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", LocalRuntime.CREDENTIALS.secretAccessKey());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
+        env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeoutSeconds()));
+        return Map.copyOf(env);
+    }
+
+    private String resolve(Reference r) {
+        ResourceKind kind = r.kind().resource();
+        if (kind != null && !topology.declares(kind, r.name())) {
+            throw new IllegalArgumentException(r + " names no " + kind.key() + " of the topology");
+        }
+        return switch (r.kind()) {
+            case TABLE, QUEUE, BUS, BUCKET, SEARCH_INDEX -> r.name();
+            case QUEUE_URL -> LocalSqs.queueUrl(services.sqs(), identity, r.name());
+            case MAX_RECEIVE_COUNT -> topology.queue(r.name()).filter(QueueSpec::hasDeadLetterQueue)
+                    .map(q -> Integer.toString(q.deadLetter().maxReceiveCount()))
+                    .orElseThrow(() -> new IllegalArgumentException(r + ": queue \"" + r.name()
+                            + "\" has no dead-letter queue"));
+            case STATE_MACHINE -> identity.stateMachineArn(r.name());
+            case WEB_SOCKET_MANAGEMENT -> services.webSocketManagement().get(r.name()).toString();
+            case STATE_DIR -> stateDir.resolve(r.name()).toAbsolutePath().toString();
+            case SEARCH_ENDPOINT -> throw new IllegalArgumentException(r + ": the local runtime runs no search"
+                    + " service; the local profile keeps its index on disk (vectorIndex lucene)");
+            case PROFILE -> throw new IllegalStateException(r + " is resolved by the profile");
+        };
+    }
+}
