@@ -180,13 +180,17 @@ public final class DocumentStore {
     public record Page(List<Document> documents, String next) {
     }
 
+    /**
+     * @throws IllegalArgumentException if the cursor is not one this listing hands out (it carries a
+     *                                  document id; the tenant always comes from the caller)
+     */
     public Page list(String tenantId, int limit, String cursor) {
+        String after = cursor == null ? null : documentIdOf(cursor);
         QueryResponse response = dynamoDb.query(b -> {
             b.tableName(table).limit(limit).keyConditionExpression("pk = :t")
                     .expressionAttributeValues(Map.of(":t", s(tenantId)));
-            if (cursor != null) {
-                b.exclusiveStartKey(key(tenantId, new String(Base64.getUrlDecoder().decode(cursor),
-                        StandardCharsets.UTF_8)));
+            if (after != null) {
+                b.exclusiveStartKey(key(tenantId, after));
             }
         });
         List<Document> documents = new ArrayList<>();
@@ -196,6 +200,14 @@ public final class DocumentStore {
                         response.lastEvaluatedKey().get("sk").s().getBytes(StandardCharsets.UTF_8))
                 : null;
         return new Page(documents, next);
+    }
+
+    private static String documentIdOf(String cursor) {
+        String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        if (!DocumentIds.isWellFormed(id)) {
+            throw new IllegalArgumentException("the cursor holds no document id");
+        }
+        return id;
     }
 
     /** PROCESSING rows not updated since {@code updatedBefore}, oldest first: the sweeper's work. */

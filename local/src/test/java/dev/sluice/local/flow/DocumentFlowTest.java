@@ -325,6 +325,51 @@ class DocumentFlowTest {
     }
 
     @Test
+    void malformedQueriesIdsAndCursorsAreRefusedNamingTheFieldNeverA500() throws Exception {
+        try (SluiceClient client = flow.devClient()) {
+            // Each of these tokenizes to nothing: NUL, bytes that are not UTF-8, control characters, a no-break space.
+            for (String q : List.of("%00", "%FF%FE", "%01%02%1F", "%C2%A0", "%00%2E%00")) {
+                ApiResponse response = client.get("/v1/search?q=" + q);
+                if (q.equals("%00%2E%00")) {
+                    // a full stop is a token: searchable, if pointless
+                    assertThat(response.status()).as(q + ": " + response.body()).isEqualTo(200);
+                } else {
+                    assertBadRequest(response, "q");
+                }
+            }
+
+            ApiResponse longId = client.get("/v1/documents/" + "d".repeat(2_000));
+            assertThat(longId.status()).as(String.valueOf(longId.body())).isEqualTo(404);
+            assertThat(longId.body().get("error").get("field").asText()).isEqualTo("id");
+
+            ingest("dev/cursor/a.txt", text("Cursor page one."));
+            ingest("dev/cursor/b.txt", text("Cursor page two."));
+            java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            for (String cursor : List.of("", base64.encodeToString("{\"pk\":\"T#dev\"}".getBytes(StandardCharsets.UTF_8)),
+                    base64.encodeToString("{\"pk\":{\"S\":\"other-co\"},\"sk\":{\"S\":\"x\"}}".getBytes(
+                            StandardCharsets.UTF_8)), base64.encodeToString("k".repeat(2_000).getBytes(StandardCharsets.UTF_8)),
+                    "%25%25", "AAAA")) {
+                assertBadRequest(client.get("/v1/documents?cursor=" + java.net.URLEncoder.encode(cursor,
+                        StandardCharsets.UTF_8)), "cursor");
+            }
+            // A real cursor still pages, and only ever through the caller's own documents.
+            JsonNode first = client.get("/v1/documents?limit=1").body();
+            JsonNode second = client.get("/v1/documents?limit=1&cursor=" + first.get("nextCursor").asText()).body();
+            assertThat(second.get("documents").get(0).get("documentId").asText())
+                    .isNotEqualTo(first.get("documents").get(0).get("documentId").asText());
+        }
+        try (SluiceClient other = flow.newTenant("cursor-thief", dev.sluice.core.keys.UsageLimits.DEFAULT);
+                SluiceClient client = flow.devClient()) {
+            String devCursor = client.get("/v1/documents?limit=1").body().get("nextCursor").asText();
+            ApiResponse borrowed = other.get("/v1/documents?cursor=" + devCursor);
+            assertThat(borrowed.status()).isIn(200, 400);
+            if (borrowed.status() == 200) {
+                assertThat(borrowed.body().get("documents")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aTenantsChunkingChoiceIsUsedForItsNextUploads() throws Exception {
         try (SluiceClient client = flow.newTenant("tiny-chunks", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
             assertThat(client.get("/v1/settings/chunking").body().get("strategy").asText()).isEqualTo("fixed");
