@@ -118,9 +118,10 @@ public final class DocumentStore {
 
     /**
      * FAILED with a reason. Also when no step got as far as claiming the row for this version (the
-     * first step's S3 call failed for good, say): the document must not be left without an end.
+     * first step's S3 call failed for good, say): the document must not be left without an end. Never
+     * once this version is READY: nothing after READY undoes it.
      *
-     * @return false if a newer upload (or a delete) took the document over
+     * @return false if a newer upload (or a delete) took the document over, or it is READY
      */
     public boolean markFailed(String tenantId, String documentId, String userId, String bucket, String key,
             String version, String errorCode, String errorMessage, long now) {
@@ -128,6 +129,7 @@ public final class DocumentStore {
         values.put(":v", s(version));
         values.put(":failed", s(DocumentStatus.FAILED.name()));
         values.put(":deleted", s(DocumentStatus.DELETED.name()));
+        values.put(":ready", s(DocumentStatus.READY.name()));
         values.put(":code", s(errorCode));
         values.put(":message", s(errorMessage));
         values.put(":user", s(userId));
@@ -142,7 +144,7 @@ public final class DocumentStore {
                             + " objectKey = if_not_exists(objectKey, :key), filename = if_not_exists(filename, :filename),"
                             + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
                             + " REMOVE processingShard, expiresAt")
-                    .conditionExpression("#version = :v OR (attribute_not_exists(#version)"
+                    .conditionExpression("(#version = :v AND #status <> :ready) OR (attribute_not_exists(#version)"
                             + " AND (attribute_not_exists(#status) OR #status <> :deleted))")
                     .expressionAttributeNames(Map.of("#status", "status", "#version", "version", "#bucket", "bucket"))
                     .expressionAttributeValues(values));

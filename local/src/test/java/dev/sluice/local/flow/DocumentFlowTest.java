@@ -12,7 +12,9 @@ import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.support.Await;
 import dev.sluice.local.support.Clients;
+import dev.sluice.workers.push.PushLog;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -37,6 +40,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -77,7 +82,7 @@ class DocumentFlowTest {
     static Topology topology() {
         Topology t = Definitions.bundled().topology();
         Map<String, String> doubles = Map.of("ingest-embed", FlakyEmbedTask.class.getName(),
-                "ingest-index", FlakyIndexTask.class.getName());
+                "ingest-index", FlakyIndexTask.class.getName(), "ingest-finalize", FlakyFinalizeTask.class.getName());
         var functions = t.functions().stream().map(f -> doubles.containsKey(f.name())
                 ? new FunctionSpec(f.name(), doubles.get(f.name()), f.memoryMb(), f.timeoutSeconds(), f.sqsTrigger(),
                         f.schedule())
@@ -202,6 +207,44 @@ class DocumentFlowTest {
             assertThat(deleted.get("status").asText()).isEqualTo("DELETED");
             JsonNode after = client.get("/v1/search?q=orchard%20pears&k=50").body().get("results");
             assertThat(after).noneMatch(h -> h.get("key").asText().equals(key));
+        }
+    }
+
+    @Test
+    void aPushThatFailsAfterReadyOrAFailingIdempotencyStoreLeavesTheDocumentReady() throws Exception {
+        String pushFails = "dev/after-ready/PUSH-500.txt";
+        String storeDown = "dev/after-ready/IDEMPOTENCY-DOWN.txt";
+        String pushFailsId = DocumentIds.of("sluice-documents", pushFails);
+        String storeDownId = DocumentIds.of("sluice-documents", storeDown);
+        try (SluiceClient client = flow.devClient();
+                PushStream pushes = client.connect(flow.runtime.endpoints().webSocket())) {
+            // An open connection, so that finalize has somewhere to push: for PUSH-500 it answers 500.
+            for (String key : List.of(pushFails, storeDown)) {
+                JsonNode ended = ingest(key, text(key.equals(pushFails) ? "The bicycle shed stands behind the library."
+                        : "The fire assembly point is the north car park."));
+                // READY is written before the push: what matters is what the row says once the execution ended.
+                Await.until("the ingestion of " + key + " ends", Duration.ofSeconds(60),
+                        () -> executionOf(ended).status() != ExecutionStatus.RUNNING);
+                JsonNode row = client.get("/v1/documents/" + ended.get("documentId").asText()).body();
+                assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
+                assertThat(row.get("chunks").asInt()).isEqualTo(1);
+                assertThat(executionOf(ended).status()).as("execution of " + key).isEqualTo(ExecutionStatus.SUCCEEDED);
+            }
+            assertThat(client.get("/v1/search?q=where%20is%20the%20bicycle%20shed&k=10").body().get("results"))
+                    .anyMatch(h -> h.get("key").asText().equals(pushFails));
+            assertThat(client.get("/v1/search?q=fire%20assembly%20point&k=10").body().get("results"))
+                    .anyMatch(h -> h.get("key").asText().equals(storeDown));
+
+            // Without its idempotency store the end message is still numbered, and delivered.
+            JsonNode delivered = pushes.next(m -> storeDownId.equals(m.path("documentId").asText())
+                    && m.path("type").asText().equals("document.ready"), Duration.ofSeconds(10));
+            assertThat(delivered).isNotNull();
+            assertThat(delivered.has("seq")).isTrue();
+            // The one that could not be delivered is in the push log, for the client's next resume.
+            List<JsonNode> logged = new PushLog(flow.dynamoDb, "sluice-push-log")
+                    .after("dev", "dev", 0, 1000, System.currentTimeMillis());
+            assertThat(logged).filteredOn(m -> m.path("documentId").asText().equals(pushFailsId))
+                    .extracting(m -> m.get("type").asText()).containsExactly("document.ready");
         }
     }
 
@@ -344,7 +387,7 @@ class DocumentFlowTest {
 
             ingest("dev/cursor/a.txt", text("Cursor page one."));
             ingest("dev/cursor/b.txt", text("Cursor page two."));
-            java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
             for (String cursor : List.of("", base64.encodeToString("{\"pk\":\"T#dev\"}".getBytes(StandardCharsets.UTF_8)),
                     base64.encodeToString("{\"pk\":{\"S\":\"other-co\"},\"sk\":{\"S\":\"x\"}}".getBytes(
                             StandardCharsets.UTF_8)), base64.encodeToString("k".repeat(2_000).getBytes(StandardCharsets.UTF_8)),
@@ -388,6 +431,13 @@ class DocumentFlowTest {
             // About 110 tokens: one chunk by default, whole paragraphs merged up to 32 tokens for this tenant.
             assertThat(row.get("chunks").asInt()).as("32-token chunks of 10 paragraphs of ~11 tokens").isBetween(3, 10);
         }
+    }
+
+    private static DescribeExecutionResponse executionOf(JsonNode row) {
+        String name = DocumentIds.executionName(row.get("documentId").asText(), row.get("version").asText());
+        String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(ingestStateMachine())).executions().stream()
+                .filter(e -> e.name().equals(name)).findFirst().orElseThrow().executionArn();
+        return sfn.describeExecution(b -> b.executionArn(arn));
     }
 
     private static String ingestStateMachine() {
