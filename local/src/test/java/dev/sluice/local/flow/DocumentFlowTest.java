@@ -249,6 +249,25 @@ class DocumentFlowTest {
     }
 
     @Test
+    void anObjectDeletedWhileABatchIsIndexedLeavesNoChunkBehind() throws Exception {
+        String key = "dev/race/deleted.txt";
+        String documentId = DocumentIds.of("sluice-documents", key);
+        s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromBytes(
+                text("DELETED-WHILE-INDEXING the boiler room is in the basement behind the laundry.")));
+        JsonNode deleted = await(documentId, r -> r.path("status").asText().equals("DELETED"));
+        String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(ingestStateMachine())).executions().stream()
+                .filter(e -> e.name().startsWith(documentId)).findFirst().orElseThrow().executionArn();
+        Await.until("the ingestion's execution ends", Duration.ofSeconds(60),
+                () -> sfn.describeExecution(b -> b.executionArn(arn)).status() != ExecutionStatus.RUNNING);
+
+        assertThat(deleted.get("status").asText()).isEqualTo("DELETED");
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hits = client.get("/v1/search?q=where%20is%20the%20boiler%20room&k=50").body().get("results");
+            assertThat(hits).noneMatch(h -> h.get("documentId").asText().equals(documentId));
+        }
+    }
+
+    @Test
     void aDuplicateObjectCreatedEventStartsNoSecondExecution() throws Exception {
         String key = "dev/dup/once.txt";
         JsonNode row = ingest(key, text("Only one ingestion per upload."));
