@@ -156,6 +156,34 @@ class DocumentFlowTest {
     }
 
     @Test
+    void textInTheCharsetItDeclaresIsReadInThatCharset() throws Exception {
+        byte[] html = ("<html><head><meta charset=ISO-8859-1></head><body><p>The p\u00e2tisserie sells cr\u00e8me"
+                + " br\u00fbl\u00e9e on Fridays.</p></body></html>").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] markdown = "# Caf\u00e9\n\nThe caf\u00e9 serves cr\u00eapes with cr\u00e8me fra\u00eeche.\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        JsonNode page = ingest("dev/charset/menu.html", html);
+        String etag = s3.putObject(b -> b.bucket("sluice-documents").key("dev/charset/cafe.md")
+                .contentType("text/markdown; charset=ISO-8859-1"), RequestBody.fromBytes(markdown)).eTag()
+                .replace("\"", "");
+        JsonNode notes = await(DocumentIds.of("sluice-documents", "dev/charset/cafe.md"),
+                r -> r.path("status").asText().matches("READY|FAILED") && etag.equals(r.path("version").asText()));
+
+        assertThat(page.get("status").asText()).as(page.toString()).isEqualTo("READY");
+        assertThat(notes.get("status").asText()).as(notes.toString()).isEqualTo("READY");
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hits = client.get("/v1/search?q=" + java.net.URLEncoder.encode("cr\u00e8me br\u00fbl\u00e9e",
+                    StandardCharsets.UTF_8) + "&k=10").body().get("results");
+            assertThat(hits).anySatisfy(h -> assertThat(h.get("text").asText())
+                    .isEqualTo("The p\u00e2tisserie sells cr\u00e8me br\u00fbl\u00e9e on Fridays."));
+            JsonNode crepes = client.get("/v1/search?q=crepes&k=10").body().get("results");
+            assertThat(crepes).anySatisfy(h -> assertThat(h.get("text").asText())
+                    .contains("The caf\u00e9 serves cr\u00eapes with cr\u00e8me fra\u00eeche."));
+        }
+        // Latin-1 that declares nothing is still refused.
+        assertFailed(ingest("dev/charset/plain.txt", "na\u00efve".getBytes(StandardCharsets.ISO_8859_1)), "undecodable");
+    }
+
+    @Test
     void badDocumentsEndFailedWithTheirReason() throws Exception {
         byte[] pdf = pdf("A perfectly fine page.", "And another.");
         byte[] truncated = java.util.Arrays.copyOf(pdf, pdf.length / 2);
