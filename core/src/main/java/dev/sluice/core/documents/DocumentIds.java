@@ -2,6 +2,7 @@ package dev.sluice.core.documents;
 
 import com.github.f4b6a3.uuid.UuidCreator;
 import com.github.f4b6a3.uuid.enums.UuidNamespace;
+import java.util.regex.Pattern;
 
 /**
  * A document is its S3 object: the id is a name-based UUID of bucket and key, so uploading the same
@@ -9,7 +10,15 @@ import com.github.f4b6a3.uuid.enums.UuidNamespace;
  */
 public final class DocumentIds {
 
+    private static final Pattern SHAPE =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     private DocumentIds() {
+    }
+
+    /** Whether {@code id} could be one {@link #of} made: anything else names no document. */
+    public static boolean isWellFormed(String id) {
+        return id != null && SHAPE.matcher(id).matches();
     }
 
     public static String of(String bucket, String key) {

@@ -118,9 +118,10 @@ public final class DocumentStore {
 
     /**
      * FAILED with a reason. Also when no step got as far as claiming the row for this version (the
-     * first step's S3 call failed for good, say): the document must not be left without an end.
+     * first step's S3 call failed for good, say): the document must not be left without an end. Never
+     * once this version is READY: nothing after READY undoes it.
      *
-     * @return false if a newer upload (or a delete) took the document over
+     * @return false if a newer upload (or a delete) took the document over, or it is READY
      */
     public boolean markFailed(String tenantId, String documentId, String userId, String bucket, String key,
             String version, String errorCode, String errorMessage, long now) {
@@ -128,6 +129,7 @@ public final class DocumentStore {
         values.put(":v", s(version));
         values.put(":failed", s(DocumentStatus.FAILED.name()));
         values.put(":deleted", s(DocumentStatus.DELETED.name()));
+        values.put(":ready", s(DocumentStatus.READY.name()));
         values.put(":code", s(errorCode));
         values.put(":message", s(errorMessage));
         values.put(":user", s(userId));
@@ -142,7 +144,7 @@ public final class DocumentStore {
                             + " objectKey = if_not_exists(objectKey, :key), filename = if_not_exists(filename, :filename),"
                             + " createdAt = if_not_exists(createdAt, :now), updatedAt = :now"
                             + " REMOVE processingShard, expiresAt")
-                    .conditionExpression("#version = :v OR (attribute_not_exists(#version)"
+                    .conditionExpression("(#version = :v AND #status <> :ready) OR (attribute_not_exists(#version)"
                             + " AND (attribute_not_exists(#status) OR #status <> :deleted))")
                     .expressionAttributeNames(Map.of("#status", "status", "#version", "version", "#bucket", "bucket"))
                     .expressionAttributeValues(values));
@@ -180,13 +182,17 @@ public final class DocumentStore {
     public record Page(List<Document> documents, String next) {
     }
 
+    /**
+     * @throws IllegalArgumentException if the cursor is not one this listing hands out (it carries a
+     *                                  document id; the tenant always comes from the caller)
+     */
     public Page list(String tenantId, int limit, String cursor) {
+        String after = cursor == null ? null : documentIdOf(cursor);
         QueryResponse response = dynamoDb.query(b -> {
             b.tableName(table).limit(limit).keyConditionExpression("pk = :t")
                     .expressionAttributeValues(Map.of(":t", s(tenantId)));
-            if (cursor != null) {
-                b.exclusiveStartKey(key(tenantId, new String(Base64.getUrlDecoder().decode(cursor),
-                        StandardCharsets.UTF_8)));
+            if (after != null) {
+                b.exclusiveStartKey(key(tenantId, after));
             }
         });
         List<Document> documents = new ArrayList<>();
@@ -196,6 +202,14 @@ public final class DocumentStore {
                         response.lastEvaluatedKey().get("sk").s().getBytes(StandardCharsets.UTF_8))
                 : null;
         return new Page(documents, next);
+    }
+
+    private static String documentIdOf(String cursor) {
+        String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        if (!DocumentIds.isWellFormed(id)) {
+            throw new IllegalArgumentException("the cursor holds no document id");
+        }
+        return id;
     }
 
     /** PROCESSING rows not updated since {@code updatedBefore}, oldest first: the sweeper's work. */

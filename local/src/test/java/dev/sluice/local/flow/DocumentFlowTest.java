@@ -11,7 +11,9 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.support.Await;
 import dev.sluice.local.support.Clients;
+import dev.sluice.workers.push.PushLog;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -36,6 +39,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -76,7 +81,7 @@ class DocumentFlowTest {
     static Topology topology() {
         Topology t = Definitions.bundled().topology();
         Map<String, String> doubles = Map.of("ingest-embed", FlakyEmbedTask.class.getName(),
-                "ingest-index", FlakyIndexTask.class.getName());
+                "ingest-index", FlakyIndexTask.class.getName(), "ingest-finalize", FlakyFinalizeTask.class.getName());
         var functions = t.functions().stream()
                 .map(f -> doubles.containsKey(f.name()) ? f.withHandler(doubles.get(f.name())) : f).toList();
         var machines = t.stateMachines().stream().map(m -> new StateMachineSpec(m.name(),
@@ -147,6 +152,34 @@ class DocumentFlowTest {
     }
 
     @Test
+    void textInTheCharsetItDeclaresIsReadInThatCharset() throws Exception {
+        byte[] html = ("<html><head><meta charset=ISO-8859-1></head><body><p>The p\u00e2tisserie sells cr\u00e8me"
+                + " br\u00fbl\u00e9e on Fridays.</p></body></html>").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] markdown = "# Caf\u00e9\n\nThe caf\u00e9 serves cr\u00eapes with cr\u00e8me fra\u00eeche.\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        JsonNode page = ingest("dev/charset/menu.html", html);
+        String etag = s3.putObject(b -> b.bucket("sluice-documents").key("dev/charset/cafe.md")
+                .contentType("text/markdown; charset=ISO-8859-1"), RequestBody.fromBytes(markdown)).eTag()
+                .replace("\"", "");
+        JsonNode notes = await(DocumentIds.of("sluice-documents", "dev/charset/cafe.md"),
+                r -> r.path("status").asText().matches("READY|FAILED") && etag.equals(r.path("version").asText()));
+
+        assertThat(page.get("status").asText()).as(page.toString()).isEqualTo("READY");
+        assertThat(notes.get("status").asText()).as(notes.toString()).isEqualTo("READY");
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hits = client.get("/v1/search?q=" + java.net.URLEncoder.encode("cr\u00e8me br\u00fbl\u00e9e",
+                    StandardCharsets.UTF_8) + "&k=10").body().get("results");
+            assertThat(hits).anySatisfy(h -> assertThat(h.get("text").asText())
+                    .isEqualTo("The p\u00e2tisserie sells cr\u00e8me br\u00fbl\u00e9e on Fridays."));
+            JsonNode crepes = client.get("/v1/search?q=crepes&k=10").body().get("results");
+            assertThat(crepes).anySatisfy(h -> assertThat(h.get("text").asText())
+                    .contains("The caf\u00e9 serves cr\u00eapes with cr\u00e8me fra\u00eeche."));
+        }
+        // Latin-1 that declares nothing is still refused.
+        assertFailed(ingest("dev/charset/plain.txt", "na\u00efve".getBytes(StandardCharsets.ISO_8859_1)), "undecodable");
+    }
+
+    @Test
     void badDocumentsEndFailedWithTheirReason() throws Exception {
         byte[] pdf = pdf("A perfectly fine page.", "And another.");
         byte[] truncated = java.util.Arrays.copyOf(pdf, pdf.length / 2);
@@ -198,6 +231,63 @@ class DocumentFlowTest {
             assertThat(deleted.get("status").asText()).isEqualTo("DELETED");
             JsonNode after = client.get("/v1/search?q=orchard%20pears&k=50").body().get("results");
             assertThat(after).noneMatch(h -> h.get("key").asText().equals(key));
+        }
+    }
+
+    @Test
+    void aPushThatFailsAfterReadyOrAFailingIdempotencyStoreLeavesTheDocumentReady() throws Exception {
+        String pushFails = "dev/after-ready/PUSH-500.txt";
+        String storeDown = "dev/after-ready/IDEMPOTENCY-DOWN.txt";
+        String pushFailsId = DocumentIds.of("sluice-documents", pushFails);
+        String storeDownId = DocumentIds.of("sluice-documents", storeDown);
+        try (SluiceClient client = flow.devClient();
+                PushStream pushes = client.connect(flow.runtime.endpoints().webSocket())) {
+            // An open connection, so that finalize has somewhere to push: for PUSH-500 it answers 500.
+            for (String key : List.of(pushFails, storeDown)) {
+                JsonNode ended = ingest(key, text(key.equals(pushFails) ? "The bicycle shed stands behind the library."
+                        : "The fire assembly point is the north car park."));
+                // READY is written before the push: what matters is what the row says once the execution ended.
+                Await.until("the ingestion of " + key + " ends", Duration.ofSeconds(60),
+                        () -> executionOf(ended).status() != ExecutionStatus.RUNNING);
+                JsonNode row = client.get("/v1/documents/" + ended.get("documentId").asText()).body();
+                assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
+                assertThat(row.get("chunks").asInt()).isEqualTo(1);
+                assertThat(executionOf(ended).status()).as("execution of " + key).isEqualTo(ExecutionStatus.SUCCEEDED);
+            }
+            assertThat(client.get("/v1/search?q=where%20is%20the%20bicycle%20shed&k=10").body().get("results"))
+                    .anyMatch(h -> h.get("key").asText().equals(pushFails));
+            assertThat(client.get("/v1/search?q=fire%20assembly%20point&k=10").body().get("results"))
+                    .anyMatch(h -> h.get("key").asText().equals(storeDown));
+
+            // Without its idempotency store the end message is still numbered, and delivered.
+            JsonNode delivered = pushes.next(m -> storeDownId.equals(m.path("documentId").asText())
+                    && m.path("type").asText().equals("document.ready"), Duration.ofSeconds(10));
+            assertThat(delivered).isNotNull();
+            assertThat(delivered.has("seq")).isTrue();
+            // The one that could not be delivered is in the push log, for the client's next resume.
+            List<JsonNode> logged = new PushLog(flow.dynamoDb, "sluice-push-log")
+                    .after("dev", "dev", 0, 1000, System.currentTimeMillis());
+            assertThat(logged).filteredOn(m -> m.path("documentId").asText().equals(pushFailsId))
+                    .extracting(m -> m.get("type").asText()).containsExactly("document.ready");
+        }
+    }
+
+    @Test
+    void anObjectDeletedWhileABatchIsIndexedLeavesNoChunkBehind() throws Exception {
+        String key = "dev/race/deleted.txt";
+        String documentId = DocumentIds.of("sluice-documents", key);
+        s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromBytes(
+                text("DELETED-WHILE-INDEXING the boiler room is in the basement behind the laundry.")));
+        JsonNode deleted = await(documentId, r -> r.path("status").asText().equals("DELETED"));
+        String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(ingestStateMachine())).executions().stream()
+                .filter(e -> e.name().startsWith(documentId)).findFirst().orElseThrow().executionArn();
+        Await.until("the ingestion's execution ends", Duration.ofSeconds(60),
+                () -> sfn.describeExecution(b -> b.executionArn(arn)).status() != ExecutionStatus.RUNNING);
+
+        assertThat(deleted.get("status").asText()).isEqualTo("DELETED");
+        try (SluiceClient client = flow.devClient()) {
+            JsonNode hits = client.get("/v1/search?q=where%20is%20the%20boiler%20room&k=50").body().get("results");
+            assertThat(hits).noneMatch(h -> h.get("documentId").asText().equals(documentId));
         }
     }
 
@@ -321,6 +411,55 @@ class DocumentFlowTest {
     }
 
     @Test
+    void malformedQueriesIdsAndCursorsAreRefusedNamingTheFieldNeverA500() throws Exception {
+        try (SluiceClient client = flow.devClient()) {
+            // Each of these tokenizes to nothing: NUL, bytes that are not UTF-8, control characters, a no-break space.
+            for (String q : List.of("%00", "%FF%FE", "%01%02%1F", "%C2%A0", "%00%2E%00")) {
+                ApiResponse response = client.get("/v1/search?q=" + q);
+                if (q.equals("%00%2E%00")) {
+                    // a full stop is a token: searchable, if pointless
+                    assertThat(response.status()).as(q + ": " + response.body()).isEqualTo(200);
+                } else if (q.equals("%FF%FE")) {
+                    // Not UTF-8: the gateway refuses the query string itself, before the function sees it.
+                    assertThat(response.status()).as(q + ": " + response.body()).isEqualTo(400);
+                    assertThat(response.body().get("message").asText()).isNotBlank();
+                } else {
+                    assertBadRequest(response, "q");
+                }
+            }
+
+            ApiResponse longId = client.get("/v1/documents/" + "d".repeat(2_000));
+            assertThat(longId.status()).as(String.valueOf(longId.body())).isEqualTo(404);
+            assertThat(longId.body().get("error").get("field").asText()).isEqualTo("id");
+
+            ingest("dev/cursor/a.txt", text("Cursor page one."));
+            ingest("dev/cursor/b.txt", text("Cursor page two."));
+            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+            for (String cursor : List.of("", base64.encodeToString("{\"pk\":\"T#dev\"}".getBytes(StandardCharsets.UTF_8)),
+                    base64.encodeToString("{\"pk\":{\"S\":\"other-co\"},\"sk\":{\"S\":\"x\"}}".getBytes(
+                            StandardCharsets.UTF_8)), base64.encodeToString("k".repeat(2_000).getBytes(StandardCharsets.UTF_8)),
+                    "%25%25", "AAAA")) {
+                assertBadRequest(client.get("/v1/documents?cursor=" + java.net.URLEncoder.encode(cursor,
+                        StandardCharsets.UTF_8)), "cursor");
+            }
+            // A real cursor still pages, and only ever through the caller's own documents.
+            JsonNode first = client.get("/v1/documents?limit=1").body();
+            JsonNode second = client.get("/v1/documents?limit=1&cursor=" + first.get("nextCursor").asText()).body();
+            assertThat(second.get("documents").get(0).get("documentId").asText())
+                    .isNotEqualTo(first.get("documents").get(0).get("documentId").asText());
+        }
+        try (SluiceClient other = flow.newTenant("cursor-thief", dev.sluice.core.keys.UsageLimits.DEFAULT);
+                SluiceClient client = flow.devClient()) {
+            String devCursor = client.get("/v1/documents?limit=1").body().get("nextCursor").asText();
+            ApiResponse borrowed = other.get("/v1/documents?cursor=" + devCursor);
+            assertThat(borrowed.status()).isIn(200, 400);
+            if (borrowed.status() == 200) {
+                assertThat(borrowed.body().get("documents")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aTenantsChunkingChoiceIsUsedForItsNextUploads() throws Exception {
         try (SluiceClient client = flow.newTenant("tiny-chunks", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
             assertThat(client.get("/v1/settings/chunking").body().get("strategy").asText()).isEqualTo("fixed");
@@ -339,6 +478,13 @@ class DocumentFlowTest {
             // About 110 tokens: one chunk by default, whole paragraphs merged up to 32 tokens for this tenant.
             assertThat(row.get("chunks").asInt()).as("32-token chunks of 10 paragraphs of ~11 tokens").isBetween(3, 10);
         }
+    }
+
+    private static DescribeExecutionResponse executionOf(JsonNode row) {
+        String name = DocumentIds.executionName(row.get("documentId").asText(), row.get("version").asText());
+        String arn = sfn.listExecutionsPaginator(b -> b.stateMachineArn(ingestStateMachine())).executions().stream()
+                .filter(e -> e.name().equals(name)).findFirst().orElseThrow().executionArn();
+        return sfn.describeExecution(b -> b.executionArn(arn));
     }
 
     private static String ingestStateMachine() {

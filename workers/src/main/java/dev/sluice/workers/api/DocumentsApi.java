@@ -89,6 +89,10 @@ final class DocumentsApi {
     }
 
     APIGatewayProxyResponseEvent get(ApiKey caller, String documentId) {
+        if (!DocumentIds.isWellFormed(documentId)) {
+            // Not even shaped like an id (and maybe past DynamoDB's key size): no document has it.
+            return ApiResponses.error(404, "not_found", "no document " + abbreviated(documentId), "id");
+        }
         return documents.get(caller.tenantId(), documentId)
                 .map(d -> ApiResponses.json(200, view(d)))
                 .orElseGet(() -> ApiResponses.error(404, "not_found", "no document " + documentId, "id"));
@@ -129,6 +133,11 @@ final class DocumentsApi {
         }
         InputWindow limit = window.get();
         int tokens = limit.tokenizer().count(q);
+        if (tokens == 0) {
+            // NUL, control characters, bytes that were not UTF-8: the model would be asked to embed nothing.
+            return ApiResponses.error(400, "invalid_parameter", "q has nothing to search for: no word, number or"
+                    + " symbol the model reads", "q");
+        }
         if (tokens > limit.maxTokens()) {
             return ApiResponses.error(400, "invalid_parameter", "q is " + tokens + " tokens; the model takes at most "
                     + limit.maxTokens(), "q");
@@ -217,6 +226,10 @@ final class DocumentsApi {
         view.put("updatedAt", Instant.ofEpochMilli(d.updatedAt()).toString());
         view.putObject("links").put("self", "/v1/documents/" + d.documentId());
         return view;
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "... (" + text.length() + " characters)";
     }
 
     private static String contentTypeOf(String filename) {

@@ -10,7 +10,10 @@ public record ChunkingOptions(Strategy strategy, int maxTokens, int overlapToken
     public static final ChunkingOptions DEFAULTS = new ChunkingOptions(Strategy.FIXED, 300, 45);
 
     public enum Strategy {
-        /** Consecutive windows of {@code maxTokens} tokens, each starting {@code overlapTokens} before the last ended. */
+        /**
+         * Consecutive windows of up to {@code maxTokens} tokens, each starting about {@code overlapTokens}
+         * before the last ended, both ends moved to the nearest word boundary inside the window.
+         */
         FIXED,
         /** Paragraphs, else sentences, else words, else tokens, neighbours merged up to {@code maxTokens}. */
         RECURSIVE

@@ -8,6 +8,7 @@ import static dev.sluice.workers.documents.DocumentRejectedException.UNSUPPORTED
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.util.Optional;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
@@ -16,10 +17,15 @@ import org.apache.tika.mime.MimeTypes;
 
 /**
  * The Validate step: decides a document's type from its extension and its content together, so a
- * renamed file is caught before anything tries to parse it. It needs only the object's size and first
- * {@link #HEAD_BYTES} bytes (one ranged GET), never the whole object.
+ * renamed file is caught before anything tries to parse it, and the character set its text is in. It
+ * needs only the object's size, Content-Type and first {@link #HEAD_BYTES} bytes (one ranged GET), never
+ * the whole object.
  */
 public final class DocumentInspector {
+
+    /** What the document is: its type and, for text, the character set to read it in (null for PDF). */
+    public record Inspection(DocumentType type, Charset charset) {
+    }
 
     public static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
 
@@ -39,12 +45,14 @@ public final class DocumentInspector {
     }
 
     /**
-     * @param key  the object key; its extension claims a type
-     * @param size the whole object's size in bytes
-     * @param head the object's first bytes (all of it, or at least the first {@link #HEAD_BYTES})
+     * @param key         the object key; its extension claims a type
+     * @param size        the whole object's size in bytes
+     * @param head        the object's first bytes (all of it, or at least the first {@link #HEAD_BYTES})
+     * @param contentType the object's Content-Type (its {@code charset} is honoured), null if none
      * @throws DocumentRejectedException permanently: too_large, empty, unsupported_type, type_mismatch, undecodable
      */
-    public DocumentType inspect(String key, long size, byte[] head) throws DocumentRejectedException {
+    public Inspection inspect(String key, long size, byte[] head, String contentType)
+            throws DocumentRejectedException {
         if (head.length > size) {
             throw new IllegalArgumentException("head has " + head.length + " bytes, the object only " + size);
         }
@@ -69,17 +77,18 @@ public final class DocumentInspector {
             if (!isA(content, PDF)) {
                 throw mismatch(name, content);
             }
-            return type;
+            return new Inspection(type, null);
         }
-        checkText(name, content, head, head.length == size);
-        return type;
+        Charset charset = TextCharset.of(type, head, contentType);
+        checkText(name, content, head, head.length == size, charset);
+        return new Inspection(type, charset);
     }
 
-    private static void checkText(String name, MediaType content, byte[] head, boolean wholeDocument)
-            throws DocumentRejectedException {
+    private static void checkText(String name, MediaType content, byte[] head, boolean wholeDocument,
+            Charset charset) throws DocumentRejectedException {
         if (content.equals(MediaType.OCTET_STREAM)) {
             // Tika says octet-stream both for binary data and for text in a legacy 8-bit encoding; only
-            // control bytes tell the two apart (and the second is rejected as undecodable below).
+            // control bytes tell the two apart (the second is read in the charset it declares, else refused below).
             if (hasControlBytes(head)) {
                 throw new DocumentRejectedException(TYPE_MISMATCH,
                         "'" + name + "' holds binary data, not text");
@@ -87,8 +96,8 @@ public final class DocumentInspector {
         } else if (!isA(content, MediaType.TEXT_PLAIN)) {
             throw mismatch(name, content);
         }
-        if (!StrictUtf8.isValidStart(head, wholeDocument)) {
-            throw StrictUtf8.notUtf8();
+        if (!StrictText.isValidStart(head, wholeDocument, charset)) {
+            throw StrictText.undecodable(charset);
         }
     }
 

@@ -12,6 +12,8 @@ public final class DocumentRejectedException extends Exception {
     public static final String TYPE_MISMATCH = "type_mismatch";
     public static final String UNDECODABLE = "undecodable";
     public static final String NO_TEXT = "no_text";
+    public static final String TOO_MANY_PAGES = "too_many_pages";
+    public static final String EXTRACTION_TIMEOUT = "extraction_timeout";
 
     private final String reason;
 

@@ -38,7 +38,7 @@ final class RecursiveSplitter {
             return List.of(range);
         }
         if (level == SEPARATORS.size()) {
-            return TokenWindows.cut(range, maxTokens, overlapTokens);
+            return TokenWindows.cut(range, maxTokens, overlapTokens, tokens);
         }
         List<TokenRange> pieces = pieces(text, tokens, range, SEPARATORS.get(level));
         List<TokenRange> chunks = new ArrayList<>();

@@ -6,14 +6,17 @@ import java.util.List;
 
 /**
  * Where each token of one section starts in the document text: the section is tokenized once and
- * chunks are then cut by offset, which keeps chunking linear in the text's length.
+ * chunks are then cut by offset, which keeps chunking linear in the text's length. A token "starts a
+ * word" when whitespace precedes it: chunks are cut there, so that none begins or ends inside a word.
  */
 final class SectionTokens {
 
+    private final String text;
     private final Section section;
     private final int[] starts;
 
-    private SectionTokens(Section section, int[] starts) {
+    private SectionTokens(String text, Section section, int[] starts) {
+        this.text = text;
         this.section = section;
         this.starts = starts;
     }
@@ -26,7 +29,7 @@ final class SectionTokens {
         for (int i = 0; i < starts.length; i++) {
             starts[i] = section.start() + spans.get(i).start();
         }
-        return new SectionTokens(section, starts);
+        return new SectionTokens(text, section, starts);
     }
 
     int count() {
@@ -47,6 +50,31 @@ final class SectionTokens {
      */
     int charEnd(int index) {
         return index == starts.length ? section.end() : starts[index];
+    }
+
+    /** Whether a cut before token {@code index} falls between words: at either end, or after whitespace. */
+    boolean startsWord(int index) {
+        return index == 0 || index == starts.length || Character.isWhitespace(text.charAt(starts[index] - 1));
+    }
+
+    /** The last cut between words in {@code (floor, index]}, else {@code floor}. */
+    int wordStartAtOrBefore(int index, int floor) {
+        for (int i = index; i > floor; i--) {
+            if (startsWord(i)) {
+                return i;
+            }
+        }
+        return floor;
+    }
+
+    /** The first cut between words in {@code [index, ceiling)}, else {@code ceiling}. */
+    int wordStartAtOrAfter(int index, int ceiling) {
+        for (int i = index; i < ceiling; i++) {
+            if (startsWord(i)) {
+                return i;
+            }
+        }
+        return ceiling;
     }
 
     /** The first token in {@code [from, to)} starting at or after {@code offset}, else {@code to}. */

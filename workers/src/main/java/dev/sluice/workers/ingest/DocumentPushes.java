@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.Idempotency;
+import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
+import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
 import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -11,6 +13,9 @@ import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.Pusher;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Tells the uploader how ingestion goes, over the WebSocket: {@code document.progress} as each
@@ -19,6 +24,10 @@ import java.time.Instant;
  * retried, so a client that was away catches up with {@code resume}. Progress is only news while
  * it happens: it goes to the connections open at the time and is not logged, which also spares
  * every stage two writes.
+ *
+ * <p>Nothing here throws: the end message goes out after the document's state is written, and a
+ * message that cannot be numbered or delivered must not undo that state (a READY document failed
+ * because a connection answered 500). What goes wrong is logged.
  */
 public final class DocumentPushes {
 
@@ -41,29 +50,24 @@ public final class DocumentPushes {
 
     /**
      * Best effort: a progress message that cannot be sent is logged, never a reason to fail (and so
-     * redo) the step it reports on. The end messages are not: see {@link #ready} and {@link #failed}.
+     * redo) the step it reports on.
      */
     public void progress(Upload upload, String stage, long done, long total, Context context) {
         ObjectNode message = message("document.progress", upload);
         message.put("stage", stage);
         message.put("done", done);
         message.put("total", total);
-        try {
-            send(upload, message);
-        } catch (RuntimeException e) {
-            log.error("progress push failed: " + e, context, java.util.Map.of("documentId", upload.documentId(),
-                    "tenantId", upload.tenantId(), "stage", stage));
-        }
+        send(upload, message, context);
     }
 
-    public void ready(Upload upload, int chunks, Context context) throws Exception {
+    public void ready(Upload upload, int chunks, Context context) {
         ObjectNode message = message("document.ready", upload);
         message.put("status", "READY");
         message.put("chunks", chunks);
         end(upload, message, context);
     }
 
-    public void failed(Upload upload, String code, String reason, Context context) throws Exception {
+    public void failed(Upload upload, String code, String reason, Context context) {
         ObjectNode message = message("document.failed", upload);
         message.put("status", "FAILED");
         ObjectNode error = message.putObject("error");
@@ -72,14 +76,39 @@ public final class DocumentPushes {
         end(upload, message, context);
     }
 
-    private void end(Upload upload, ObjectNode message, Context context) throws Exception {
+    private void end(Upload upload, ObjectNode message, Context context) {
         if (pushLog == null) {
             throw new IllegalStateException("built for progress pushes only: no push log to number " + message.get("type"));
         }
-        ObjectNode numbered = idempotency.once("document#" + upload.tenantId() + "#" + upload.documentId() + "#"
-                + upload.version() + "#" + message.get("type").asText(), null, context, ObjectNode.class,
-                () -> pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis()));
-        send(upload, numbered);
+        ObjectNode numbered = numbered(upload, message, context);
+        send(upload, numbered == null ? message : numbered, context);
+    }
+
+    /** The message as numbered in the push log, once per upload; null if it could not be numbered. */
+    private ObjectNode numbered(Upload upload, ObjectNode message, Context context) {
+        String type = message.get("type").asText();
+        try {
+            return idempotency.once("document#" + upload.tenantId() + "#" + upload.documentId() + "#"
+                    + upload.version() + "#" + type, null, context, ObjectNode.class,
+                    () -> pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis()));
+        } catch (IdempotencyAlreadyInProgressException numbering) {
+            // A concurrent run of the step is numbering it right now; a second number would be a duplicate.
+            log.info("the end message is being numbered by another run", context, fields(upload, type));
+            return null;
+        } catch (IdempotencyPersistenceException storeDown) {
+            // A client that was away must still find the end: number it unguarded (it may then be numbered twice).
+            log.error("the idempotency store failed; numbering the end message without it: " + storeDown, context,
+                    fields(upload, type));
+        } catch (Exception e) {
+            log.error("numbering the end message failed: " + e, context, fields(upload, type));
+            return null;
+        }
+        try {
+            return pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis());
+        } catch (RuntimeException e) {
+            log.error("numbering the end message failed: " + e, context, fields(upload, type));
+            return null;
+        }
     }
 
     private ObjectNode message(String type, Upload upload) {
@@ -91,9 +120,28 @@ public final class DocumentPushes {
         return message;
     }
 
-    private void send(Upload upload, ObjectNode message) {
-        for (Connection c : connections.ofUser(upload.tenantId(), upload.userId(), clock.millis())) {
-            pusher.push(c.connectionId(), message);
+    /** To each of the user's connections; one that fails does not keep the message from the others. */
+    private void send(Upload upload, ObjectNode message, Context context) {
+        String type = message.get("type").asText();
+        List<Connection> open;
+        try {
+            open = connections.ofUser(upload.tenantId(), upload.userId(), clock.millis());
+        } catch (RuntimeException e) {
+            log.error("finding the user's connections failed: " + e, context, fields(upload, type));
+            return;
         }
+        for (Connection c : open) {
+            try {
+                pusher.push(c.connectionId(), message);
+            } catch (RuntimeException e) {
+                Map<String, String> fields = new HashMap<>(fields(upload, type));
+                fields.put("connectionId", c.connectionId());
+                log.error("push failed: " + e, context, fields);
+            }
+        }
+    }
+
+    private static Map<String, String> fields(Upload upload, String type) {
+        return Map.of("documentId", upload.documentId(), "tenantId", upload.tenantId(), "type", type);
     }
 }

@@ -105,8 +105,13 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
         switch (event.path("detail-type").asText()) {
             case "Object Created" -> start(event.get("detail"), tenantId, documentId, bucket, key, context);
             case "Object Deleted" -> {
+                // Chunks first, so a client that sees DELETED finds none. An Index step of a running
+                // ingestion may still be writing a batch: once the row is marked (which makes that step
+                // stale) the chunks go again, and a batch that lands later finds itself stale and removes
+                // its own (IndexTask). Every order of the two ends with no chunk left.
                 index.get().deleteDocument(tenantId, documentId);
                 documents.markDeleted(tenantId, documentId, clock.millis());
+                index.get().deleteDocument(tenantId, documentId);
                 log.info("document deleted", context, Map.of("documentId", documentId, "tenantId", tenantId));
             }
             default -> poison(message, "invalid_event", "detail-type \"" + event.path("detail-type").asText()

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
+import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
@@ -71,7 +72,7 @@ public final class DocumentSweeper implements RequestStreamHandler {
         long now = services.clock().millis();
         for (Document d : services.documents().processingSince(now - grace.toMillis(), PAGE)) {
             Failure failure = endedWithout(d);
-            if (failure == null) {
+            if (failure == null || !stillProcessing(d)) {
                 continue;
             }
             Upload upload = new Upload(d.tenantId(), d.userId(), d.documentId(), d.bucket(), d.key(), d.version(),
@@ -92,6 +93,18 @@ public final class DocumentSweeper implements RequestStreamHandler {
             }
         }
         return failed;
+    }
+
+    /**
+     * Whether the row still says PROCESSING for the same upload, read after the execution was seen to
+     * end: an execution that finalized between the listing and that look has written READY (or
+     * FAILED), and its chunks must not be removed.
+     */
+    private boolean stillProcessing(Document listed) {
+        return services.documents().get(listed.tenantId(), listed.documentId())
+                .filter(d -> d.status() == DocumentStatus.PROCESSING && listed.version() != null
+                        && listed.version().equals(d.version()))
+                .isPresent();
     }
 
     /** Why the document's execution ended while the row still says PROCESSING; null if it is running. */

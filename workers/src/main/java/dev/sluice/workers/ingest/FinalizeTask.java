@@ -14,7 +14,8 @@ import java.util.Map;
  * The last step: a re-upload's leftover chunks (beyond the new last ordinal) go, the document is
  * READY with its type and chunk count, the uploader hears {@code document.ready}, and the
  * intermediate objects are removed. If a newer upload took the document over meanwhile, it leaves
- * everything to that one.
+ * everything to that one. Once READY is written the step cannot fail: a push that cannot be
+ * delivered or a clean-up that did not happen is logged, not a failed ingestion.
  */
 public final class FinalizeTask extends IngestTask {
 
@@ -55,10 +56,11 @@ public final class FinalizeTask extends IngestTask {
                     "documentId", upload.documentId(), "tenantId", upload.tenantId(), "version", upload.version()));
             return result.put("status", "SUPERSEDED");
         }
-        services.pushes().ready(upload, chunks, context);
-        services.storage().deletePrefix(upload.workPrefix());
+        // READY is written: nothing after this may fail the step, or its Catch would fail a READY document.
         services.log().info("document ready", context, Map.of("documentId", upload.documentId(),
                 "tenantId", upload.tenantId(), "chunks", Integer.toString(chunks)));
+        services.pushes().ready(upload, chunks, context);
+        services.storage().deletePrefixQuietly(upload.workPrefix(), services.log(), context);
         return result.put("status", "READY").put("chunks", chunks);
     }
 }

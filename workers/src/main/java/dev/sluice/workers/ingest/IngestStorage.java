@@ -1,10 +1,13 @@
 package dev.sluice.workers.ingest;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -93,6 +96,18 @@ public final class IngestStorage {
             return Json.MAPPER.readValue(in, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #deletePrefix}, for a step whose outcome is already written: a failure is logged: the
+     * objects left behind are clutter, not a reason to fail the upload.
+     */
+    public void deletePrefixQuietly(String prefix, JsonLog log, Context context) {
+        try {
+            deletePrefix(prefix);
+        } catch (RuntimeException e) {
+            log.error("removing the intermediate objects failed: " + e, context, Map.of("prefix", prefix));
         }
     }
 

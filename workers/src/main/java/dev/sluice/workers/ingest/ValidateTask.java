@@ -7,7 +7,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.DocumentInspector;
-import dev.sluice.workers.documents.DocumentType;
+import dev.sluice.workers.documents.DocumentInspector.Inspection;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -55,9 +55,13 @@ public final class ValidateTask extends IngestTask {
         byte[] first = size == 0 || size > maxBytes ? new byte[0]
                 : services.storage().readHead(upload.bucket(), upload.key(), upload.version(),
                         DocumentInspector.HEAD_BYTES);
-        DocumentType type = inspector.inspect(upload.key(), size, first);
+        Inspection inspected = inspector.inspect(upload.key(), size, first, head.contentType());
         services.pushes().progress(upload, "validate", 1, 1, context);
-        return result.put("superseded", false).put("type", type.name()).put("size", size);
+        result.put("superseded", false).put("type", inspected.type().name()).put("size", size);
+        if (inspected.charset() != null) {
+            result.put("charset", inspected.charset().name());
+        }
+        return result;
     }
 
     /** S3 quotes ETags in headers and not in events. */

@@ -30,14 +30,14 @@ class DocumentInspectorTest {
             throws DocumentRejectedException {
         byte[] content = Fixtures.bytes(fixture);
 
-        assertThat(inspector.inspect(key, content.length, content)).isEqualTo(expected);
+        assertThat(inspector.inspect(key, content.length, content, null).type()).isEqualTo(expected);
     }
 
     @Test
     void needsOnlyTheHeadOfALargeDocument() throws DocumentRejectedException {
         byte[] head = Arrays.copyOf(Fixtures.bytes("three-pages.pdf"), 100);
 
-        assertThat(inspector.inspect("big.pdf", 40_000_000, head)).isEqualTo(DocumentType.PDF);
+        assertThat(inspector.inspect("big.pdf", 40_000_000, head, null).type()).isEqualTo(DocumentType.PDF);
     }
 
     @Test
@@ -45,8 +45,8 @@ class DocumentInspectorTest {
         DocumentInspector small = new DocumentInspector(1024);
         byte[] head = "hello".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(small.inspect("a.txt", 1024, head)).isEqualTo(DocumentType.TEXT);
-        DocumentRejectedException rejected = rejection(() -> small.inspect("a.txt", 1025, head));
+        assertThat(small.inspect("a.txt", 1024, head, null).type()).isEqualTo(DocumentType.TEXT);
+        DocumentRejectedException rejected = rejection(() -> small.inspect("a.txt", 1025, head, null));
         assertThat(rejected.reason()).isEqualTo("too_large");
         assertThat(rejected).hasMessageContaining("1025").hasMessageContaining("1024");
     }
@@ -54,13 +54,13 @@ class DocumentInspectorTest {
     @Test
     void theDefaultLimitIsFiftyMebibytes() {
         assertThat(DocumentInspector.DEFAULT_MAX_BYTES).isEqualTo(50L * 1024 * 1024);
-        assertThat(rejection(() -> inspector.inspect("a.txt", 50L * 1024 * 1024 + 1, new byte[] {'a'})).reason())
+        assertThat(rejection(() -> inspector.inspect("a.txt", 50L * 1024 * 1024 + 1, new byte[] {'a'}, null)).reason())
                 .isEqualTo("too_large");
     }
 
     @Test
     void rejectsAnEmptyDocument() {
-        assertThat(rejection(() -> inspector.inspect("empty.txt", 0, Fixtures.bytes("empty.txt"))).reason())
+        assertThat(rejection(() -> inspector.inspect("empty.txt", 0, Fixtures.bytes("empty.txt"), null)).reason())
                 .isEqualTo("empty");
     }
 
@@ -68,7 +68,7 @@ class DocumentInspectorTest {
     void rejectsAWordDocumentNamingTheDetectedTypeAndTheSupportedExtensions() {
         byte[] docx = Fixtures.bytes("report.docx");
 
-        DocumentRejectedException rejected = rejection(() -> inspector.inspect("report.docx", docx.length, docx));
+        DocumentRejectedException rejected = rejection(() -> inspector.inspect("report.docx", docx.length, docx, null));
 
         assertThat(rejected.reason()).isEqualTo("unsupported_type");
         assertThat(rejected).hasMessageContaining("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -79,7 +79,7 @@ class DocumentInspectorTest {
     void rejectsAKeyWithoutASupportedExtensionEvenWhenItHoldsText() {
         byte[] text = "plain words".getBytes(StandardCharsets.UTF_8);
 
-        DocumentRejectedException rejected = rejection(() -> inspector.inspect("docs/README", text.length, text));
+        DocumentRejectedException rejected = rejection(() -> inspector.inspect("docs/README", text.length, text, null));
 
         assertThat(rejected.reason()).isEqualTo("unsupported_type");
         assertThat(rejected).hasMessageContaining("text/plain");
@@ -96,7 +96,7 @@ class DocumentInspectorTest {
     void rejectsContentThatContradictsItsExtension(String fixture, String key, String detected) {
         byte[] content = Fixtures.bytes(fixture);
 
-        DocumentRejectedException rejected = rejection(() -> inspector.inspect(key, content.length, content));
+        DocumentRejectedException rejected = rejection(() -> inspector.inspect(key, content.length, content, null));
 
         assertThat(rejected.reason()).isEqualTo("type_mismatch");
         assertThat(rejected).hasMessageContaining(detected);
@@ -106,7 +106,7 @@ class DocumentInspectorTest {
     void rejectsBinaryDataNamedAsText() {
         byte[] binary = {0x00, 0x01, 0x02, 0x03, 'a', 'b', 0x00, 0x7F, 0x10, 0x11};
 
-        DocumentRejectedException rejected = rejection(() -> inspector.inspect("data.txt", binary.length, binary));
+        DocumentRejectedException rejected = rejection(() -> inspector.inspect("data.txt", binary.length, binary, null));
 
         assertThat(rejected.reason()).isEqualTo("type_mismatch");
         assertThat(rejected).hasMessageContaining("binary");
@@ -116,7 +116,7 @@ class DocumentInspectorTest {
     void rejectsLatin1TextAsUndecodable() {
         byte[] latin1 = "Caf\u00e9 cr\u00e8me, na\u00efve fa\u00e7ade".getBytes(StandardCharsets.ISO_8859_1);
 
-        DocumentRejectedException rejected = rejection(() -> inspector.inspect("menu.md", latin1.length, latin1));
+        DocumentRejectedException rejected = rejection(() -> inspector.inspect("menu.md", latin1.length, latin1, null));
 
         assertThat(rejected.reason()).isEqualTo("undecodable");
         assertThat(rejected).hasMessageContaining("UTF-8");
@@ -126,7 +126,7 @@ class DocumentInspectorTest {
     void rejectsUtf16TextAsUndecodable() {
         byte[] utf16 = "\uFEFFHello, world".getBytes(StandardCharsets.UTF_16LE);
 
-        assertThat(rejection(() -> inspector.inspect("hello.txt", utf16.length, utf16)).reason())
+        assertThat(rejection(() -> inspector.inspect("hello.txt", utf16.length, utf16, null)).reason())
                 .isEqualTo("undecodable");
     }
 
@@ -134,7 +134,7 @@ class DocumentInspectorTest {
     void acceptsUtf8WithAByteOrderMark() throws DocumentRejectedException {
         byte[] bom = "\uFEFFCaf\u00e9".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(inspector.inspect("cafe.txt", bom.length, bom)).isEqualTo(DocumentType.TEXT);
+        assertThat(inspector.inspect("cafe.txt", bom.length, bom, null).type()).isEqualTo(DocumentType.TEXT);
     }
 
     @Test
@@ -143,14 +143,14 @@ class DocumentInspectorTest {
         byte[] euro = "price \u20ac".getBytes(StandardCharsets.UTF_8);
         byte[] cut = Arrays.copyOf(euro, euro.length - 1);
 
-        assertThat(inspector.inspect("price.txt", 10_000, cut)).isEqualTo(DocumentType.TEXT);
-        assertThat(rejection(() -> inspector.inspect("price.txt", cut.length, cut)).reason())
+        assertThat(inspector.inspect("price.txt", 10_000, cut, null).type()).isEqualTo(DocumentType.TEXT);
+        assertThat(rejection(() -> inspector.inspect("price.txt", cut.length, cut, null)).reason())
                 .isEqualTo("undecodable");
     }
 
     @Test
     void refusesAHeadLongerThanTheDocument() {
-        assertThatThrownBy(() -> inspector.inspect("a.txt", 2, new byte[] {'a', 'b', 'c'}))
+        assertThatThrownBy(() -> inspector.inspect("a.txt", 2, new byte[] {'a', 'b', 'c'}, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
