@@ -149,6 +149,7 @@ public final class LocalRuntime implements AutoCloseable {
 
         SqsClient sqsClient = stopLast(client(SqsClient.builder(), sqs.endpoint(), identity.region()));
         LocalSqs.createQueues(sqsClient, topology, identity);
+        lambda.sendFailuresWith(sqsClient);
         DynamoDbClient dynamoClient = stopLast(client(DynamoDbClient.builder(), dynamodb.endpoint(),
                 identity.region()));
         LocalTables.create(dynamoClient, topology.tables());

@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local runtime built from the real topology leaves nothing out: every queue with its settings
- * and redrive policy, every rule and target, every bucket, every function and event source mapping,
+ * and redrive policy, every rule and target, every bucket, every function with its event source
+ * mapping and on-failure destination,
  * every table with its keys, indexes and TTL, every API, every state machine with its definition. Asked through the stock SDK clients, as an
  * operator would ask AWS. Retention is not asked:
  * ElasticMQ 1.7.1 accepts MessageRetentionPeriod but neither reports nor enforces it, so locally
@@ -172,6 +173,23 @@ class TopologyParityTest {
                 .containsExactlyElementsOf(topology.functions().stream().map(FunctionSpec::name).toList());
         assertThat(runtime.eventSourceMappingCount())
                 .isEqualTo((int) topology.functions().stream().filter(f -> f.sqsTrigger() != null).count());
+    }
+
+    @Test
+    void everyOnFailureDestinationIsTheQueueItNames() {
+        assertThat(topology.functions()).anyMatch(f -> f.onFailure() != null);
+        try (SqsClient sqs = Clients.sqs(runtime.endpoints())) {
+            for (FunctionSpec f : topology.functions()) {
+                if (f.onFailure() == null) {
+                    assertThat(runtime.lambda().onFailureDestination(f.name())).as(f.name()).isEmpty();
+                    continue;
+                }
+                String url = sqs.getQueueUrl(b -> b.queueName(f.onFailure().queue())).queueUrl();
+                String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                assertThat(runtime.lambda().onFailureDestination(f.name())).as(f.name()).contains(arn);
+            }
+        }
     }
 
     @Test
