@@ -11,6 +11,7 @@ import dev.sluice.local.apigw.LocalHttpApi;
 import dev.sluice.local.apigw.LocalWebSocketApi;
 import dev.sluice.local.dynamodb.LocalDynamoDb;
 import dev.sluice.local.dynamodb.LocalTables;
+import dev.sluice.local.events.DeliveryLedger;
 import dev.sluice.local.events.EventArchive;
 import dev.sluice.local.events.EventBridgeApi;
 import dev.sluice.local.events.LocalEventBridge;
@@ -162,9 +163,11 @@ public final class LocalRuntime implements AutoCloseable {
         SfnClient sfnClient = stopLast(client(SfnClient.builder(), sfn.endpoint(), identity.region()));
 
         EventArchive archive = stopLast(new EventArchive(stateDir.resolve("events").resolve("archive")));
+        DeliveryLedger ledger = stopLast(new DeliveryLedger(stateDir.resolve("events").resolve("deliveries"),
+                archive));
         TargetDelivery delivery = stopLast(new TargetDelivery(identity, sqsClient, lambda, sfnClient,
                 options.targetBackoff()));
-        eventBridge = new LocalEventBridge(topology, identity, archive, delivery);
+        eventBridge = new LocalEventBridge(topology, identity, ledger, delivery);
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
         LocalS3 s3 = stopLast(LocalS3.start(stateDir.resolve("s3"), topology.buckets(), identity.accountId(),
                 eventBridge));
@@ -184,6 +187,7 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, String> shared = functionEnvironment(identity, sqs.endpoint(), dynamodb.endpoint(),
                 events.endpoint(), s3.endpoint(), sfn.endpoint(), webSocketManagement, options.environment());
         lambda.environment(spec -> environmentOf(spec, shared));
+        eventBridge.redeliverUnfinished(); // now that functions have their environment
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
                 api = stopLast(LocalHttpApi.start(spec.name(), spec.function(), identity.accountId(), spec.routes(),
