@@ -132,7 +132,8 @@ public final class LocalRuntime implements AutoCloseable {
                 options.lambdaAsyncRetryMillis()));
 
         // ElasticMQ takes seconds to start; DynamoDB Local starts beside it.
-        CompletableFuture<LocalSqs> sqsServer = CompletableFuture.supplyAsync(() -> LocalSqs.start(identity));
+        CompletableFuture<LocalSqs> sqsServer = CompletableFuture.supplyAsync(
+                () -> LocalSqs.start(identity, stateDir.resolve("sqs"), topology));
         CompletableFuture<LocalDynamoDb> dynamoServer = CompletableFuture.supplyAsync(() -> {
             try {
                 return LocalDynamoDb.start(stateDir.resolve("dynamodb"));
