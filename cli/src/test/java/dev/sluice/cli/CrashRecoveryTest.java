@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,17 +95,19 @@ class CrashRecoveryTest {
      * began (after one warm-up job each).
      */
     private void submitUntilKilled(Process up, Set<String> accepted) throws Exception {
+        String ai = "{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"s-1\",\"userId\":\"u-1\","
+                + "\"process\":\"magicSpark\",\"input\":\"%s\",\"priority\":\"%s\",\"timestamp\":1795342532990}}";
         List<String> bodies = List.of(
-                "{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"s-1\",\"userId\":\"u-1\",\"process\":\"magicSpark\","
-                        + "\"input\":\"Three names for a tea shop.\",\"priority\":\"high\",\"timestamp\":1795342532990}}",
-                "{\"type\":\"ai.request\",\"payload\":{\"sessionId\":\"s-1\",\"userId\":\"u-1\",\"process\":\"magicSpark\","
-                        + "\"input\":\"A haiku about queues.\",\"priority\":\"normal\",\"timestamp\":1795342532990}}",
+                ai.formatted("Three names for a tea shop.", "high"),
+                ai.formatted("A haiku about queues.", "normal"),
                 "{\"type\":\"analytics.event\",\"payload\":{\"toolId\":\"crash-test\",\"interactionType\":\"click\","
                         + "\"data\":{},\"timestamp\":1795342532990}}",
-                "{\"type\":\"email.send\",\"payload\":{\"userId\":\"u-1\",\"to\":\"ada@example.com\",\"templateId\":"
-                        + "\"welcome\",\"data\":{\"name\":\"Ada\"},\"priority\":\"normal\",\"timestamp\":1795342532990}}");
+                "{\"type\":\"email.send\",\"payload\":{\"userId\":\"u-1\",\"to\":\"ada@example.com\","
+                        + "\"templateId\":\"welcome\",\"data\":{\"name\":\"Ada\"},\"priority\":\"normal\","
+                        + "\"timestamp\":1795342532990}}");
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         Map<Integer, Integer> answers = new ConcurrentHashMap<>();
+        AtomicBoolean killed = new AtomicBoolean();
         try (SluiceClient client = client()) {
             // One job per client first, so the API's execution environments are warm when the clock starts.
             long warming = System.nanoTime();
@@ -140,7 +143,7 @@ class CrashRecoveryTest {
                                         + response.body());
                             }
                         } catch (Exception e) {
-                            if (up.isAlive()) {
+                            if (!killed.get()) {
                                 System.out.println("crash test: submit failed before the kill: " + e);
                             }
                             return;
@@ -150,6 +153,7 @@ class CrashRecoveryTest {
             }
             clients.shutdown();
             Thread.sleep(SUBMITTING.toMillis());
+            killed.set(true);
             up.toHandle().destroyForcibly(); // SIGKILL, with requests in flight
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
@@ -181,7 +185,8 @@ class CrashRecoveryTest {
             assertThat(System.nanoTime()).as("sluice up ready within 90 s").isLessThan(deadline);
             Thread.sleep(100);
         }
-        System.out.println("crash test: " + Files.readAllLines(output).get(0));
+        Files.readAllLines(output).stream().filter(line -> line.startsWith("Sluice local runtime is up"))
+                .forEach(line -> System.out.println("crash test: " + line));
         return process;
     }
 }

@@ -8,7 +8,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What becomes of the messages a queue's function had in flight when the runtime stopped or crashed.
@@ -30,18 +32,23 @@ final class InFlightMessages {
 
     static void release(String url, Topology topology) throws SQLException {
         long now = System.currentTimeMillis();
+        // The longest an invocation of any of a queue's functions may hold a message.
+        Map<String, Long> holds = new HashMap<>();
+        for (FunctionSpec f : topology.functions()) {
+            if (f.sqsTrigger() != null) {
+                holds.merge(f.sqsTrigger().queue(),
+                        (f.timeoutSeconds() + f.sqsTrigger().maximumBatchingWindowSeconds()) * 1000L, Math::max);
+            }
+        }
         try (Connection db = DriverManager.getConnection(url, "", "")) {
-            for (FunctionSpec f : topology.functions()) {
-                if (f.sqsTrigger() == null) {
-                    continue;
-                }
-                QueueSpec queue = topology.queue(f.sqsTrigger().queue()).orElse(null);
-                String table = table(f.sqsTrigger().queue());
+            for (Map.Entry<String, Long> held : holds.entrySet()) {
+                QueueSpec queue = topology.queue(held.getKey()).orElse(null);
+                String table = table(held.getKey());
                 if (queue == null || !exists(db, table)) {
                     continue;
                 }
                 long visibility = queue.visibilityTimeoutSeconds() * 1000L;
-                long hold = (f.timeoutSeconds() + f.sqsTrigger().maximumBatchingWindowSeconds()) * 1000L;
+                long hold = held.getValue();
                 if (hold >= visibility) {
                     continue;
                 }

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** An asynchronous invocation that fails every attempt ends as Lambda's invocation record in its on-failure destination. */
+/**
+ * An asynchronous invocation that fails every attempt ends as Lambda's invocation record in its
+ * on-failure destination.
+ */
 class OnFailureDestinationTest {
 
     private static final String FUNCTION = "always-fails";
@@ -38,7 +41,8 @@ class OnFailureDestinationTest {
         String marker = UUID.randomUUID().toString();
         String payload = "{\"version\":\"0\",\"id\":\"" + marker + "\",\"detail-type\":\"Test Happened\","
                 + "\"source\":\"direct\",\"account\":\"000000000000\",\"time\":\"2026-12-01T00:00:00Z\","
-                + "\"region\":\"us-east-1\",\"resources\":[],\"detail\":{\"marker\":\"" + marker + "\",\"throw\":true}}";
+                + "\"region\":\"us-east-1\",\"resources\":[],\"detail\":{\"marker\":\"" + marker
+                + "\",\"throw\":true}}";
         LocalRuntime.Options d = LocalRuntime.Options.defaults();
         try (LocalRuntime runtime = LocalRuntime.start(withFailingFunction(), state, new LocalRuntime.Options(
                 d.identity(), d.targetBackoff(), 100, d.handlerClassLoader(), d.environment()));
