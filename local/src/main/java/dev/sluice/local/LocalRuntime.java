@@ -11,6 +11,7 @@ import dev.sluice.local.apigw.LocalHttpApi;
 import dev.sluice.local.apigw.LocalWebSocketApi;
 import dev.sluice.local.dynamodb.LocalDynamoDb;
 import dev.sluice.local.dynamodb.LocalTables;
+import dev.sluice.local.events.DeliveryLedger;
 import dev.sluice.local.events.EventArchive;
 import dev.sluice.local.events.EventBridgeApi;
 import dev.sluice.local.events.LocalEventBridge;
@@ -134,7 +135,8 @@ public final class LocalRuntime implements AutoCloseable {
                 options.lambdaAsyncRetryMillis()));
 
         // ElasticMQ takes seconds to start; DynamoDB Local starts beside it.
-        CompletableFuture<LocalSqs> sqsServer = CompletableFuture.supplyAsync(() -> LocalSqs.start(identity));
+        CompletableFuture<LocalSqs> sqsServer = CompletableFuture.supplyAsync(
+                () -> LocalSqs.start(identity, stateDir.resolve("sqs"), topology));
         CompletableFuture<LocalDynamoDb> dynamoServer = CompletableFuture.supplyAsync(() -> {
             try {
                 return LocalDynamoDb.start(stateDir.resolve("dynamodb"));
@@ -152,6 +154,7 @@ public final class LocalRuntime implements AutoCloseable {
 
         SqsClient sqsClient = stopLast(client(SqsClient.builder(), sqs.endpoint(), identity.region()));
         LocalSqs.createQueues(sqsClient, topology, identity);
+        lambda.sendFailuresWith(sqsClient);
         DynamoDbClient dynamoClient = stopLast(client(DynamoDbClient.builder(), dynamodb.endpoint(),
                 identity.region()));
         LocalTables.create(dynamoClient, topology.tables());
@@ -164,9 +167,11 @@ public final class LocalRuntime implements AutoCloseable {
         SfnClient sfnClient = stopLast(client(SfnClient.builder(), sfn.endpoint(), identity.region()));
 
         EventArchive archive = stopLast(new EventArchive(stateDir.resolve("events").resolve("archive")));
+        DeliveryLedger ledger = stopLast(new DeliveryLedger(stateDir.resolve("events").resolve("deliveries"),
+                archive));
         TargetDelivery delivery = stopLast(new TargetDelivery(identity, sqsClient, lambda, sfnClient,
                 options.targetBackoff()));
-        eventBridge = new LocalEventBridge(topology, identity, archive, delivery);
+        eventBridge = new LocalEventBridge(topology, identity, ledger, delivery);
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
         LocalS3 s3 = stopLast(LocalS3.start(stateDir.resolve("s3"), topology.buckets(), identity.accountId(),
                 eventBridge));
@@ -189,6 +194,7 @@ public final class LocalRuntime implements AutoCloseable {
                 new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
                         s3.endpoint(), sfn.endpoint(), managementByApi));
         lambda.environment(environments::of);
+        eventBridge.redeliverUnfinished(); // now that functions have their environment
         String devApiKey = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {

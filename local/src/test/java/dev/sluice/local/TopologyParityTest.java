@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The local runtime built from the real topology leaves nothing out: every queue with its settings
  * and redrive policy, every rule and target, every bucket, every function and event source mapping,
- * every table with its keys, indexes and TTL, every API, every state machine with its definition,
+ * every on-failure destination, every table with its keys, indexes and TTL, every API, every state
+ * machine with its definition,
  * every function's declared environment (resolved to resources the services know, profile values
  * from the local profile) and the SDK endpoints of exactly the services it uses. Asked through the
  * stock SDK clients, as an operator would ask AWS. Retention is not asked:
@@ -253,6 +254,23 @@ class TopologyParityTest {
         assertThat(runtime.lambda().function("notifier").environment())
                 .containsKey("AWS_ENDPOINT_URL_DYNAMODB").doesNotContainKeys("AWS_ENDPOINT_URL_SQS",
                         "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_SFN");
+    }
+
+    @Test
+    void everyOnFailureDestinationIsTheQueueItNames() {
+        assertThat(topology.functions()).anyMatch(f -> f.onFailure() != null);
+        try (SqsClient sqs = Clients.sqs(runtime.endpoints())) {
+            for (FunctionSpec f : topology.functions()) {
+                if (f.onFailure() == null) {
+                    assertThat(runtime.lambda().onFailureDestination(f.name())).as(f.name()).isEmpty();
+                    continue;
+                }
+                String url = sqs.getQueueUrl(b -> b.queueName(f.onFailure().queue())).queueUrl();
+                String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                assertThat(runtime.lambda().onFailureDestination(f.name())).as(f.name()).contains(arn);
+            }
+        }
     }
 
     @Test

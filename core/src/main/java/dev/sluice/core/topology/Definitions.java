@@ -313,6 +313,13 @@ public final class Definitions {
                             + "\" (" + q.visibilityTimeoutSeconds() + " s)");
                 }
             }
+            for (FunctionSpec f : topology.functions()) {
+                if (f.onFailure() != null && !queueNames.contains(f.onFailure().queue())) {
+                    throw new DefinitionException(topologyName, "function \"" + f.name()
+                            + "\": on-failure destination \"" + f.onFailure().queue()
+                            + "\" is not a queue of the topology");
+                }
+            }
             for (StateMachineSpec machine : topology.stateMachines()) {
                 for (String function : machine.functionReferences()) {
                     if (topology.function(function).isEmpty()) {

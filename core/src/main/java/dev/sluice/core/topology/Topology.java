@@ -44,6 +44,11 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
         return list == null ? List.of() : List.copyOf(list);
     }
 
+    public Topology withQueues(List<QueueSpec> otherQueues) {
+        return new Topology(eventBuses, otherQueues, buckets, tables, functions, apis, rules, stateMachines,
+                searchIndexes, models, emailIdentities, artifacts, profiles);
+    }
+
     public Topology withFunctions(List<FunctionSpec> otherFunctions) {
         return new Topology(eventBuses, queues, buckets, tables, otherFunctions, apis, rules, stateMachines,
                 searchIndexes, models, emailIdentities, artifacts, profiles);

@@ -61,6 +61,21 @@ class DefinitionsTest {
     }
 
     @Test
+    void theNotifiersFailedInvocationsGoToAQueueOfTheirOwn() {
+        assertThat(topology.function("notifier").orElseThrow().onFailure())
+                .isEqualTo(new FunctionSpec.OnFailure("notifier-dlq"));
+        assertThat(topology.queue("notifier-dlq").orElseThrow().hasDeadLetterQueue()).isFalse();
+    }
+
+    @Test
+    void anOnFailureDestinationThatIsNoQueueOfTheTopologyIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"queue\": \"notifier-dlq\"", "\"queue\": \"notifier-dead\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"notifier\": on-failure destination \"notifier-dead\" is not a queue of the topology");
+    }
+
+    @Test
     void anUnknownFieldInTheTopologyNamesFileAndField(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
         edit(dir.resolve("topology.json"), "\"visibilityTimeoutSeconds\": 30,", "\"visibilityTimeout\": 30,");

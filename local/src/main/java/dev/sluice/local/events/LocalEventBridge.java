@@ -7,6 +7,7 @@ import dev.sluice.core.topology.RuleSpec;
 import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.AwsIdentity;
+import dev.sluice.local.WellFormedJson;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -20,24 +21,45 @@ import java.util.UUID;
 import software.amazon.event.ruler.Machine;
 
 /**
- * The local EventBridge: the topology's buses and rules, matched with AWS Event Ruler. An accepted
- * event is archived, then handed to {@link TargetDelivery} for every target of every matching rule.
+ * The local EventBridge: the topology's buses and rules, matched with AWS Event Ruler. An event is
+ * matched, then archived together with the deliveries it owes, then handed to {@link TargetDelivery}
+ * for every target of every matching rule; the {@link DeliveryLedger} hears of each delivery done, and
+ * a restart delivers what was not (at least once, as EventBridge).
+ *
+ * <p>An entry that cannot be written as an event or matched (nested deeper than PutEvents processes,
+ * say) fails alone with {@code MalformedDetail}; one the archive cannot take fails alone with
+ * {@code InternalFailure}. A lone surrogate in the detail is no such entry: the event is written with
+ * it as a JSON unicode escape (a backslash, {@code u} and four hex digits), which is valid JSON and
+ * valid UTF-8, as the AWS SDK's own JSON writer sends it.
  */
 public final class LocalEventBridge implements EventSink {
 
     private static final System.Logger LOG = System.getLogger(LocalEventBridge.class.getName());
 
     private final AwsIdentity identity;
-    private final EventArchive archive;
+    private final DeliveryLedger ledger;
     private final TargetDelivery delivery;
     private final Map<String, Bus> buses = new LinkedHashMap<>();
+    private final List<DeliveryLedger.Unfinished> unfinished = new ArrayList<>();
 
     private record Bus(String name, Machine machine, Map<String, RuleSpec> rules) {
     }
 
-    public LocalEventBridge(Topology topology, AwsIdentity identity, EventArchive archive, TargetDelivery delivery) {
+    /** A target of a rule, matched for one event. */
+    private record Matched(RuleSpec rule, TargetSpec target) {
+
+        DeliveryLedger.Delivery delivery() {
+            return new DeliveryLedger.Delivery(rule.name(), target.id());
+        }
+    }
+
+    /**
+     * Reads what the ledger says is still owed from before; {@link #redeliverUnfinished()} sends it
+     * once the targets are ready.
+     */
+    public LocalEventBridge(Topology topology, AwsIdentity identity, DeliveryLedger ledger, TargetDelivery delivery) {
         this.identity = identity;
-        this.archive = archive;
+        this.ledger = ledger;
         this.delivery = delivery;
         for (String name : topology.allEventBuses()) {
             buses.put(name, new Bus(name, Machine.builder().build(), new LinkedHashMap<>()));
@@ -51,6 +73,29 @@ public final class LocalEventBridge implements EventSink {
             }
             bus.rules().put(rule.name(), rule);
         }
+        for (Bus bus : buses.values()) {
+            unfinished.addAll(ledger.recover(bus.name(), json -> match(bus, json).stream()
+                    .map(Matched::delivery).toList()));
+        }
+    }
+
+    /** Delivers what was accepted before the last stop and not yet delivered to every target. */
+    public void redeliverUnfinished() {
+        if (!unfinished.isEmpty()) {
+            LOG.log(Level.INFO, unfinished.size() + " events accepted before the last stop still owed deliveries:"
+                    + " delivering them again");
+        }
+        for (DeliveryLedger.Unfinished event : unfinished) {
+            Bus bus = buses.get(event.bus());
+            Instant time = eventTime(event.json());
+            for (DeliveryLedger.Delivery owed : event.deliveries()) {
+                RuleSpec rule = bus.rules().get(owed.rule());
+                rule.targets().stream().filter(t -> t.id().equals(owed.target())).findFirst().ifPresent(target ->
+                        delivery.deliver(bus.name(), rule, target, event.json(), time,
+                                () -> ledger.done(bus.name(), event.offset(), owed)));
+            }
+        }
+        unfinished.clear();
     }
 
     public AwsIdentity identity() {
@@ -100,21 +145,53 @@ public final class LocalEventBridge implements EventSink {
             return PutEventsResult.accepted(eventId);
         }
         Instant time = (entry.time() == null ? Instant.now() : entry.time()).truncatedTo(ChronoUnit.SECONDS);
-        String eventJson = Json.write(envelope(eventId, entry, time, detail));
-        archive.append(bus.name(), eventJson);
-        List<String> matched;
+        String eventJson;
+        List<Matched> matched;
         try {
-            matched = bus.machine().rulesForJSONEvent(eventJson);
-        } catch (Exception e) {
-            throw new IllegalStateException("Event Ruler could not read event " + eventId, e);
+            eventJson = WellFormedJson.write(envelope(eventId, entry, time, detail));
+            matched = match(bus, eventJson);
+        } catch (Exception | StackOverflowError e) {
+            LOG.log(Level.WARNING, "an entry for event bus " + bus.name() + " was refused: its event cannot be"
+                    + " written or matched: " + e);
+            return PutEventsResult.failed("MalformedDetail", "Detail is malformed.");
         }
-        for (String ruleName : matched) {
-            RuleSpec rule = bus.rules().get(ruleName);
-            for (TargetSpec target : rule.targets()) {
-                delivery.deliver(bus.name(), rule, target, eventJson, time);
-            }
+        long offset;
+        try {
+            offset = ledger.accept(bus.name(), eventJson, matched.stream().map(Matched::delivery).toList());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "an entry for event bus " + bus.name() + " failed: the archive did not take it: "
+                    + e);
+            return PutEventsResult.failed("InternalFailure", "The event could not be stored: " + e.getMessage());
+        }
+        for (Matched m : matched) {
+            delivery.deliver(bus.name(), m.rule(), m.target(), eventJson, time,
+                    () -> ledger.done(bus.name(), offset, m.delivery()));
         }
         return PutEventsResult.accepted(eventId);
+    }
+
+    /** Every target of every rule of {@code bus} that the event matches. */
+    private static List<Matched> match(Bus bus, String eventJson) {
+        List<String> rules;
+        try {
+            rules = bus.machine().rulesForJSONEvent(eventJson);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("Event Ruler cannot read the event: " + e, e);
+        }
+        List<Matched> matched = new ArrayList<>();
+        for (String ruleName : rules) {
+            RuleSpec rule = bus.rules().get(ruleName);
+            rule.targets().forEach(target -> matched.add(new Matched(rule, target)));
+        }
+        return matched;
+    }
+
+    private static Instant eventTime(String eventJson) {
+        try {
+            return Instant.parse(Json.parse(eventJson).path("time").asText());
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
     }
 
     /** AWS's per-entry checks for required fields, with AWS's codes and messages. */

@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * Delivers matched events to rule targets as EventBridge does: retryable failures (throttling,
  * 5xx, connection errors) are retried with exponential backoff and jitter until the target's
  * RetryPolicy runs out; then — or at once for a failure no retry can fix — the event goes to the
- * target's dead-letter queue with EventBridge's attributes saying why.
+ * target's dead-letter queue with EventBridge's attributes saying why. The caller learns when a
+ * delivery is done (the target has the event, or the DLQ does), so it can be repeated after a crash
+ * until then.
  */
 public final class TargetDelivery implements AutoCloseable {
 
@@ -64,43 +66,55 @@ public final class TargetDelivery implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    public void deliver(String bus, RuleSpec rule, TargetSpec target, String eventJson, Instant eventTime) {
-        scheduler.execute(() -> attempt(bus, rule, target, eventJson, eventTime, 0));
+    /**
+     * Delivers one event to one target, in the background.
+     *
+     * @param delivered run once the target has the event (for a function: once its asynchronous
+     *     invocation succeeded or was handed to Lambda's failure handling) or the target's DLQ has it;
+     *     never, when neither could be reached before the runtime stopped
+     */
+    public void deliver(String bus, RuleSpec rule, TargetSpec target, String eventJson, Instant eventTime,
+            Runnable delivered) {
+        scheduler.execute(() -> attempt(bus, rule, target, eventJson, eventTime, 0, delivered));
     }
 
     private void attempt(String bus, RuleSpec rule, TargetSpec target, String eventJson, Instant eventTime,
-            int retries) {
-        Failure failure = send(target, eventJson);
+            int retries, Runnable delivered) {
+        Failure failure = send(target, eventJson, delivered);
         if (failure == null) {
             return;
         }
         if (!failure.retryable()) {
-            deadLetter(bus, rule, target, eventJson, failure, retries, null);
+            deadLetter(bus, rule, target, eventJson, failure, retries, null, delivered);
             return;
         }
         TargetSpec.RetryPolicy policy = target.retryPolicy();
         if (retries >= policy.maximumRetryAttempts()) {
-            deadLetter(bus, rule, target, eventJson, failure, retries, "MaximumRetryAttempts");
+            deadLetter(bus, rule, target, eventJson, failure, retries, "MaximumRetryAttempts", delivered);
             return;
         }
         long delay = backoff.delayMillis(retries);
         if (Instant.now().plusMillis(delay).isAfter(eventTime.plusSeconds(policy.maximumEventAgeSeconds()))) {
-            deadLetter(bus, rule, target, eventJson, failure, retries, "MaximumEventAgeInSeconds");
+            deadLetter(bus, rule, target, eventJson, failure, retries, "MaximumEventAgeInSeconds", delivered);
             return;
         }
-        scheduler.schedule(() -> attempt(bus, rule, target, eventJson, eventTime, retries + 1), delay,
+        scheduler.schedule(() -> attempt(bus, rule, target, eventJson, eventTime, retries + 1, delivered), delay,
                 TimeUnit.MILLISECONDS);
     }
 
-    private Failure send(TargetSpec target, String eventJson) {
+    private Failure send(TargetSpec target, String eventJson, Runnable delivered) {
         try {
             switch (target.kind()) {
-                case SQS -> sqs.sendMessage(b -> b.queueUrl(queueUrl(target.resource())).messageBody(eventJson));
+                case SQS -> {
+                    sqs.sendMessage(b -> b.queueUrl(queueUrl(target.resource())).messageBody(eventJson));
+                    delivered.run();
+                }
                 case LAMBDA -> {
                     if (!lambda.has(target.resource())) {
                         return new Failure("NO_RESOURCE", "function " + target.resource() + " does not exist", false);
                     }
-                    lambda.invokeAsync(target.resource(), eventJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    lambda.invokeAsync(target.resource(), eventJson.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .thenRun(delivered);
                 }
                 case STATE_MACHINE -> {
                     if (sfn == null) {
@@ -108,6 +122,7 @@ public final class TargetDelivery implements AutoCloseable {
                     }
                     sfn.startExecution(b -> b.stateMachineArn(identity.stateMachineArn(target.resource()))
                             .input(eventJson));
+                    delivered.run();
                 }
             }
             return null;
@@ -130,7 +145,7 @@ public final class TargetDelivery implements AutoCloseable {
     }
 
     private void deadLetter(String bus, RuleSpec rule, TargetSpec target, String eventJson, Failure failure,
-            int retries, String exhausted) {
+            int retries, String exhausted, Runnable delivered) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         attributes.put("RULE_ARN", string(identity.ruleArn(bus, rule.name())));
         attributes.put("TARGET_ARN", string(targetArn(target)));
@@ -143,12 +158,15 @@ public final class TargetDelivery implements AutoCloseable {
         try {
             sqs.sendMessage(b -> b.queueUrl(queueUrl(target.deadLetterQueue())).messageBody(eventJson)
                     .messageAttributes(attributes));
-            LOG.log(Level.WARNING, "event for rule " + rule.name() + " target " + target.id() + " sent to DLQ "
-                    + target.deadLetterQueue() + ": " + failure.code() + " " + failure.message());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "event for rule " + rule.name() + " target " + target.id()
-                    + " could not reach its DLQ either; it stays in the bus archive: " + e);
+                    + " could not reach its DLQ either; it stays in the bus archive and is delivered again at the"
+                    + " next start: " + e);
+            return;
         }
+        LOG.log(Level.WARNING, "event for rule " + rule.name() + " target " + target.id() + " sent to DLQ "
+                + target.deadLetterQueue() + ": " + failure.code() + " " + failure.message());
+        delivered.run();
     }
 
     private String targetArn(TargetSpec target) {

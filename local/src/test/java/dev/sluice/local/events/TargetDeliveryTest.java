@@ -12,6 +12,7 @@ import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.Loopback;
 import dev.sluice.local.lambda.LocalLambda;
 import dev.sluice.local.sqs.LocalSqs;
+import dev.sluice.local.support.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -52,6 +53,7 @@ class TargetDeliveryTest {
     private final List<JsonNode> startRequests = new CopyOnWriteArrayList<>();
     private final List<String> targetHeaders = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger delivered = new AtomicInteger();
     private HttpServer fakeSfn;
     private SfnClient sfn;
     private TargetDelivery delivery;
@@ -108,7 +110,8 @@ class TargetDeliveryTest {
         failuresLeft.set(2);
         String event = "{\"id\":\"e-1\",\"detail\":{\"k\":\"v\"}}";
 
-        delivery.deliver(Topology.DEFAULT_BUS, rule(5), rule(5).targets().get(0), event, Instant.now());
+        delivery.deliver(Topology.DEFAULT_BUS, rule(5), rule(5).targets().get(0), event, Instant.now(),
+                delivered::incrementAndGet);
 
         awaitRequests(3);
         assertThat(targetHeaders).containsOnly("AWSStepFunctions.StartExecution");
@@ -117,6 +120,7 @@ class TargetDeliveryTest {
         assertThat(startRequests.get(2).get("input").asText()).isEqualTo(event);
         Thread.sleep(300);
         assertThat(startRequests).hasSize(3);
+        assertThat(delivered).as("done once, when the target took it").hasValue(1);
         assertThat(receiveAll()).noneMatch(m -> m.body().equals(event));
     }
 
@@ -126,10 +130,12 @@ class TargetDeliveryTest {
         failuresLeft.set(Integer.MAX_VALUE);
         String event = "{\"id\":\"e-2\",\"detail\":{}}";
 
-        delivery.deliver(Topology.DEFAULT_BUS, rule(2), rule(2).targets().get(0), event, Instant.now());
+        delivery.deliver(Topology.DEFAULT_BUS, rule(2), rule(2).targets().get(0), event, Instant.now(),
+                delivered::incrementAndGet);
 
         Message dead = awaitDead(event);
         assertThat(startRequests).hasSize(3); // the first attempt and two retries
+        Await.until("the delivery done once the DLQ has it", () -> delivered.get() == 1);
         Map<String, MessageAttributeValue> a = dead.messageAttributes();
         assertThat(a.get("ERROR_CODE").stringValue()).isEqualTo("INTERNAL_ERROR");
         assertThat(a.get("EXHAUSTED_RETRY_CONDITION").stringValue()).isEqualTo("MaximumRetryAttempts");
@@ -145,7 +151,7 @@ class TargetDeliveryTest {
         String event = "{\"id\":\"e-3\",\"detail\":{}}";
 
         delivery.deliver(Topology.DEFAULT_BUS, rule(100), rule(100).targets().get(0), event,
-                Instant.now().minusSeconds(60));
+                Instant.now().minusSeconds(60), delivered::incrementAndGet);
 
         Message dead = awaitDead(event);
         assertThat(startRequests).hasSize(1);
