@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.topology.BucketSpec;
+import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.events.EventSink;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -55,7 +55,7 @@ class LocalS3Test {
 
     @BeforeEach
     void start() throws Exception {
-        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink);
+        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink, LocalRuntime.CREDENTIALS);
         client = clientFor(s3);
     }
 
@@ -200,7 +200,7 @@ class LocalS3Test {
         client.createBucket(b -> b.bucket("made-at-runtime"));
         stop();
 
-        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink);
+        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink, LocalRuntime.CREDENTIALS);
         client = clientFor(s3);
 
         assertThat(client.listBuckets().buckets()).extracting(Bucket::name)
@@ -228,8 +228,7 @@ class LocalS3Test {
                 .endpointOverride(s3.endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                // Other test dependencies bring more HTTP clients; name the one the project ships with.
+                .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS))
                 .build();
     }
 
