@@ -22,7 +22,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
  * <p>Every request must be signed with AWS Signature Version 4 by the credentials given: in the
  * Authorization header (the payload's chunk signatures are checked as the body arrives) or as a
  * presigned URL, whose signature covers the exact path, so an upload URL for one key writes no
- * other. Anything else is refused with 403 and S3's error XML, and ACLs never open an object to
+ * other. Anything else is refused with 403 and S3's error XML. Keys the filesystem cannot hold
+ * faithfully are refused with 400 ({@link FilesystemKeyGuard}), and ACLs never open an object to
  * unsigned requests ({@link PublicAccessBlock}).
  */
 public final class LocalS3 implements AutoCloseable {
@@ -52,8 +53,8 @@ public final class LocalS3 implements AutoCloseable {
                 .filter(BucketSpec::eventBridge)
                 .map(BucketSpec::name)
                 .collect(Collectors.toUnmodifiableSet());
-        BlobStore store = new PublicAccessBlock(
-                new EventEmittingBlobStore(filesystem, eventBridgeBuckets, accountId, sink));
+        BlobStore store = new FilesystemKeyGuard(new PublicAccessBlock(
+                new EventEmittingBlobStore(filesystem, eventBridgeBuckets, accountId, sink)));
         try {
             for (BucketSpec bucket : buckets) {
                 if (!filesystem.containerExists(bucket.name())) {
