@@ -3,6 +3,7 @@ package dev.sluice.local.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.documents.DocumentFilenames;
 import dev.sluice.core.topology.BucketSpec;
 import dev.sluice.local.LocalRuntime;
 import java.io.IOException;
@@ -117,6 +118,19 @@ class LocalS3KeyTest {
             uploadInOnePart(key, "multipart");
             assertThat(read(key)).as(key).isEqualTo("multipart");
         }
+    }
+
+    @Test
+    void anUploadKeyWithTheLongestFilenameTheApiAcceptsFitsTheStore() {
+        String filename = "é".repeat((DocumentFilenames.MAX_BYTES - 4) / 2) + ".pdf";
+        String key = "t".repeat(64) + "/uploads/" + UPLOAD + "/" + filename; // the longest tenant id
+        assertThat(filename.getBytes(StandardCharsets.UTF_8)).hasSize(DocumentFilenames.MAX_BYTES);
+        assertThat(DocumentFilenames.fits(filename)).isTrue();
+
+        client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("put"));
+        assertThat(read(key)).isEqualTo("put");
+        uploadInOnePart(key, "multipart");
+        assertThat(read(key)).isEqualTo("multipart");
     }
 
     /** The worst case of the store's file names: the only part is the highest part number S3 allows. */
