@@ -123,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void boot(Options options) throws Exception {
-        Files.createDirectories(stateDir);
+        PrivateDirectory.create(stateDir);
         lock();
         AwsIdentity identity = options.identity();
         // Handlers first: a wrong class name stops start-up before any server is up.

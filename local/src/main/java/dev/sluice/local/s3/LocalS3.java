@@ -2,9 +2,9 @@ package dev.sluice.local.s3;
 
 import dev.sluice.core.topology.BucketSpec;
 import dev.sluice.local.Loopback;
+import dev.sluice.local.PrivateDirectory;
 import dev.sluice.local.events.EventSink;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +47,7 @@ public final class LocalS3 implements AutoCloseable {
      */
     public static LocalS3 start(Path dataDir, List<BucketSpec> buckets, String accountId, EventSink sink,
             AwsCredentials credentials) throws Exception {
-        Files.createDirectories(dataDir);
+        PrivateDirectory.create(dataDir);
         BlobStore filesystem = new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString());
         Set<String> eventBridgeBuckets = buckets.stream()
                 .filter(BucketSpec::eventBridge)

@@ -17,7 +17,9 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -47,14 +49,16 @@ class LocalS3Test {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path dataDir;
+    Path tmp;
 
     private final RecordingSink sink = new RecordingSink();
+    private Path dataDir;
     private LocalS3 s3;
     private S3Client client;
 
     @BeforeEach
     void start() throws Exception {
+        dataDir = tmp.resolve("s3");
         s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink, LocalRuntime.CREDENTIALS);
         client = clientFor(s3);
     }
@@ -207,6 +211,17 @@ class LocalS3Test {
                 .contains(NOTIFIED, QUIET, "made-at-runtime");
         assertThat(client.getObjectAsBytes(b -> b.bucket(NOTIFIED).key("kept.txt")).asUtf8String())
                 .isEqualTo("still here");
+    }
+
+    @Test
+    void theDataDirectoryIsOwnerOnlyWhenCreatedAndWhenFoundOpen() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+
+        stop();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
     }
 
     @Test
