@@ -37,14 +37,21 @@ class LocalS3KeyTest {
 
     private LocalS3 s3;
     private S3Client client;
+    /**
+     * Sends a path as the SDK signed it: the default HTTP client (Apache) turns "a//b" into "a/b"
+     * after signing, which any S3 refuses as SignatureDoesNotMatch before looking at the key. Used
+     * without a body only: unlike Apache, it does not wait for "100 Continue", so a body could still
+     * be on its way when the refusal closes the connection, and it would report that, not the 400.
+     */
+    private S3Client verbatim;
 
     @BeforeEach
     void start() throws Exception {
         s3 = LocalS3.start(dataDir, List.of(new BucketSpec(BUCKET, false)), "000000000000",
                 (bus, source, detailType, detail, resources) -> { }, LocalRuntime.CREDENTIALS);
-        // The HTTP client the functions use: Apache's would turn "a//b" into "a/b" after the SDK signed
-        // it, which any S3 refuses as SignatureDoesNotMatch before looking at the key.
         client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).build();
+        verbatim = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).build();
         client.putObject(b -> b.bucket(BUCKET).key("acme/b.txt"), RequestBody.fromString("b"));
@@ -52,6 +59,7 @@ class LocalS3KeyTest {
 
     @AfterEach
     void stop() {
+        verbatim.close();
         client.close();
         s3.close();
     }
@@ -61,15 +69,18 @@ class LocalS3KeyTest {
         List<String> before = tree();
 
         for (String key : List.of("acme/x/../b.txt", "acme/../acme/b.txt", "acme/./b.txt", "./acme/b.txt",
-                "acme/x/..", "acme//b.txt", "/acme/b.txt")) {
+                "acme/x/..")) {
             assertRefused(() -> client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("x")),
                     "InvalidArgument");
+            assertRefused(() -> client.createMultipartUpload(b -> b.bucket(BUCKET).key(key)), "InvalidArgument");
+        }
+        for (String key : List.of("acme//b.txt", "/acme/b.txt")) {
+            assertRefused(() -> verbatim.createMultipartUpload(b -> b.bucket(BUCKET).key(key)), "InvalidArgument");
+            assertRefused(() -> verbatim.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)), "InvalidArgument");
         }
         // Jetty refuses a NUL in the path itself, as S3 does.
         assertRefused(() -> client.putObject(b -> b.bucket(BUCKET).key("acme/x/b\u0000.txt"),
                 RequestBody.fromString("x")), "InvalidURI");
-        assertRefused(() -> client.createMultipartUpload(b -> b.bucket(BUCKET).key("acme/x/../b.txt")),
-                "InvalidArgument");
 
         assertThat(tree()).isEqualTo(before);
         assertThat(read("acme/b.txt")).isEqualTo("b");
