@@ -69,7 +69,7 @@ final class FilesystemKeyGuard extends ForwardingBlobStore {
     }
 
     /** Throws S3's 400 for a key the store cannot hold. */
-    static void check(String key) {
+    private static void check(String key) {
         if (utf8Length(key) > MAX_KEY_BYTES) {
             throw keyTooLong("S3 keys are at most " + MAX_KEY_BYTES + " bytes in UTF-8");
         }
