@@ -82,8 +82,8 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * The credentials every local client and function uses. The local services accept any, except the
-     * WebSocket {@code @connections} endpoint, which verifies SigV4 signatures made with these.
+     * The credentials every local client and function uses. The local services accept any, except S3
+     * and the WebSocket {@code @connections} endpoint, which verify SigV4 signatures made with these.
      * DynamoDB Local takes only letters and digits in an access key id.
      */
     public static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("SLUICELOCAL",
@@ -127,7 +127,7 @@ public final class LocalRuntime implements AutoCloseable {
     private void boot(Options options) throws Exception {
         // A misspelt override stops start-up before anything starts.
         Profile profile = FunctionEnvironments.localProfile(topology, options.profileValues());
-        Files.createDirectories(stateDir);
+        PrivateDirectory.create(stateDir);
         lock();
         AwsIdentity identity = options.identity();
         // Handlers first: a wrong class name stops start-up before any server is up.
@@ -174,7 +174,7 @@ public final class LocalRuntime implements AutoCloseable {
         eventBridge = new LocalEventBridge(topology, identity, ledger, delivery);
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
         LocalS3 s3 = stopLast(LocalS3.start(stateDir.resolve("s3"), topology.buckets(), identity.accountId(),
-                eventBridge));
+                eventBridge, CREDENTIALS));
 
         URI api = null;
         URI webSocket = null;

@@ -25,6 +25,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +101,18 @@ class LocalRuntimeTest {
                     assertThat(connects(new InetSocketAddress(Loopback.HOST, u.getPort()))).as(u.toString()).isTrue();
                 }
             }
+        }
+    }
+
+    @Test
+    void theStateDirectoryIsOwnerOnlyEvenWhenItWasFoundOpen() throws Exception {
+        Path open = Files.createDirectory(state.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (LocalRuntime runtime = LocalRuntime.start(TestTopology.create(), open, LocalRuntime.Options.defaults())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open.resolve("s3"))))
+                    .isEqualTo("rwx------");
         }
     }
 

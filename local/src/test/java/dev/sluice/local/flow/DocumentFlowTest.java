@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.documents.DocumentFilenames;
 import dev.sluice.core.documents.DocumentIds;
+import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
@@ -392,6 +394,10 @@ class DocumentFlowTest {
         try (SluiceClient client = flow.devClient()) {
             assertBadRequest(client.post("/v1/documents", "{\"filename\":\"notes.docx\"}"), "filename");
             assertBadRequest(client.post("/v1/documents", "{\"filename\":\"a/b.txt\"}"), "filename");
+            // 104 characters but 202 bytes: keys are limited in bytes.
+            assertBadRequest(client.post("/v1/documents", "{\"filename\":\"" + "é".repeat(99) + ".txt\"}"), "filename");
+            assertBadRequest(client.post("/v1/documents", "{\"filename\":\"" + "a".repeat(251) + ".txt\"}"),
+                    "filename");
             assertBadRequest(client.post("/v1/documents", "{}"), "filename");
             assertBadRequest(client.post("/v1/documents", "{\"filename\":\"a.txt\",\"size\":3}"), "size");
             assertBadRequest(client.post("/v1/documents", "not json"), "body");
@@ -456,6 +462,26 @@ class DocumentFlowTest {
             if (borrowed.status() == 200) {
                 assertThat(borrowed.body().get("documents")).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void theLongestFilenameTheApiAcceptsIsUploadedThroughItsUrlAndIngested() throws Exception {
+        String filename = "é".repeat((DocumentFilenames.MAX_BYTES - 4) / 2) + ".txt";
+        assertThat(filename.getBytes(StandardCharsets.UTF_8)).hasSize(DocumentFilenames.MAX_BYTES);
+        try (SluiceClient client = flow.devClient()) {
+            ApiResponse created = client.post("/v1/documents", Json.write(Json.object().put("filename", filename)));
+            assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+
+            HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(created.body().get("uploadUrl").asText())).header("Content-Type", "text/plain")
+                    .PUT(HttpRequest.BodyPublishers.ofString("A note with a very long name.")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            JsonNode row = await(client, created.body().get("documentId").asText(),
+                    r -> r.path("status").asText().matches("READY|FAILED"));
+            assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
         }
     }
 

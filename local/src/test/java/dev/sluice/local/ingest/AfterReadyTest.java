@@ -16,6 +16,7 @@ import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.dynamodb.LocalTables;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
@@ -64,8 +65,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class AfterReadyTest {
 
-    private static final StaticCredentialsProvider ANY = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDLOCAL", "local-secret"));
+    private static final StaticCredentialsProvider LOCAL = StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS);
     private static final String TENANT = "acme";
     private static final String DOCUMENT = "6f1c2b0e-3d4a-5b6c-8d7e-9f0a1b2c3d4e";
     private static final String VERSION = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -91,8 +91,8 @@ class AfterReadyTest {
     @BeforeAll
     static void startServers() throws Exception {
         s3Server = LocalS3.start(shared.resolve("s3"), Definitions.bundled().topology().buckets(), "000000000000",
-                (bus, source, type, detail, resources) -> { });
-        s3 = S3Client.builder().endpointOverride(s3Server.endpoint()).region(Region.US_EAST_1).credentialsProvider(ANY)
+                (bus, source, type, detail, resources) -> { }, LocalRuntime.CREDENTIALS);
+        s3 = S3Client.builder().endpointOverride(s3Server.endpoint()).region(Region.US_EAST_1).credentialsProvider(LOCAL)
                 .forcePathStyle(true).build();
         connectionsEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         connectionsEndpoint.createContext("/", exchange -> {
@@ -123,7 +123,7 @@ class AfterReadyTest {
         connections.put(new Connection("conn-1", TENANT, "ada", System.currentTimeMillis()));
         ApiGatewayManagementApiClient answers500 = ApiGatewayManagementApiClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + connectionsEndpoint.getAddress().getPort() + "/local"))
-                .region(Region.US_EAST_1).credentialsProvider(ANY).httpClient(UrlConnectionHttpClient.create()).build();
+                .region(Region.US_EAST_1).credentialsProvider(LOCAL).httpClient(UrlConnectionHttpClient.create()).build();
         JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
         Clock clock = Clock.systemUTC();
         Idempotency once = new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, "sluice-idempotency"), "ingest",

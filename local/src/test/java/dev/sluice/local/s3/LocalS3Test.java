@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.topology.BucketSpec;
+import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.events.EventSink;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,7 +17,9 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -26,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -47,15 +49,17 @@ class LocalS3Test {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path dataDir;
+    Path tmp;
 
     private final RecordingSink sink = new RecordingSink();
+    private Path dataDir;
     private LocalS3 s3;
     private S3Client client;
 
     @BeforeEach
     void start() throws Exception {
-        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink);
+        dataDir = tmp.resolve("s3");
+        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink, LocalRuntime.CREDENTIALS);
         client = clientFor(s3);
     }
 
@@ -200,13 +204,24 @@ class LocalS3Test {
         client.createBucket(b -> b.bucket("made-at-runtime"));
         stop();
 
-        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink);
+        s3 = LocalS3.start(dataDir, BUCKETS, ACCOUNT, sink, LocalRuntime.CREDENTIALS);
         client = clientFor(s3);
 
         assertThat(client.listBuckets().buckets()).extracting(Bucket::name)
                 .contains(NOTIFIED, QUIET, "made-at-runtime");
         assertThat(client.getObjectAsBytes(b -> b.bucket(NOTIFIED).key("kept.txt")).asUtf8String())
                 .isEqualTo("still here");
+    }
+
+    @Test
+    void theDataDirectoryIsOwnerOnlyWhenCreatedAndWhenFoundOpen() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+
+        stop();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
     }
 
     @Test
@@ -228,8 +243,7 @@ class LocalS3Test {
                 .endpointOverride(s3.endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                // Other test dependencies bring more HTTP clients; name the one the project ships with.
+                .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS))
                 .build();
     }
 

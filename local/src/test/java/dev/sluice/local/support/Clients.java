@@ -1,6 +1,7 @@
 package dev.sluice.local.support;
 
 import dev.sluice.local.Endpoints;
+import dev.sluice.local.LocalRuntime;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -10,7 +11,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Stock AWS SDK v2 clients, configured only with an endpoint, a region and any credentials. */
+/**
+ * Stock AWS SDK v2 clients, configured only with an endpoint, a region and credentials: any, except
+ * for S3, which checks signatures against the runtime's own.
+ */
 public final class Clients {
 
     private static final StaticCredentialsProvider ANY = StaticCredentialsProvider.create(
@@ -40,7 +44,8 @@ public final class Clients {
     }
 
     public static S3Client s3(Endpoints e) {
-        return S3Client.builder().endpointOverride(e.s3()).region(Region.of(e.region())).credentialsProvider(ANY)
-                .forcePathStyle(true).build();
+        return S3Client.builder().endpointOverride(e.s3()).region(Region.of(e.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(LocalRuntime.CREDENTIALS)).forcePathStyle(true)
+                .build();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.f4b6a3.uuid.UuidCreator;
 import dev.sluice.core.documents.Document;
+import dev.sluice.core.documents.DocumentFilenames;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.embed.Embedder;
@@ -70,6 +71,10 @@ final class DocumentsApi {
         }
         JsonNode request = parsed.body();
         String filename = request.get("filename").asText();
+        if (!DocumentFilenames.fits(filename)) {
+            return ApiResponses.error(400, "invalid_request", "filename must be at most "
+                    + DocumentFilenames.MAX_BYTES + " bytes in UTF-8", "filename");
+        }
         String contentType = request.path("contentType").asText(contentTypeOf(filename));
         String key = caller.tenantId() + "/uploads/" + UuidCreator.getTimeOrderedEpoch() + "/" + filename;
         String documentId = DocumentIds.of(bucket, key);
