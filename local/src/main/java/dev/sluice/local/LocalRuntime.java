@@ -9,6 +9,7 @@ import dev.sluice.core.topology.Topology;
 import dev.sluice.local.apigw.Limits;
 import dev.sluice.local.apigw.LocalHttpApi;
 import dev.sluice.local.apigw.LocalWebSocketApi;
+import dev.sluice.local.apigw.UsageMeter;
 import dev.sluice.local.dynamodb.LocalDynamoDb;
 import dev.sluice.local.dynamodb.LocalTables;
 import dev.sluice.local.events.EventArchive;
@@ -32,6 +33,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -173,9 +175,8 @@ public final class LocalRuntime implements AutoCloseable {
         URI webSocketManagement = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.WEBSOCKET) {
-                LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec.name(), spec.stage(), spec.function(),
-                        java.util.Set.copyOf(spec.routes()), lambda::invoke, CREDENTIALS, identity.region(),
-                        Limits.aws()));
+                LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec, identity, lambda::invoke, CREDENTIALS,
+                        Limits.aws(), Clock.systemUTC()));
                 webSocket = ws.webSocketUrl();
                 webSocketManagement = ws.managementUrl();
             }
@@ -185,8 +186,11 @@ public final class LocalRuntime implements AutoCloseable {
         lambda.environment(spec -> environmentOf(spec, shared));
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
-                api = stopLast(LocalHttpApi.start(spec.name(), spec.function(), identity.accountId(), spec.routes(),
-                        lambda::invoke)).endpoint();
+                // Closed after the API (stopLast is a stack), so the last counts are saved.
+                UsageMeter meter = spec.usagePlans().isEmpty() ? null
+                        : stopLast(UsageMeter.open(UsageMeter.dir(stateDir, spec.name()), Clock.systemUTC()));
+                api = stopLast(LocalHttpApi.start(spec, identity, lambda::invoke, meter, Clock.systemUTC()))
+                        .endpoint();
             }
         }
         String devApiKey = topology.table(API_KEYS_TABLE).isPresent() && !topology.apis().isEmpty()

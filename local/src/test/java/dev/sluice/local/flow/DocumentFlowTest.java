@@ -144,7 +144,7 @@ class DocumentFlowTest {
             assertThat(hit.get("key").asText()).isEqualTo("dev/policies/facilities.pdf");
             assertThat(hit.get("page").asInt()).isEqualTo(2);
         }
-        try (SluiceClient other = flow.newTenant("other-co", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+        try (SluiceClient other = flow.newTenant("other-co")) {
             assertThat(other.get("/v1/search?q=parking%20permit&k=5").body().get("results")).isEmpty();
             assertThat(other.get("/v1/documents/" + row.get("documentId").asText()).status()).isEqualTo(404);
         }
@@ -326,7 +326,7 @@ class DocumentFlowTest {
 
     @Test
     void aTenantsChunkingChoiceIsUsedForItsNextUploads() throws Exception {
-        try (SluiceClient client = flow.newTenant("tiny-chunks", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+        try (SluiceClient client = flow.newTenant("tiny-chunks")) {
             assertThat(client.get("/v1/settings/chunking").body().get("strategy").asText()).isEqualTo("fixed");
             ApiResponse set = client.put("/v1/settings/chunking", "{\"strategy\":\"recursive\",\"maxTokens\":32,"
                     + "\"overlapTokens\":0}");
