@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyRevocationTest {
 
-    static final int TTL_SECONDS = 2;
+    static final int TTL_SECONDS = 5;
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @TempDir
@@ -45,21 +44,27 @@ class KeyRevocationTest {
 
     @Test
     void aRevokedKeyKeepsWorkingUntilTheAuthorizersTtlThenIsRefused() throws Exception {
-        IssuedKey issued = flow.keys.create("revoked", "u", "soon revoked", "default", System.currentTimeMillis());
-        try (SluiceClient client = new SluiceClient(flow.runtime.endpoints().api(), issued.secret())) {
-            assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
-            long revokedAt = System.nanoTime();
-            assertThat(flow.keys.revoke(issued.key().keyId(), System.currentTimeMillis())).isTrue();
+        // The answer cached at the first request lets a request through that is answered within the TTL
+        // of it. A loaded machine may be slower than that; then another key tries (a few times at most).
+        boolean seenWithinTtl = false;
+        for (int attempt = 0; attempt < 3 && !seenWithinTtl; attempt++) {
+            IssuedKey issued = flow.keys.create("revoked", "u", "soon revoked", "default", System.currentTimeMillis());
+            try (SluiceClient client = new SluiceClient(flow.runtime.endpoints().api(), issued.secret())) {
+                long firstAsked = System.nanoTime();
+                assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
+                assertThat(flow.keys.revoke(issued.key().keyId(), System.currentTimeMillis())).isTrue();
 
-            // The answer cached at the first request still lets it through...
-            assertThat(client.get("/v1/jobs").status()).isEqualTo(200);
-            assertThat(System.nanoTime() - revokedAt).as("still within the TTL")
-                    .isLessThan(Duration.ofSeconds(TTL_SECONDS).toNanos());
-            // ...until it expires; then the authorizer runs again and denies it.
-            Await.until("the revoked key to be refused", PATIENCE, () -> status(client) == 403);
-            ApiResponse refused = client.get("/v1/jobs");
-            assertThat(refused.body().at("/error/code").asText()).isEqualTo("invalid_api_key");
+                int afterRevocation = client.get("/v1/jobs").status();
+                if (System.nanoTime() - firstAsked < Duration.ofSeconds(TTL_SECONDS).toNanos()) {
+                    seenWithinTtl = true;
+                    assertThat(afterRevocation).as("revoked, but within the cached answer's TTL").isEqualTo(200);
+                }
+                // Once the answer expires the authorizer runs again and denies it.
+                Await.until("the revoked key to be refused", PATIENCE, () -> status(client) == 403);
+                assertThat(client.get("/v1/jobs").body().at("/error/code").asText()).isEqualTo("invalid_api_key");
+            }
         }
+        assertThat(seenWithinTtl).as("a request answered within the TTL in one of 3 attempts").isTrue();
     }
 
     @Test
