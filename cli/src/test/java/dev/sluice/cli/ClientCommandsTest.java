@@ -75,7 +75,8 @@ class ClientCommandsTest {
         assertThat(out.toString()).containsPattern(keyId + " +acme +ada +bulk +revoked");
         // Refused once the authorizer's cached answer (1 s here) expires.
         deadline = System.nanoTime() + 10_000_000_000L;
-        while (run("jobs", "list", "--dir", state.toString(), "--api-key", secret) == 0 && System.nanoTime() < deadline) {
+        while (run("jobs", "list", "--dir", state.toString(), "--api-key", secret) == 0
+                && System.nanoTime() < deadline) {
             sleep();
         }
         assertThat(run("jobs", "list", "--dir", state.toString(), "--api-key", secret))
