@@ -3,13 +3,21 @@ package dev.sluice.cli;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.IssuedKey;
-import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.core.topology.ApiSpec;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.UsagePlanSpec;
 import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.apigw.UsageMeter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +28,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** {@code sluice keys create|list|revoke}: API keys, straight in their table (an operator's tool). */
+/**
+ * {@code sluice keys create|list|revoke}: API keys, straight in their table (an operator's tool). A key
+ * names the usage plan of the HTTP API that meters it; locally, {@code list} shows what the gateway
+ * counted of each key this period.
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand {
@@ -76,25 +88,31 @@ final class KeysCommand {
         @Option(names = "--name", defaultValue = "")
         String name;
 
-        @Option(names = "--rate", defaultValue = "100", description = "Requests per second (default: ${DEFAULT-VALUE}).")
-        double rate;
+        @Option(names = "--plan", defaultValue = UsagePlanSpec.DEFAULT, description = "The usage plan that meters"
+                + " the key: one of the HTTP API's (default: ${DEFAULT-VALUE}).")
+        String plan;
 
-        @Option(names = "--burst", defaultValue = "50", description = "Burst (default: ${DEFAULT-VALUE}).")
-        int burst;
-
-        @Option(names = "--quota", defaultValue = "10000", description = "Requests per month"
-                + " (default: ${DEFAULT-VALUE}).")
-        long quota;
+        @Option(names = "--definitions", description = "Definitions whose usage plans --plan must name, as given to"
+                + " `sluice up --definitions` (default: the bundled ones).")
+        Path definitions;
 
         @Override
         public Integer call() throws Exception {
             if (!tenant.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new ParameterException(spec.commandLine(), "--tenant must be 1-64 of A-Z a-z 0-9 _ -");
             }
-            IssuedKey issued = table.open(spec.commandLine()).create(tenant, user, name,
-                    new UsageLimits(rate, burst, quota), System.currentTimeMillis());
+            List<String> plans = (definitions == null ? Definitions.bundled() : Definitions.load(definitions))
+                    .topology().apis().stream().filter(a -> a.protocol() == ApiSpec.Protocol.HTTP)
+                    .flatMap(a -> a.usagePlans().stream()).map(UsagePlanSpec::name).toList();
+            if (!plans.contains(plan)) {
+                throw new ParameterException(spec.commandLine(), "--plan must be one of the API's usage plans: "
+                        + String.join(", ", plans));
+            }
+            IssuedKey issued = table.open(spec.commandLine()).create(tenant, user, name, plan,
+                    System.currentTimeMillis());
             PrintWriter out = spec.commandLine().getOut();
             out.println("key id:  " + issued.key().keyId());
+            out.println("plan:    " + issued.key().usagePlan());
             out.println("secret:  " + issued.secret());
             out.println("Keep the secret now: only its SHA-256 hash is stored.");
             return 0;
@@ -113,20 +131,38 @@ final class KeysCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-16s %-12s %-12s %-8s %-20s %-14s %s%n", "KEY ID", "TENANT", "USER", "STATE", "CREATED",
-                    "RATE/BURST", "USED THIS MONTH");
+            Map<String, UsageMeter.Usage> usage = table.aws ? Map.of() : gatewayUsage(table.dir);
+            out.printf("%-16s %-12s %-12s %-10s %-8s %-20s %s%n", "KEY ID", "TENANT", "USER", "PLAN", "STATE",
+                    "CREATED", table.aws ? "" : "USED (PERIOD)");
             for (ApiKey k : table.open(spec.commandLine()).list()) {
-                out.printf("%-16s %-12s %-12s %-8s %-20s %-14s %d/%d (%s)%n", k.keyId(), k.tenantId(), k.userId(),
-                        k.revokedAt() == null ? "active" : "revoked",
-                        Instant.ofEpochMilli(k.createdAt()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                        (long) k.limits().ratePerSecond() + "/" + k.limits().burst(), k.usedThisMonth(),
-                        k.limits().monthlyQuota(), k.month());
+                UsageMeter.Usage used = usage.get(k.usagePlan() + " " + k.keyHash());
+                out.printf("%-16s %-12s %-12s %-10s %-8s %-20s %s%n", k.keyId(), k.tenantId(), k.userId(),
+                        k.usagePlan(), k.revoked() ? "revoked" : "active",
+                        Instant.ofEpochMilli(k.createdAt()).truncatedTo(ChronoUnit.SECONDS),
+                        table.aws ? "" : used == null ? "0" : used.used() + " (" + used.period() + ")");
             }
             return 0;
         }
+
+        /** What the local gateway counted, by plan and usage key, from the files it keeps them in. */
+        private static Map<String, UsageMeter.Usage> gatewayUsage(Path dir) throws IOException {
+            Map<String, UsageMeter.Usage> usage = new HashMap<>();
+            Path apis = UsageMeter.root(dir);
+            if (Files.isDirectory(apis)) {
+                try (var each = Files.list(apis)) {
+                    for (Path api : each.toList()) {
+                        for (UsageMeter.Usage u : UsageMeter.read(api)) {
+                            usage.put(u.plan() + " " + u.usageKey(), u);
+                        }
+                    }
+                }
+            }
+            return usage;
+        }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key at once.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key: the gateway refuses it"
+            + " once the authorizer's cached answer expires (300 s), and its WebSocket connections end by then.")
     static final class Revoke implements Callable<Integer> {
 
         @Spec

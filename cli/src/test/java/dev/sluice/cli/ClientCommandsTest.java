@@ -2,7 +2,9 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +29,11 @@ class ClientCommandsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(Definitions.bundled().topology(), state, LocalRuntime.Options.defaults());
+        // The authorizer's cache shortened from the seeds' 300 s, so that a revocation shows within the test.
+        Topology t = Definitions.bundled().topology();
+        var apis = t.apis().stream().map(a -> a.protocol() == ApiSpec.Protocol.HTTP
+                ? a.withAuthorizer(a.authorizer().withTtlSeconds(1)) : a).toList();
+        runtime = LocalRuntime.start(t.withApis(apis), state, LocalRuntime.Options.defaults());
     }
 
     @AfterAll
@@ -57,23 +63,53 @@ class ClientCommandsTest {
     }
 
     @Test
-    void aKeyIsCreatedListedWithoutItsSecretUsableAndRevoked() {
+    void aKeyIsCreatedOnItsPlanListedWithItsUsageButNotItsSecretAndRevoked() throws Exception {
         assertThat(run("keys", "create", "--dir", state.toString(), "--tenant", "acme", "--user", "ada",
-                "--name", "ci")).as(err.toString()).isZero();
-        Matcher created = Pattern.compile("key id:  (key_\\w+)\\R+secret:  (sk_\\S+)").matcher(out.toString());
+                "--name", "ci", "--plan", "bulk")).as(err.toString()).isZero();
+        Matcher created = Pattern.compile("key id:  (key_\\w+)\\R+plan:    bulk\\R+secret:  (sk_\\S+)")
+                .matcher(out.toString());
         assertThat(created.find()).as(out.toString()).isTrue();
         String keyId = created.group(1);
         String secret = created.group(2);
 
-        assertThat(run("keys", "list", "--dir", state.toString())).isZero();
-        assertThat(out.toString()).containsPattern(keyId + " +acme +ada +active").doesNotContain(secret);
-
         assertThat(run("jobs", "list", "--dir", state.toString(), "--api-key", secret)).isZero();
+        // The gateway saves its counts within a second.
+        Pattern counted = Pattern.compile(keyId + " +acme +ada +bulk +active [^\\n]* 1 \\(\\d{4}-\\d{2}\\)");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        do {
+            assertThat(run("keys", "list", "--dir", state.toString())).isZero();
+        } while (!counted.matcher(out.toString()).find() && System.nanoTime() < deadline && sleep());
+        assertThat(out.toString()).containsPattern(counted).doesNotContain(secret);
+
         assertThat(run("keys", "revoke", "--dir", state.toString(), keyId)).isZero();
+        assertThat(run("keys", "list", "--dir", state.toString())).isZero();
+        assertThat(out.toString()).containsPattern(keyId + " +acme +ada +bulk +revoked");
+        // Refused once the authorizer's cached answer (1 s here) expires.
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (run("jobs", "list", "--dir", state.toString(), "--api-key", secret) == 0
+                && System.nanoTime() < deadline) {
+            sleep();
+        }
         assertThat(run("jobs", "list", "--dir", state.toString(), "--api-key", secret))
                 .isEqualTo(JobsCommand.API_ERROR);
         assertThat(err.toString()).contains("invalid_api_key", "revoked");
         assertThat(run("keys", "revoke", "--dir", state.toString(), "key_nonesuch")).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyOnAPlanTheApiDoesNotHaveIsRefused() {
+        assertThat(run("keys", "create", "--dir", state.toString(), "--tenant", "acme", "--user", "ada",
+                "--plan", "platinum")).isEqualTo(2);
+        assertThat(err.toString()).contains("--plan must be one of the API's usage plans: default, bulk");
+    }
+
+    private static boolean sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     @Test

@@ -2,14 +2,15 @@ package dev.sluice.local;
 
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.IssuedKey;
-import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.core.topology.UsagePlanSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The key of the local {@code dev} tenant: created at the first start, kept under the state
- * directory (owner-only) and reused while it is still valid, so a restart keeps the same key.
+ * directory (owner-only) and reused while it is still valid, so a restart keeps the same key. It is
+ * on the {@code default} usage plan.
  */
 final class DevApiKey {
 
@@ -25,12 +26,12 @@ final class DevApiKey {
         if (Files.exists(file)) {
             String[] saved = Files.readString(file).strip().split(" ", 2);
             boolean valid = saved.length == 2 && keys.list().stream()
-                    .anyMatch(k -> k.keyId().equals(saved[0]) && k.revokedAt() == null);
+                    .anyMatch(k -> k.keyId().equals(saved[0]) && !k.revoked());
             if (valid) {
                 return saved[1];
             }
         }
-        IssuedKey issued = keys.create(TENANT, USER, "sluice up dev key", UsageLimits.DEFAULT, now);
+        IssuedKey issued = keys.create(TENANT, USER, "sluice up dev key", UsagePlanSpec.DEFAULT, now);
         SecretFiles.write(file, issued.key().keyId() + " " + issued.secret() + System.lineSeparator());
         return issued.secret();
     }

@@ -9,6 +9,7 @@ import dev.sluice.core.topology.Topology;
 import dev.sluice.local.apigw.Limits;
 import dev.sluice.local.apigw.LocalHttpApi;
 import dev.sluice.local.apigw.LocalWebSocketApi;
+import dev.sluice.local.apigw.UsageMeter;
 import dev.sluice.local.dynamodb.LocalDynamoDb;
 import dev.sluice.local.dynamodb.LocalTables;
 import dev.sluice.local.events.DeliveryLedger;
@@ -33,6 +34,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -182,9 +184,8 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, URI> managementByApi = new HashMap<>();
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.WEBSOCKET) {
-                LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec.name(), spec.stage(), spec.function(),
-                        java.util.Set.copyOf(spec.routes()), lambda::invoke, CREDENTIALS, identity.region(),
-                        Limits.aws()));
+                LocalWebSocketApi ws = stopLast(LocalWebSocketApi.start(spec, identity, lambda::invoke, CREDENTIALS,
+                        Limits.aws(), Clock.systemUTC()));
                 webSocket = ws.webSocketUrl();
                 webSocketManagement = ws.managementUrl();
                 managementByApi.put(spec.name(), webSocketManagement);
@@ -198,9 +199,14 @@ public final class LocalRuntime implements AutoCloseable {
         String devApiKey = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
-                api = stopLast(LocalHttpApi.start(spec.name(), spec.function(), identity.accountId(), spec.routes(),
-                        lambda::invoke)).endpoint();
-                String keysTable = lambda.function(spec.function()).environment().get(API_KEYS_VARIABLE);
+                // Closed after the API (stopLast is a stack), so the last counts are saved.
+                UsageMeter meter = spec.usagePlans().isEmpty() ? null
+                        : stopLast(UsageMeter.open(UsageMeter.dir(stateDir, spec.name()), Clock.systemUTC()));
+                api = stopLast(LocalHttpApi.start(spec, identity, lambda::invoke, meter, Clock.systemUTC()))
+                        .endpoint();
+                // The dev key goes where the API's authorizer looks keys up.
+                String keysTable = spec.authorizer() == null ? null
+                        : lambda.function(spec.authorizer().function()).environment().get(API_KEYS_VARIABLE);
                 if (keysTable != null && devApiKey == null) {
                     devApiKey = DevApiKey.ensure(new ApiKeys(dynamoClient, keysTable), stateDir,
                             System.currentTimeMillis());

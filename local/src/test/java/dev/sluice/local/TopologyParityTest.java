@@ -154,6 +154,17 @@ class TopologyParityTest {
                 .orElseThrow();
         assertThat(endpoints.get("webSocket").asText()).startsWith("ws://127.0.0.1:").endsWith("/" + ws.stage());
         assertThat(endpoints.get("devApiKey").asText()).startsWith("sk_");
+        // Each API's authorizer guards it, and a refusal is the API's declared gateway response.
+        ApiSpec http = topology.apis().stream().filter(a -> a.protocol() == ApiSpec.Protocol.HTTP).findFirst()
+                .orElseThrow();
+        java.net.http.HttpResponse<String> keyless = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoints.get("api").asText() + "/v1/jobs"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var unauthorized = http.gatewayResponse(dev.sluice.core.topology.GatewayResponseSpec.Type.UNAUTHORIZED)
+                .orElseThrow();
+        assertThat(keyless.statusCode()).isEqualTo(unauthorized.statusCode());
+        assertThat(Json.parse(keyless.body())).isEqualTo(unauthorized.responseBody());
+        assertThat(Files.isDirectory(state.resolve("apigateway").resolve(http.name()))).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(Endpoints.FILE))))
                 .isEqualTo("rw-------");
     }

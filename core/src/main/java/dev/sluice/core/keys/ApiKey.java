@@ -1,6 +1,14 @@
 package dev.sluice.core.keys;
 
-/** A key as listed: never its secret, which only its SHA-256 hash is kept of. */
-public record ApiKey(String keyId, String tenantId, String userId, String name, long createdAt, Long revokedAt,
-        UsageLimits limits, String month, long usedThisMonth) {
+/**
+ * A key as listed: never its secret, which only its SHA-256 hash is kept of. The hash is also what
+ * the authorizer tells API Gateway to meter the key by (its {@code usageIdentifierKey}), under the
+ * usage plan the key names.
+ */
+public record ApiKey(String keyId, String tenantId, String userId, String name, String usagePlan, long createdAt,
+        Long revokedAt, String keyHash) {
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
 }

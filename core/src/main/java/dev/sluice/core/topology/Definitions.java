@@ -297,6 +297,7 @@ public final class Definitions {
                     throw new DefinitionException(topologyName, "api \"" + api.name() + "\" integrates unknown function \""
                             + api.function() + "\"");
                 }
+                checkAccess(api);
             }
             unique(topology.allEventBuses(), "event bus");
             for (FunctionSpec f : topology.functions()) {
@@ -359,6 +360,51 @@ public final class Definitions {
                 }
             }
             new FunctionChecks(topology, topologyName).run();
+        }
+
+        /** The authorizer, usage plans and gateway responses of an API, held to what API Gateway accepts. */
+        private void checkAccess(ApiSpec api) {
+            String where = "api \"" + api.name() + "\": ";
+            boolean webSocket = api.protocol() == ApiSpec.Protocol.WEBSOCKET;
+            AuthorizerSpec authorizer = api.authorizer();
+            if (authorizer != null) {
+                if (topology.function(authorizer.function()).isEmpty()) {
+                    throw new DefinitionException(topologyName, where + "the authorizer names unknown function \""
+                            + authorizer.function() + "\"");
+                }
+                String prefix = webSocket ? "route" : "method";
+                for (AuthorizerSpec.IdentitySource source : authorizer.sources()) {
+                    if (!source.prefix().equals(prefix)) {
+                        throw new DefinitionException(topologyName, where + "an identity source of a " + api.protocol()
+                                + " API starts with " + prefix + ".request., not " + source.prefix() + ".request.");
+                    }
+                }
+                if (webSocket && authorizer.authorizerResultTtlInSeconds() > 0) {
+                    throw new DefinitionException(topologyName, where + "API Gateway does not cache a WebSocket API's"
+                            + " authorizer (it runs once per connection): authorizerResultTtlInSeconds must be 0");
+                }
+                if (authorizer.authorizerResultTtlInSeconds() > 0 && authorizer.identitySource().isEmpty()) {
+                    throw new DefinitionException(topologyName, where + "a cached authorizer needs an identity source:"
+                            + " its values are the cache key");
+                }
+            }
+            if (webSocket && !(api.usagePlans().isEmpty() && api.gatewayResponses().isEmpty())) {
+                throw new DefinitionException(topologyName, where + "API Gateway has no usage plans and no gateway"
+                        + " responses for WebSocket APIs");
+            }
+            if (!api.usagePlans().isEmpty()) {
+                if (authorizer == null) {
+                    throw new DefinitionException(topologyName, where + "usage plans need an authorizer: its"
+                            + " usageIdentifierKey names the caller's API key");
+                }
+                unique(api.usagePlans().stream().map(UsagePlanSpec::name).toList(), where + "usage plan");
+                if (api.usagePlan(UsagePlanSpec.DEFAULT).isEmpty()) {
+                    throw new DefinitionException(topologyName, where + "no usage plan is named \""
+                            + UsagePlanSpec.DEFAULT + "\", the plan a key gets unless it names another");
+                }
+            }
+            unique(api.gatewayResponses().stream().map(r -> r.responseType().name()).toList(),
+                    where + "gateway response type");
         }
 
         private void unique(List<String> names, String what) {

@@ -49,6 +49,11 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
                 searchIndexes, models, emailIdentities, artifacts, profiles);
     }
 
+    public Topology withApis(List<ApiSpec> otherApis) {
+        return new Topology(eventBuses, queues, buckets, tables, functions, otherApis, rules, stateMachines,
+                searchIndexes, models, emailIdentities, artifacts, profiles);
+    }
+
     public Topology withFunctions(List<FunctionSpec> otherFunctions) {
         return new Topology(eventBuses, queues, buckets, tables, otherFunctions, apis, rules, stateMachines,
                 searchIndexes, models, emailIdentities, artifacts, profiles);

@@ -3,12 +3,18 @@ package dev.sluice.core.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DefinitionsTest {
 
@@ -130,17 +136,17 @@ class DefinitionsTest {
     @Test
     void aReferenceToAnUndeclaredResourceNamesFunctionAndVariable(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
-        edit(dir.resolve("topology.json"), "\"${table:sluice-api-keys}\"", "\"${table:sluice-apikeys}\"");
+        edit(dir.resolve("topology.json"), "\"${table:sluice-jobs}\"", "\"${table:sluice-jbos}\"");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
-                + ": function \"api\": API_KEYS_TABLE: ${table:sluice-apikeys} names no table of the topology");
+                + ": function \"api\": JOBS_TABLE: ${table:sluice-jbos} names no table of the topology");
     }
 
     @Test
     void aReferenceOfNoKnownKindIsRefused(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
-        edit(dir.resolve("topology.json"), "\"${table:sluice-api-keys}\"", "\"${tabel:sluice-api-keys}\"");
+        edit(dir.resolve("topology.json"), "\"${table:sluice-jobs}\"", "\"${tabel:sluice-jobs}\"");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
-                + ": function \"api\": API_KEYS_TABLE: ${tabel:sluice-api-keys}: no reference kind \"tabel\"; one of table,");
+                + ": function \"api\": JOBS_TABLE: ${tabel:sluice-jobs}: no reference kind \"tabel\"; one of table,");
     }
 
     @Test
@@ -195,7 +201,7 @@ class DefinitionsTest {
         edit(dir.resolve("topology.json"), "{ \"bus\": \"sluice-jobs\", \"access\": [\"publish\"] }",
                 "{ \"bus\": \"sluice-jobs\", \"access\": [\"read\"] }");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
-                + ": functions[0].uses[5].access[0]: ")
+                + ": functions[0].uses[4].access[0]: ")
                 .hasMessageContaining("publish");
     }
 
@@ -268,7 +274,7 @@ class DefinitionsTest {
     @Test
     void aVariableNamedLikeLambdasOwnIsRefusedByTheSchema(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
-        edit(dir.resolve("topology.json"), "\"API_KEYS_TABLE\": ", "\"AWS_REGION\": \"eu-west-1\", \"API_KEYS_TABLE\": ");
+        edit(dir.resolve("topology.json"), "\"JOBS_TABLE\": ", "\"AWS_REGION\": \"eu-west-1\", \"JOBS_TABLE\": ");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
                 + ": functions[0].environment");
     }
@@ -316,6 +322,131 @@ class DefinitionsTest {
                 .isInstanceOf(DefinitionException.class)
                 .hasMessage(dir.resolve("schemas/definitions/topology.schema.json")
                         + ": is missing; the definitions cannot be checked without it");
+    }
+
+    @Test
+    void theHttpApiMetersKeysByTheSeedsUsagePlansAndCachesItsAuthorizerFor300Seconds() {
+        ApiSpec api = topology.api("sluice-api").orElseThrow();
+        assertThat(api.usagePlan("default").orElseThrow()).isEqualTo(new UsagePlanSpec("default",
+                "Every key unless it names another plan.", new UsagePlanSpec.Throttle(100, 50),
+                new UsagePlanSpec.Quota(10_000, UsagePlanSpec.Period.MONTH)));
+        assertThat(api.usagePlan("bulk")).isPresent();
+        assertThat(api.authorizer()).isEqualTo(new AuthorizerSpec("api-authorizer",
+                List.of("method.request.header.x-api-key"), 300));
+        assertThat(topology.function("api-authorizer").orElseThrow().handler())
+                .isEqualTo("dev.sluice.workers.api.ApiKeyAuthorizer");
+        assertThat(api.gatewayResponses()).extracting(r -> r.responseType() + " " + r.statusCode() + " "
+                + r.responseBody().at("/error/code").asText()).containsExactly(
+                        "UNAUTHORIZED 401 missing_api_key", "ACCESS_DENIED 403 invalid_api_key",
+                        "THROTTLED 429 rate_limited", "QUOTA_EXCEEDED 429 quota_exceeded");
+        ApiSpec ws = topology.api("sluice-ws").orElseThrow();
+        assertThat(ws.authorizer().function()).isEqualTo("api-authorizer");
+        assertThat(ws.authorizer().authorizerResultTtlInSeconds()).isZero();
+    }
+
+    @Test
+    void anAuthorizerNamingAnUnknownFunctionIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.get("authorizer")).put("function", "nobody"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": api \"sluice-api\": the authorizer names unknown function \"nobody\"");
+    }
+
+    @Test
+    void twoUsagePlansOfOneNameAreRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.get("usagePlans").get(1)).put("name", "default"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": api \"sluice-api\": usage plan name \"default\" is declared twice");
+    }
+
+    @Test
+    void anApiWithUsagePlansButNoneNamedDefaultIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.get("usagePlans").get(0)).put("name", "standard"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining("no usage plan is named \"default\"");
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({
+            "/usagePlans/0/throttle/rateLimit, 10001",
+            "/usagePlans/0/throttle/rateLimit, 0",
+            "/usagePlans/0/throttle/burstLimit, 5001",
+            "/usagePlans/0/quota/limit, 0",
+            "/authorizer/authorizerResultTtlInSeconds, 3601",
+    })
+    void aValueBeyondApiGatewaysLimitsIsRefusedNamingTheField(String pointer, long value, @TempDir Path dir)
+            throws IOException {
+        Definitions.exportBundled(dir);
+        int slash = pointer.lastIndexOf('/');
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.at(pointer.substring(0, slash)))
+                .put(pointer.substring(slash + 1), value));
+        String field = pointer.substring(1).replaceAll("/(\\d+)", "[$1]").replace('/', '.');
+        assertThatThrownBy(() -> Definitions.load(dir)).isInstanceOf(DefinitionException.class)
+                .hasMessageContaining(field);
+    }
+
+    @Test
+    void aQuotaPeriodApiGatewayDoesNotKnowIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.at("/usagePlans/0/quota")).put("period", "YEAR"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining("quota.period");
+    }
+
+    @Test
+    void aGatewayResponseWhoseBodyIsNotTheApisErrorShapeIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.at("/gatewayResponses/0")).putObject("responseBody")
+                .put("message", "Unauthorized"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining("gatewayResponses[0].responseBody");
+    }
+
+    @Test
+    void aCachedWebSocketAuthorizerIsRefusedAsApiGatewayCachesNone(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-ws", api -> ((ObjectNode) api.get("authorizer")).put("authorizerResultTtlInSeconds", 300)
+                .putArray("identitySource").add("route.request.querystring.apiKey"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining(
+                "API Gateway does not cache a WebSocket API's authorizer");
+    }
+
+    @Test
+    void anIdentitySourceOfTheOtherKindOfApiIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api.get("authorizer")).putArray("identitySource")
+                .add("route.request.header.x-api-key"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining(
+                "an identity source of a HTTP API starts with method.request.");
+    }
+
+    @Test
+    void usagePlansOnAWebSocketApiAreRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        JsonNode plans = Json.parse(Files.readString(dir.resolve("topology.json"))).at("/apis/0/usagePlans");
+        editApi(dir, "sluice-ws", api -> ((ObjectNode) api).set("usagePlans", plans));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining(
+                "API Gateway has no usage plans and no gateway responses for WebSocket APIs");
+    }
+
+    @Test
+    void usagePlansWithoutAnAuthorizerAreRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        editApi(dir, "sluice-api", api -> ((ObjectNode) api).remove("authorizer"));
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageContaining("usage plans need an authorizer");
+    }
+
+    private static void editApi(Path dir, String name, Consumer<JsonNode> change) throws IOException {
+        Path file = dir.resolve("topology.json");
+        JsonNode topology = Json.parse(Files.readString(file));
+        JsonNode api = null;
+        for (JsonNode a : topology.get("apis")) {
+            if (a.get("name").asText().equals(name)) {
+                api = a;
+            }
+        }
+        assertThat(api).as(name).isNotNull();
+        change.accept(api);
+        Files.writeString(file, Json.write(topology));
     }
 
     private static void edit(Path file, String from, String to) throws IOException {

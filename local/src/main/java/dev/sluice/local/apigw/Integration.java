@@ -38,13 +38,16 @@ final class Integration {
     /**
      * The HTTP status the handshake gets: the function's {@code statusCode} (200 when it answers
      * none), 500 if it failed. An API without a {@code $connect} route accepts every connection.
+     * {@code authorizer} is what the API's authorizer let the connection in with (null without one).
      */
-    int connect(WebSocketConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    int connect(WebSocketConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query,
+            ObjectNode authorizer) {
         if (!routes.contains("$connect")) {
             return 200;
         }
         try {
-            JsonNode response = parse(invoker.invoke(function, bytes(events.connect(connection, headers, query))));
+            JsonNode response = parse(invoker.invoke(function,
+                    bytes(events.connect(connection, headers, query, authorizer))));
             int status = response.path("statusCode").asInt(200);
             // A status no handshake can answer with (0 from an unset int field, say) is a malformed
             // integration response, which API Gateway reports as 502.

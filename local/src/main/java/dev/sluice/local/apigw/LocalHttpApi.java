@@ -3,6 +3,9 @@ package dev.sluice.local.apigw;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.topology.ApiSpec;
+import dev.sluice.core.topology.AuthorizerSpec;
+import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.Loopback;
 import dev.sluice.local.lambda.FunctionError;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,22 +65,29 @@ public final class LocalHttpApi implements AutoCloseable {
      */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The stage every request is on here, as in the proxy event and the method ARN. */
+    private static final String STAGE = "$default";
+
     private final String apiId;
     private final String function;
     private final String accountId;
+    private final String region;
     private final FunctionInvoker invoker;
+    private final ApiAccess access;
     private final RestRoutes routes;
     private final ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Server server;
     private final ServerConnector connector;
 
-    private LocalHttpApi(String apiId, String function, String accountId, List<String> routes,
-            FunctionInvoker invoker, Duration idleTimeout) {
-        this.apiId = apiId;
-        this.function = function;
-        this.accountId = accountId;
+    private LocalHttpApi(ApiSpec spec, AwsIdentity identity, FunctionInvoker invoker, ApiAccess access,
+            Duration idleTimeout) {
+        this.apiId = spec.name();
+        this.function = spec.function();
+        this.accountId = identity.accountId();
+        this.region = identity.region();
         this.invoker = invoker;
-        this.routes = new RestRoutes(routes);
+        this.access = access;
+        this.routes = new RestRoutes(spec.routes());
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("local-http-api");
         // A request's thread waits out its function (up to the function's timeout): let it be a cheap one.
@@ -100,6 +111,7 @@ public final class LocalHttpApi implements AutoCloseable {
         });
     }
 
+    /** An API anyone may call: no authorizer, no usage plans. */
     public static LocalHttpApi start(String apiId, String function, String accountId, List<String> routes,
             FunctionInvoker invoker) throws Exception {
         return start(apiId, function, accountId, routes, invoker, IDLE_TIMEOUT);
@@ -108,7 +120,24 @@ public final class LocalHttpApi implements AutoCloseable {
     /** @param idleTimeout how long a client may stall while sending a request (tests shorten it) */
     public static LocalHttpApi start(String apiId, String function, String accountId, List<String> routes,
             FunctionInvoker invoker, Duration idleTimeout) throws Exception {
-        LocalHttpApi api = new LocalHttpApi(apiId, function, accountId, routes, invoker, idleTimeout);
+        ApiSpec spec = new ApiSpec(apiId, ApiSpec.Protocol.HTTP, null, function, routes);
+        return start(spec, new AwsIdentity(AwsIdentity.LOCAL.region(), accountId), invoker, ApiAccess.open(spec),
+                idleTimeout);
+    }
+
+    /**
+     * The API as declared, its authorizer and usage plans included: {@code meter} keeps the plans'
+     * counts (the caller closes it after this API), {@code clock} times the authorizer's cache and the
+     * plans.
+     */
+    public static LocalHttpApi start(ApiSpec spec, AwsIdentity identity, FunctionInvoker invoker, UsageMeter meter,
+            Clock clock) throws Exception {
+        return start(spec, identity, invoker, ApiAccess.of(spec, invoker, meter, clock), IDLE_TIMEOUT);
+    }
+
+    private static LocalHttpApi start(ApiSpec spec, AwsIdentity identity, FunctionInvoker invoker, ApiAccess access,
+            Duration idleTimeout) throws Exception {
+        LocalHttpApi api = new LocalHttpApi(spec, identity, invoker, access, idleTimeout);
         api.server.start();
         return api;
     }
@@ -171,9 +200,33 @@ public final class LocalHttpApi implements AutoCloseable {
 
     private void integrate(Request request, Response response, Callback callback, Matched matched) {
         String method = request.getMethod();
+        ObjectNode event = proxyEvent(request, matched);
+        String methodArn = "arn:aws:execute-api:" + region + ":" + accountId + ":" + apiId + "/" + STAGE + "/"
+                + matched.found().route().method() + matched.path();
+        Map<String, List<String>> headers = headers(request);
+        switch (access.check(methodArn, source -> parameter(source, headers, matched.query()),
+                () -> authorizerEvent(event, methodArn))) {
+            case ApiAccess.Refuse refuse -> {
+                GatewayResponses.Response refusal = refuse.response();
+                refusal.headers().forEach(response.getHeaders()::put);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.setStatus(refusal.status());
+                response.write(true, ByteBuffer.wrap(refusal.body()), callback);
+                return;
+            }
+            case ApiAccess.Pass pass -> {
+                ObjectNode context = (ObjectNode) event.get("requestContext");
+                if (pass.authorizer() != null) {
+                    context.set("authorizer", pass.authorizer());
+                }
+                if (pass.apiKey() != null) {
+                    ((ObjectNode) context.get("identity")).put("apiKey", pass.apiKey());
+                }
+            }
+        }
         byte[] result;
         try {
-            result = invoker.invoke(function, Json.write(proxyEvent(request, matched)).getBytes(StandardCharsets.UTF_8));
+            result = invoker.invoke(function, Json.write(event).getBytes(StandardCharsets.UTF_8));
         } catch (FunctionError e) {
             // What API Gateway's execution log would show; the client only sees the status.
             LOG.log(System.Logger.Level.WARNING, "{0} {1}: function {2} failed: {3}: {4}", method, matched.path(),
@@ -184,6 +237,28 @@ public final class LocalHttpApi implements AutoCloseable {
             return;
         }
         proxyResponse(response, callback, result);
+    }
+
+    /** A header (its last value, as the proxy event's single-value map has it) or query parameter; null if absent. */
+    private static String parameter(AuthorizerSpec.IdentitySource source, Map<String, List<String>> headers,
+            Map<String, List<String>> query) {
+        List<String> values = switch (source.location()) {
+            case HEADER -> headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(source.name()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            case QUERYSTRING -> query.get(source.name());
+        };
+        return values == null || values.isEmpty() ? null : values.getLast();
+    }
+
+    /** API Gateway's REQUEST authorizer event: the request's parameters and context, no body. */
+    private static ObjectNode authorizerEvent(ObjectNode proxyEvent, String methodArn) {
+        ObjectNode event = Json.object();
+        event.put("type", "REQUEST");
+        event.put("methodArn", methodArn);
+        event.setAll(proxyEvent.deepCopy());
+        event.remove("body");
+        event.remove("isBase64Encoded");
+        return event;
     }
 
     private ObjectNode proxyEvent(Request request, Matched matched) {
@@ -223,7 +298,7 @@ public final class LocalHttpApi implements AutoCloseable {
         context.put("httpMethod", route.method());
         context.put("path", matched.path());
         context.put("protocol", request.getConnectionMetaData().getProtocol());
-        context.put("stage", "$default");
+        context.put("stage", STAGE);
         context.put("requestId", UUID.randomUUID().toString());
         context.put("requestTimeEpoch", Instant.now().toEpochMilli());
         ObjectNode identity = context.putObject("identity");

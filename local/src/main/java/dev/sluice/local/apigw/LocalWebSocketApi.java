@@ -1,5 +1,9 @@
 package dev.sluice.local.apigw;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.topology.ApiSpec;
+import dev.sluice.core.topology.AuthorizerSpec;
+import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.Loopback;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -35,6 +39,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
  * every route ({@code $connect}, {@code $disconnect}, {@code $default}, and any a message's
  * {@code action} names) invokes one function with API Gateway's Lambda proxy events, and the same
  * port serves the SigV4-signed {@code @connections} API a notifier uses to reach the clients.
+ *
+ * <p>With an authorizer, a handshake is first put to it as API Gateway does: refused 401 (an identity
+ * source missing, or the function failing {@code Unauthorized}), 403 (denied) or 500 (the function
+ * failed); let through, its context reaches {@code $connect} as {@code requestContext.authorizer}.
+ * A connection is authorized once: ending it when its key is revoked is the application's business.
  */
 public final class LocalWebSocketApi implements AutoCloseable {
 
@@ -53,14 +62,20 @@ public final class LocalWebSocketApi implements AutoCloseable {
             Thread.ofPlatform().name("websocket-api-timers").daemon(true).factory());
     private final Limits limits;
     private final Integration integration;
+    private final WebSocketEvents events;
+    private final LambdaAuthorizer authorizer;
+    private final String connectArn;
 
     private LocalWebSocketApi(String stage, Limits limits, Server server, ServerConnector connector,
-            Integration integration) {
+            Integration integration, WebSocketEvents events, LambdaAuthorizer authorizer, String connectArn) {
         this.stage = stage;
         this.limits = limits;
         this.server = server;
         this.connector = connector;
         this.integration = integration;
+        this.events = events;
+        this.authorizer = authorizer;
+        this.connectArn = connectArn;
     }
 
     /**
@@ -71,6 +86,16 @@ public final class LocalWebSocketApi implements AutoCloseable {
      */
     public static LocalWebSocketApi start(String apiId, String stage, String function, Set<String> routes,
             FunctionInvoker invoker, AwsCredentials accepted, String region, Limits limits) throws Exception {
+        return start(new ApiSpec(apiId, ApiSpec.Protocol.WEBSOCKET, stage, function, List.copyOf(routes)),
+                new AwsIdentity(region, AwsIdentity.LOCAL.accountId()), invoker, accepted, limits, Clock.systemUTC());
+    }
+
+    /** The API as declared, its authorizer included; management requests are signed for {@code identity}'s region. */
+    public static LocalWebSocketApi start(ApiSpec spec, AwsIdentity identity, FunctionInvoker invoker,
+            AwsCredentials accepted, Limits limits, Clock clock) throws Exception {
+        String apiId = spec.name();
+        String stage = spec.stage();
+        String region = identity.region();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(Loopback.HOST);
@@ -78,9 +103,13 @@ public final class LocalWebSocketApi implements AutoCloseable {
         server.addConnector(connector);
         // Bound before the server starts, so events can name the address clients connect to.
         connector.open();
-        Integration integration = new Integration(function, routes, invoker,
-                new WebSocketEvents(apiId, stage, Loopback.HOST + ":" + connector.getLocalPort()));
-        LocalWebSocketApi api = new LocalWebSocketApi(stage, limits, server, connector, integration);
+        WebSocketEvents events = new WebSocketEvents(apiId, stage, Loopback.HOST + ":" + connector.getLocalPort());
+        Integration integration = new Integration(spec.function(), Set.copyOf(spec.routes()), invoker, events);
+        LambdaAuthorizer authorizer = spec.authorizer() == null ? null
+                : new LambdaAuthorizer(spec.authorizer(), invoker, clock);
+        LocalWebSocketApi api = new LocalWebSocketApi(stage, limits, server, connector, integration, events,
+                authorizer, "arn:aws:execute-api:" + region + ":" + identity.accountId() + ":" + apiId + "/" + stage
+                        + "/$connect");
         try {
             api.serve(new SigV4Verifier(accepted, region, Clock.systemUTC()));
         } catch (Exception e) {
@@ -118,7 +147,26 @@ public final class LocalWebSocketApi implements AutoCloseable {
         WebSocketConnection connection = new WebSocketConnection(Request.getRemoteAddr(request),
                 request.getHeaders().get("User-Agent"), integration, open, invocations, timers,
                 limits.maxConnectionDuration());
-        int status = integration.connect(connection, headers(request), query);
+        Map<String, List<String>> headers = headers(request);
+        ObjectNode authorized = null;
+        if (authorizer != null) {
+            List<String> identity = authorizer.spec().sources().stream().map(source -> {
+                List<String> values = source.location() == AuthorizerSpec.IdentitySource.Location.HEADER
+                        ? headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(source.name()))
+                                .map(Map.Entry::getValue).findFirst().orElse(null)
+                        : query.get(source.name());
+                return values == null || values.isEmpty() ? null : values.getLast();
+            }).toList();
+            switch (authorizer.authorize(identity, connectArn,
+                    () -> events.authorizer(connection, headers, query, connectArn))) {
+                case LambdaAuthorizer.Refused refused -> {
+                    LOG.log(Level.DEBUG, "handshake refused by the authorizer: {0}", refused.type());
+                    return refuse(response, callback, refused.type().defaultStatus());
+                }
+                case LambdaAuthorizer.Allowed allowed -> authorized = allowed.authorizer();
+            }
+        }
+        int status = integration.connect(connection, headers, query, authorized);
         if (status / 100 == 2) {
             connection.accepted(OPEN_GRACE);
             return connection;

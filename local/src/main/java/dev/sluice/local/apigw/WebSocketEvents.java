@@ -29,8 +29,9 @@ final class WebSocketEvents {
         this.domainName = domainName;
     }
 
+    /** {@code authorizer}: what the API's authorizer let the connection in with (null without one). */
     ObjectNode connect(WebSocketConnection connection, Map<String, List<String>> headers,
-            Map<String, List<String>> query) {
+            Map<String, List<String>> query, ObjectNode authorizer) {
         ObjectNode event = Json.object();
         ObjectNode single = event.putObject("headers");
         ObjectNode multi = event.putObject("multiValueHeaders");
@@ -47,8 +48,23 @@ final class WebSocketEvents {
                 values.forEach(multiQuery.putArray(name)::add);
             });
         }
-        event.set("requestContext", requestContext(connection, "$connect", "CONNECT"));
+        ObjectNode context = requestContext(connection, "$connect", "CONNECT");
+        if (authorizer != null) {
+            context.set("authorizer", authorizer);
+        }
+        event.set("requestContext", context);
         event.put("isBase64Encoded", false);
+        return event;
+    }
+
+    /** The REQUEST authorizer's event for a {@code $connect}: its parameters and context, and what it asks for. */
+    ObjectNode authorizer(WebSocketConnection connection, Map<String, List<String>> headers,
+            Map<String, List<String>> query, String methodArn) {
+        ObjectNode event = Json.object();
+        event.put("type", "REQUEST");
+        event.put("methodArn", methodArn);
+        event.setAll(connect(connection, headers, query, null));
+        event.remove("isBase64Encoded");
         return event;
     }
 

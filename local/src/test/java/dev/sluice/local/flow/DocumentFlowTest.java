@@ -147,7 +147,7 @@ class DocumentFlowTest {
             assertThat(hit.get("key").asText()).isEqualTo("dev/policies/facilities.pdf");
             assertThat(hit.get("page").asInt()).isEqualTo(2);
         }
-        try (SluiceClient other = flow.newTenant("other-co", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+        try (SluiceClient other = flow.newTenant("other-co")) {
             assertThat(other.get("/v1/search?q=parking%20permit&k=5").body().get("results")).isEmpty();
             assertThat(other.get("/v1/documents/" + row.get("documentId").asText()).status()).isEqualTo(404);
         }
@@ -454,7 +454,7 @@ class DocumentFlowTest {
             assertThat(second.get("documents").get(0).get("documentId").asText())
                     .isNotEqualTo(first.get("documents").get(0).get("documentId").asText());
         }
-        try (SluiceClient other = flow.newTenant("cursor-thief", dev.sluice.core.keys.UsageLimits.DEFAULT);
+        try (SluiceClient other = flow.newTenant("cursor-thief");
                 SluiceClient client = flow.devClient()) {
             String devCursor = client.get("/v1/documents?limit=1").body().get("nextCursor").asText();
             ApiResponse borrowed = other.get("/v1/documents?cursor=" + devCursor);
@@ -487,7 +487,7 @@ class DocumentFlowTest {
 
     @Test
     void aTenantsChunkingChoiceIsUsedForItsNextUploads() throws Exception {
-        try (SluiceClient client = flow.newTenant("tiny-chunks", dev.sluice.core.keys.UsageLimits.DEFAULT)) {
+        try (SluiceClient client = flow.newTenant("tiny-chunks")) {
             assertThat(client.get("/v1/settings/chunking").body().get("strategy").asText()).isEqualTo("fixed");
             ApiResponse set = client.put("/v1/settings/chunking", "{\"strategy\":\"recursive\",\"maxTokens\":32,"
                     + "\"overlapTokens\":0}");

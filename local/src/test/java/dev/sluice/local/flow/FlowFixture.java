@@ -5,9 +5,13 @@ import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKeys;
-import dev.sluice.core.keys.UsageLimits;
+import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.core.topology.UsagePlanSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.support.Clients;
 import java.nio.charset.StandardCharsets;
@@ -54,14 +58,33 @@ final class FlowFixture implements AutoCloseable {
                 .map(f -> f.name().startsWith("ai-worker") ? f.withHandler(handler.getName()) : f).toList());
     }
 
+    /** The bundled topology with the HTTP API changed by {@code change} (its usage plans, its authorizer's TTL). */
+    static Topology withHttpApi(UnaryOperator<ApiSpec> change) {
+        Topology t = Definitions.bundled().topology();
+        var apis = t.apis().stream().map(a -> a.protocol() == ApiSpec.Protocol.HTTP ? change.apply(a) : a).toList();
+        return t.withApis(apis);
+    }
+
+    /** {@code api}'s plans and {@code more}. */
+    static ApiSpec plusPlans(ApiSpec api, UsagePlanSpec... more) {
+        List<UsagePlanSpec> plans = new ArrayList<>(api.usagePlans());
+        plans.addAll(List.of(more));
+        return api.withUsagePlans(plans);
+    }
+
     SluiceClient devClient() {
         return new SluiceClient(runtime.endpoints().api(), runtime.endpoints().devApiKey());
     }
 
-    /** A client with a fresh key of its own tenant. */
-    SluiceClient newTenant(String tenant, UsageLimits limits) {
+    /** A client with a fresh key of its own tenant, on the default usage plan. */
+    SluiceClient newTenant(String tenant) {
+        return newTenant(tenant, UsagePlanSpec.DEFAULT);
+    }
+
+    /** A client with a fresh key of its own tenant, on usage plan {@code plan}. */
+    SluiceClient newTenant(String tenant, String plan) {
         return new SluiceClient(runtime.endpoints().api(),
-                keys.create(tenant, tenant + "-user", "test", limits, System.currentTimeMillis()).secret());
+                keys.create(tenant, tenant + "-user", "test", plan, System.currentTimeMillis()).secret());
     }
 
     /** Polls {@code GET /v1/jobs/{id}} until the job satisfies {@code done}; fails after {@code patience}. */

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.keys.UsageLimits;
 import dev.sluice.local.support.Await;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -78,7 +77,7 @@ class WebSocketFlowTest {
 
     @Test
     void aClientThatReconnectsAndResumesGetsExactlyTheResultsItMissed() throws Exception {
-        try (SluiceClient client = flow.newTenant("resumer", UsageLimits.DEFAULT)) {
+        try (SluiceClient client = flow.newTenant("resumer")) {
             long lastSeen;
             try (PushStream first = client.connect(flow.runtime.endpoints().webSocket())) {
                 String seenJob = client.submit(aiRequest("seen"), null).body().get("jobId").asText();
@@ -131,8 +130,8 @@ class WebSocketFlowTest {
 
     @Test
     void subscribeAnswersWithTheJobsCurrentStateForItsOwnerOnly() throws Exception {
-        try (SluiceClient owner = flow.newTenant("subscriber", UsageLimits.DEFAULT);
-                SluiceClient stranger = flow.newTenant("nosy", UsageLimits.DEFAULT)) {
+        try (SluiceClient owner = flow.newTenant("subscriber");
+                SluiceClient stranger = flow.newTenant("nosy")) {
             String jobId = owner.submit(aiRequest("status please"), null).body().get("jobId").asText();
             awaitFinished(owner, jobId);
             ObjectNode subscribe = action("subscribe");
@@ -156,7 +155,7 @@ class WebSocketFlowTest {
     @Test
     void aConnectionThatIsGoneIsRemovedWhenAPushFindsIt410() throws Exception {
         Connections connections = new Connections(flow.dynamoDb, "sluice-connections");
-        try (SluiceClient client = flow.newTenant("ghosts", UsageLimits.DEFAULT);
+        try (SluiceClient client = flow.newTenant("ghosts");
                 PushStream live = client.connect(flow.runtime.endpoints().webSocket())) {
             // A row whose $disconnect never came (best effort on AWS): the connection itself is long gone.
             connections.put(new Connection("R2hvc3RDb25uPQ=", "ghosts", "ghosts-user", System.currentTimeMillis()));

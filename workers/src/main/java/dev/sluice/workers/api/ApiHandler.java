@@ -7,9 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.jobs.JobStore;
-import dev.sluice.core.keys.Access;
-import dev.sluice.core.keys.ApiKey;
-import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.analytics.AnalyticsCounters;
 import dev.sluice.workers.config.Lazy;
@@ -76,7 +73,6 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
     }
 
-    private final ApiKeys keys;
     private final JobsApi jobsApi;
     private final AnalyticsCounters analytics;
     private final DocumentsApi documentsApi;
@@ -96,8 +92,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb, Embedders.Choice embedder,
             VectorIndexes.Choice index) {
-        this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
-                new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
+        this(new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
@@ -113,8 +108,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 Clock.systemUTC());
     }
 
-    ApiHandler(ApiKeys keys, JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {
-        this.keys = keys;
+    ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {
         this.jobsApi = jobsApi;
         this.analytics = analytics;
         this.documentsApi = documentsApi;
@@ -123,14 +117,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        Access access = keys.authorize(Headers.get(request.getHeaders(), "x-api-key"), clock.millis());
-        if (access instanceof Access.Denied denied) {
-            Map<String, String> headers = denied.retryAfterSeconds() > 0
-                    ? Map.of("Retry-After", Long.toString(denied.retryAfterSeconds())) : Map.of();
-            return ApiResponses.error(denied.status(), denied.code(), denied.message(),
-                    denied.status() == 429 ? null : "x-api-key", headers);
+        Optional<Caller> authorized = Caller.fromAuthorizer(request.getRequestContext() == null ? null
+                : request.getRequestContext().getAuthorizer());
+        if (authorized.isEmpty()) {
+            // API Gateway never sends a request its authorizer did not allow: this deployment lacks one.
+            return ApiResponses.error(500, "internal_error", "the request reached the API without the caller"
+                    + " its authorizer names", null);
         }
-        ApiKey caller = ((Access.Granted) access).key();
+        Caller caller = authorized.get();
         Map<String, String> path = request.getPathParameters() == null ? Map.of() : request.getPathParameters();
         Map<String, String> query = request.getQueryStringParameters() == null ? Map.of()
                 : request.getQueryStringParameters();
@@ -154,7 +148,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         };
     }
 
-    private APIGatewayProxyResponseEvent analytics(ApiKey caller, String toolId, Map<String, String> query) {
+    private APIGatewayProxyResponseEvent analytics(Caller caller, String toolId, Map<String, String> query) {
         if (toolId == null || toolId.isEmpty() || toolId.length() > MAX_TOOL_ID_LENGTH) {
             return ApiResponses.error(400, "invalid_parameter", "toolId must be 1 to " + MAX_TOOL_ID_LENGTH
                     + " characters, as analytics.event's toolId is", "toolId");

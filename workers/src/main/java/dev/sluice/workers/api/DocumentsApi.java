@@ -11,7 +11,6 @@ import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
@@ -64,7 +63,7 @@ final class DocumentsApi {
         this.clock = clock;
     }
 
-    APIGatewayProxyResponseEvent createUpload(ApiKey caller, byte[] body) {
+    APIGatewayProxyResponseEvent createUpload(Caller caller, byte[] body) {
         JsonRequest parsed = JsonRequest.parse(body, schemas, "api/create-document");
         if (!parsed.valid()) {
             return parsed.error();
@@ -93,7 +92,7 @@ final class DocumentsApi {
         return ApiResponses.json(201, response);
     }
 
-    APIGatewayProxyResponseEvent get(ApiKey caller, String documentId) {
+    APIGatewayProxyResponseEvent get(Caller caller, String documentId) {
         if (!DocumentIds.isWellFormed(documentId)) {
             // Not even shaped like an id (and maybe past DynamoDB's key size): no document has it.
             return ApiResponses.error(404, "not_found", "no document " + abbreviated(documentId), "id");
@@ -103,7 +102,7 @@ final class DocumentsApi {
                 .orElseGet(() -> ApiResponses.error(404, "not_found", "no document " + documentId, "id"));
     }
 
-    APIGatewayProxyResponseEvent list(ApiKey caller, Map<String, String> query) {
+    APIGatewayProxyResponseEvent list(Caller caller, Map<String, String> query) {
         int limit = QueryParameters.integer(query, "limit", 20);
         if (limit < 1 || limit > 100) {
             return ApiResponses.error(400, "invalid_parameter", "limit must be an integer from 1 to 100", "limit");
@@ -123,7 +122,7 @@ final class DocumentsApi {
         return ApiResponses.json(200, response);
     }
 
-    APIGatewayProxyResponseEvent search(ApiKey caller, Map<String, String> query) {
+    APIGatewayProxyResponseEvent search(Caller caller, Map<String, String> query) {
         String q = query.getOrDefault("q", "").strip();
         if (q.isEmpty()) {
             return ApiResponses.error(400, "invalid_parameter", "q is required: the text to search for", "q");
@@ -167,11 +166,11 @@ final class DocumentsApi {
         return ApiResponses.json(200, response);
     }
 
-    APIGatewayProxyResponseEvent chunking(ApiKey caller) {
+    APIGatewayProxyResponseEvent chunking(Caller caller) {
         return ApiResponses.json(200, chunkingView(settings.chunking(caller.tenantId())));
     }
 
-    APIGatewayProxyResponseEvent setChunking(ApiKey caller, byte[] body) {
+    APIGatewayProxyResponseEvent setChunking(Caller caller, byte[] body) {
         JsonRequest parsed = JsonRequest.parse(body, schemas, "api/chunking-settings");
         if (!parsed.valid()) {
             return parsed.error();

@@ -15,7 +15,6 @@ import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.CanonicalJson;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.workers.jobs.ClaimChecks;
 import dev.sluice.workers.jobs.JobEvents;
@@ -57,7 +56,7 @@ public final class JobsApi {
         this.clock = clock;
     }
 
-    APIGatewayProxyResponseEvent submit(ApiKey caller, byte[] body, String idempotencyKey, String requestId) {
+    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String requestId) {
         if (body.length > MAX_BODY_BYTES) {
             return ApiResponses.error(413, "payload_too_large", "the body is " + body.length
                     + " bytes; the limit is " + MAX_BODY_BYTES, "body");
@@ -123,13 +122,13 @@ public final class JobsApi {
         }
     }
 
-    APIGatewayProxyResponseEvent get(ApiKey caller, String jobId) {
+    APIGatewayProxyResponseEvent get(Caller caller, String jobId) {
         Optional<Job> job = jobId == null ? Optional.empty() : jobs.get(caller.tenantId(), jobId);
         return job.map(j -> ApiResponses.json(200, JobViews.view(j)))
                 .orElseGet(() -> ApiResponses.error(404, "not_found", "no job " + jobId, "id"));
     }
 
-    APIGatewayProxyResponseEvent list(ApiKey caller, Map<String, String> query) {
+    APIGatewayProxyResponseEvent list(Caller caller, Map<String, String> query) {
         JobStatus status = null;
         String statusParam = query.get("status");
         if (statusParam != null) {

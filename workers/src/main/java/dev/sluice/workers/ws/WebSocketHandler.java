@@ -10,10 +10,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.keys.Access;
-import dev.sluice.core.keys.ApiKey;
-import dev.sluice.core.keys.ApiKeys;
-import dev.sluice.workers.api.Headers;
+import dev.sluice.workers.api.Caller;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.Connection;
@@ -28,8 +25,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The WebSocket API's routes. {@code $connect} authorizes with the API key (query {@code apiKey} or
- * header {@code x-api-key}) and records the connection; {@code $disconnect} forgets it;
+ * The WebSocket API's routes. {@code $connect} records the connection of the caller the API's
+ * authorizer let in (its {@code requestContext.authorizer}: tenant, user and key; the key came as
+ * query {@code apiKey} or header {@code x-api-key}), so that revoking the key can end it; {@code $disconnect} forgets it;
  * {@code $default} answers the actions {@code ping}, {@code resume {"afterSeq"}} (replays, in order,
  * every message the user missed from the 24-hour push log) and {@code subscribe {"jobId"}} (the
  * job's current state, for a client that connected after submitting).
@@ -40,7 +38,6 @@ public final class WebSocketHandler
     /** Messages replayed by one resume; the reply says whether more are waiting. */
     static final int RESUME_LIMIT = 500;
 
-    private final ApiKeys keys;
     private final Connections connections;
     private final PushLog pushLog;
     private final JobStore jobs;
@@ -56,20 +53,16 @@ public final class WebSocketHandler
     }
 
     private WebSocketHandler(AwsClients aws, DynamoDbClient dynamoDb) {
-        this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
-                new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)),
+        this(new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)),
                 new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)),
                 new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)), aws, Clock.systemUTC());
     }
 
-    private WebSocketHandler(ApiKeys keys, Connections connections, PushLog pushLog, JobStore jobs, AwsClients aws,
-            Clock clock) {
-        this(keys, connections, pushLog, jobs, new Pusher(ConnectionsApi.client(aws), connections), clock);
+    private WebSocketHandler(Connections connections, PushLog pushLog, JobStore jobs, AwsClients aws, Clock clock) {
+        this(connections, pushLog, jobs, new Pusher(ConnectionsApi.client(aws), connections), clock);
     }
 
-    public WebSocketHandler(ApiKeys keys, Connections connections, PushLog pushLog, JobStore jobs, Pusher pusher,
-            Clock clock) {
-        this.keys = keys;
+    public WebSocketHandler(Connections connections, PushLog pushLog, JobStore jobs, Pusher pusher, Clock clock) {
         this.connections = connections;
         this.pushLog = pushLog;
         this.jobs = jobs;
@@ -91,16 +84,13 @@ public final class WebSocketHandler
     }
 
     private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event, String connectionId) {
-        String key = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("apiKey");
-        if (key == null) {
-            key = Headers.get(event.getHeaders(), "x-api-key");
+        Optional<Caller> caller = Caller.fromAuthorizer(event.getRequestContext().getAuthorizer());
+        if (caller.isEmpty()) {
+            // API Gateway runs $connect only after its authorizer allowed it: this deployment lacks one.
+            return response(500, "the connection reached $connect without the caller its authorizer names");
         }
-        Access access = keys.authorize(key, clock.millis());
-        if (access instanceof Access.Denied denied) {
-            return response(denied.status(), denied.message());
-        }
-        ApiKey caller = ((Access.Granted) access).key();
-        connections.put(new Connection(connectionId, caller.tenantId(), caller.userId(), clock.millis()));
+        Caller c = caller.get();
+        connections.put(new Connection(connectionId, c.tenantId(), c.userId(), clock.millis(), c.keyId()));
         return response(200, null);
     }
 
