@@ -9,6 +9,11 @@ import java.util.List;
  */
 public interface Embedder {
 
+    /** The failure code of an embedder that may answer later (throttled, timed out, unreachable). */
+    String UNAVAILABLE = "embedder_unavailable";
+    /** The failure code of input or an answer no retry can mend. */
+    String FAILED = "embedding_failed";
+
     /** The model, as recorded beside each vector (an index holds vectors of one model). */
     String modelId();
 
@@ -22,7 +27,7 @@ public interface Embedder {
     /**
      * One unit-length vector per text, in order.
      *
-     * @throws EmbeddingException classified as retryable (throttling, timeouts) or not
+     * @throws dev.sluice.core.failure.PortFailure {@link #UNAVAILABLE} (retryable) or {@link #FAILED}
      */
     List<float[]> embed(List<String> texts);
 }

@@ -6,9 +6,13 @@ import java.util.List;
  * Chunks and their vectors, searchable by nearest neighbour within one tenant: OpenSearch k-NN on
  * AWS, Lucene HNSW on disk locally. A chunk is identified by document and ordinal, so indexing a
  * chunk again replaces it. Similarity is cosine, scored {@code (1 + cos) / 2} as both engines do.
- * Every operation throws {@link IndexUnavailableException} when the index cannot be reached.
+ * Every operation throws a retryable {@link dev.sluice.core.failure.PortFailure} coded {@link #UNAVAILABLE}
+ * when the index cannot be reached.
  */
 public interface VectorIndex extends AutoCloseable {
+
+    /** The failure code of an index that cannot be reached or refuses for now. */
+    String UNAVAILABLE = "index_unavailable";
 
     /** Adds or replaces the chunks; visible to {@link #search} when this returns. */
     void upsert(List<IndexedChunk> chunks);

@@ -3,7 +3,7 @@ package dev.sluice.local.flow;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.sluice.core.aws.AwsClients;
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.embed.Tokenizer;
 import dev.sluice.workers.embed.Embedders;
@@ -58,7 +58,7 @@ public final class FlakyEmbedTask implements RequestStreamHandler {
                     int call = CALLS.computeIfAbsent(text, t -> new AtomicInteger()).incrementAndGet();
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile("EMBED-FAILS-TIMES-(\\d+)").matcher(text);
                     if (text.contains("EMBED-FAILS-ALWAYS") || m.find() && call <= Integer.parseInt(m.group(1))) {
-                        throw new EmbeddingException("model throttled (call " + call + ")", true, null);
+                        throw PortFailure.retryable(Embedder.UNAVAILABLE, "model throttled (call " + call + ")", null);
                     }
                 }
                 return real.embed(texts);

@@ -6,7 +6,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.documents.DocumentStore;
-import dev.sluice.core.search.IndexUnavailableException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
@@ -41,7 +41,7 @@ public final class FlakyIndexTask implements RequestStreamHandler {
             @Override
             public void upsert(List<IndexedChunk> chunks) {
                 if (chunks.stream().anyMatch(c -> c.text().contains("INDEX-DOWN"))) {
-                    throw new IndexUnavailableException("index unreachable", new ConnectException("Connection refused"));
+                    throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "index unreachable", new ConnectException("Connection refused"));
                 }
                 if (chunks.stream().anyMatch(c -> c.text().contains("DELETED-WHILE-INDEXING"))) {
                     deleteAndAwaitTheRouter(aws, chunks.get(0));

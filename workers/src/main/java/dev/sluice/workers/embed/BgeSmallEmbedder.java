@@ -2,7 +2,7 @@ package dev.sluice.workers.embed;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.embed.Tokenizer;
 import java.util.ArrayList;
@@ -88,13 +88,13 @@ public final class BgeSmallEmbedder implements Embedder {
             loader.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EmbeddingException("interrupted while loading " + MODEL_ID, true, e);
+            throw PortFailure.retryable(Embedder.UNAVAILABLE, "interrupted while loading " + MODEL_ID, e);
         }
         if (outcome.get() instanceof EmbeddingModel loaded) {
             return loaded;
         }
         Throwable failure = (Throwable) outcome.get();
-        throw new EmbeddingException("cannot load " + MODEL_ID + ": " + failure, false, failure);
+        throw PortFailure.permanent(Embedder.FAILED, "cannot load " + MODEL_ID + ": " + failure, failure);
     }
 
     @Override
@@ -127,7 +127,7 @@ public final class BgeSmallEmbedder implements Embedder {
             try {
                 vectors.add(loaded.embed(text).content().vector());
             } catch (RuntimeException e) {
-                throw new EmbeddingException(MODEL_ID + " failed: " + e.getMessage(), false, e);
+                throw PortFailure.permanent(Embedder.FAILED, MODEL_ID + " failed: " + e.getMessage(), e);
             }
         }
         return vectors;

@@ -3,7 +3,8 @@ package dev.sluice.workers.embed;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.embed.Embedder;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.TokenSpan;
 import dev.sluice.core.embed.Tokenizer;
 import java.io.IOException;
@@ -51,14 +52,15 @@ public final class BgeTokenizer implements Tokenizer {
     private static BgeTokenizer load() {
         try (InputStream json = BgeTokenizer.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
             if (json == null) {
-                throw new EmbeddingException(TOKENIZER_RESOURCE + " is not on the classpath", false, null);
+                throw PortFailure.permanent(Embedder.FAILED, TOKENIZER_RESOURCE + " is not on the classpath", null);
             }
             // [CLS]/[SEP] are the model's business, not the text's: the Tokenizer port leaves them out.
             // DJL truncates to 512 tokens unless told not to: an over-long text must keep every token to be refused.
             return new BgeTokenizer(HuggingFaceTokenizer.newInstance(json,
                     Map.of("addSpecialTokens", "false", "truncation", "false")));
         } catch (IOException e) {
-            throw new EmbeddingException("cannot read " + TOKENIZER_RESOURCE + ": " + e.getMessage(), false, e);
+            throw PortFailure.permanent(Embedder.FAILED, "cannot read " + TOKENIZER_RESOURCE + ": " + e.getMessage(),
+                    e);
         }
     }
 

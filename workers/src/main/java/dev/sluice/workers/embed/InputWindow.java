@@ -1,6 +1,7 @@
 package dev.sluice.workers.embed;
 
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.embed.Embedder;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Tokenizer;
 import java.util.List;
 
@@ -18,11 +19,11 @@ public record InputWindow(String modelId, Tokenizer tokenizer, int maxTokens, bo
         for (int i = 0; i < texts.size(); i++) {
             int tokens = tokenizer.count(texts.get(i));
             if (tokens > maxTokens) {
-                throw new EmbeddingException("text " + i + " has " + (estimated ? "about " : "") + tokens
-                        + " tokens; " + modelId + " takes at most " + maxTokens, false, null);
+                throw PortFailure.permanent(Embedder.FAILED, "text " + i + " has " + (estimated ? "about " : "")
+                        + tokens + " tokens; " + modelId + " takes at most " + maxTokens, null);
             }
             if (tokens == 0) {
-                throw new EmbeddingException("text " + i + " has no tokens to embed", false, null);
+                throw PortFailure.permanent(Embedder.FAILED, "text " + i + " has no tokens to embed", null);
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.sluice.workers.embed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.embed.Tokenizer;
 import dev.sluice.core.json.Json;
@@ -126,13 +126,13 @@ public final class TitanEmbedder implements Embedder {
             }
             return vectors;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof EmbeddingException failure) {
+            if (e.getCause() instanceof PortFailure failure) {
                 throw failure;
             }
-            throw new EmbeddingException(MODEL_ID + " failed: " + e.getCause(), false, e.getCause());
+            throw PortFailure.permanent(Embedder.FAILED, MODEL_ID + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EmbeddingException("interrupted while embedding", true, e);
+            throw PortFailure.retryable(Embedder.UNAVAILABLE, "interrupted while embedding", e);
         } finally {
             // One failure fails the batch: texts still queued are not sent.
             pool.shutdownNow();
@@ -154,10 +154,12 @@ public final class TitanEmbedder implements Embedder {
                     .body(SdkBytes.fromUtf8String(Json.write(body))));
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
-            throw new EmbeddingException(MODEL_ID + " refused: " + code + e.getMessage(), retryable(e), e);
+            String message = MODEL_ID + " refused: " + code + e.getMessage();
+            throw retryable(e) ? PortFailure.retryable(Embedder.UNAVAILABLE, message, e)
+                    : PortFailure.permanent(Embedder.FAILED, message, e);
         } catch (SdkClientException e) {
             // I/O and timeouts; a client misconfigured for good also lands here and ends in the dead-letter queue.
-            throw new EmbeddingException("could not reach Bedrock: " + e.getMessage(), true, e);
+            throw PortFailure.retryable(Embedder.UNAVAILABLE, "could not reach Bedrock: " + e.getMessage(), e);
         }
         return vector(response.body().asUtf8String());
     }
@@ -173,15 +175,15 @@ public final class TitanEmbedder implements Embedder {
         try {
             response = Json.parse(responseBody);
         } catch (IllegalArgumentException e) {
-            throw new EmbeddingException(MODEL_ID + " answered with " + e.getMessage(), false, e);
+            throw PortFailure.permanent(Embedder.FAILED, MODEL_ID + " answered with " + e.getMessage(), e);
         }
         JsonNode values = response.path("embeddingsByType").path("float");
         if (!values.isArray()) {
             values = response.path("embedding");
         }
         if (!values.isArray() || values.size() != dimensions) {
-            throw new EmbeddingException(MODEL_ID + " answered without a " + dimensions + "-dimension vector", false,
-                    null);
+            throw PortFailure.permanent(Embedder.FAILED, MODEL_ID + " answered without a " + dimensions
+                    + "-dimension vector", null);
         }
         float[] vector = new float[dimensions];
         for (int i = 0; i < dimensions; i++) {

@@ -5,10 +5,18 @@ import dev.sluice.core.json.Json;
 
 /**
  * Why an ingestion failed, read back from what its Catch recorded ({@code {"Error", "Cause"}}).
- * For a Lambda error the Cause is the function's error JSON ({@code errorMessage}, {@code errorType});
- * this project's two exceptions start their message with a stable code.
+ * For a Lambda error the Cause is the function's error JSON ({@code errorMessage}, {@code errorType}):
+ * the two ingestion failures put their code in front of their message ({@link #onTheWire}), the one
+ * place that format is written and read.
  */
 record Failure(String code, String message) {
+
+    private static final String SEPARATOR = ": ";
+
+    /** The message an ingestion failure carries through Lambda and the state machine. */
+    static String onTheWire(String code, String message) {
+        return code + SEPARATOR + message;
+    }
 
     static Failure from(JsonNode caught) {
         String error = caught.path("Error").asText("");
@@ -24,9 +32,9 @@ record Failure(String code, String message) {
         }
         if (error.equals(PermanentIngestException.class.getName())
                 || error.equals(RetryableIngestException.class.getName())) {
-            int colon = message.indexOf(": ");
+            int colon = message.indexOf(SEPARATOR);
             if (colon > 0) {
-                return new Failure(message.substring(0, colon), message.substring(colon + 2));
+                return new Failure(message.substring(0, colon), message.substring(colon + SEPARATOR.length()));
             }
         }
         if (error.equals("States.Timeout")) {

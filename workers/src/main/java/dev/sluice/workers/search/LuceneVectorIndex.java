@@ -1,6 +1,6 @@
 package dev.sluice.workers.search;
 
-import dev.sluice.core.search.IndexUnavailableException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
@@ -150,7 +150,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 shared.searchers.release(searcher);
             }
         } catch (IOException | AlreadyClosedException e) {
-            throw new IndexUnavailableException("cannot search the index in " + shared.path, e);
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot search the index in " + shared.path, e);
         }
         if (matches > 0) {
             change(writer -> writer.deleteDocuments(query));
@@ -189,7 +189,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 shared.searchers.release(searcher);
             }
         } catch (IOException | AlreadyClosedException e) {
-            throw new IndexUnavailableException("cannot search the index in " + shared.path, e);
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot search the index in " + shared.path, e);
         }
     }
 
@@ -231,7 +231,7 @@ public final class LuceneVectorIndex implements VectorIndex {
             shared.writer.commit();
             shared.searchers.maybeRefreshBlocking();
         } catch (IOException | AlreadyClosedException e) {
-            throw new IndexUnavailableException("cannot change the index in " + shared.path, e);
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot change the index in " + shared.path, e);
         }
     }
 
@@ -299,7 +299,7 @@ public final class LuceneVectorIndex implements VectorIndex {
             } catch (IOException e) {
                 closeQuietly(writer, directory);
                 // A writer of another process holds the lock, or the disk failed.
-                throw new IndexUnavailableException("cannot open the index in " + path, e);
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot open the index in " + path, e);
             } catch (RuntimeException e) {
                 closeQuietly(writer, directory);
                 throw e;
@@ -326,7 +326,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 writer.close(); // commits
                 writer.getDirectory().close();
             } catch (IOException e) {
-                throw new IndexUnavailableException("cannot close the index in " + path, e);
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot close the index in " + path, e);
             }
         }
 

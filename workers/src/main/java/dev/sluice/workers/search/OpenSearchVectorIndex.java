@@ -1,6 +1,6 @@
 package dev.sluice.workers.search;
 
-import dev.sluice.core.search.IndexUnavailableException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
@@ -139,7 +139,7 @@ public final class OpenSearchVectorIndex implements VectorIndex {
         String message = "bulk index into " + index + " failed for " + failed.id() + ": " + failed.status()
                 + " " + failed.error().type() + " " + failed.error().reason();
         return retryable(failed.status())
-                ? new IndexUnavailableException(message, null)
+                ? PortFailure.retryable(VectorIndex.UNAVAILABLE, message, null)
                 : new IllegalStateException(message);
     }
 
@@ -221,7 +221,7 @@ public final class OpenSearchVectorIndex implements VectorIndex {
         try {
             transport.close();
         } catch (IOException e) {
-            throw new IndexUnavailableException("cannot close the connection to " + index, e);
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot close the connection to " + index, e);
         }
     }
 
@@ -232,7 +232,7 @@ public final class OpenSearchVectorIndex implements VectorIndex {
         }
     }
 
-    /** Runs a request, turning what may pass (no connection, 429, 5xx) into IndexUnavailableException. */
+    /** Runs a request, turning what may pass (no connection, 429, 5xx) into a retryable PortFailure. */
     private static <T> T call(String what, Call<T> call) {
         try {
             return call.run();
@@ -240,17 +240,17 @@ public final class OpenSearchVectorIndex implements VectorIndex {
             // status() unboxes, and some errors ("no handler found") come without one.
             Integer status = e.response().status();
             if (status != null && retryable(status)) {
-                throw new IndexUnavailableException(what + ": " + e.getMessage(), e);
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": " + e.getMessage(), e);
             }
             throw e;
         } catch (ResponseException e) {
             if (retryable(e.status())) {
-                throw new IndexUnavailableException(what + ": HTTP " + e.status(), e);
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": HTTP " + e.status(), e);
             }
             throw new IllegalStateException(what + ": HTTP " + e.status(), e);
         } catch (IOException e) {
             // Connection refused or reset, timeouts, an unreadable (proxy's) error page.
-            throw new IndexUnavailableException(what + ": " + e, e);
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": " + e, e);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.failure.PortFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,14 +67,14 @@ class BgeSmallEmbedderTest {
         assertThat(embedder.tokenizer().count(fits)).isEqualTo(510);
         assertThat(embedder.embed(List.of(fits)).getFirst()).hasSize(384);
         assertThatThrownBy(() -> embedder.embed(List.of("short", tooLong)))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> assertThat(e.retryable()).isFalse())
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("text 1 has 512 tokens");
     }
 
     @Test
     void refusesTextWithoutTokens() {
         assertThatThrownBy(() -> embedder.embed(List.of(" \n ")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> assertThat(e.retryable()).isFalse());
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());
     }
 
     @Test

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.aws.AwsClients;
-import dev.sluice.core.embed.EmbeddingException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -154,7 +154,7 @@ class TitanEmbedderTest {
     void aValidationErrorIsNotRetried() {
         answers.add(Answer.error(400, "ValidationException"));
         assertThatThrownBy(() -> embedder(1).embed(List.of("bad")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getCause()).isInstanceOf(ValidationException.class);
                 })
@@ -166,7 +166,7 @@ class TitanEmbedderTest {
     void persistentUnavailabilityIsRetryableAfterTheSdkRetries() {
         answers.add(Answer.error(503, "ServiceUnavailableException"));
         assertThatThrownBy(() -> embedder(1).embed(List.of("later")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
                     assertThat(e.retryable()).isTrue();
                     assertThat(e.getCause()).isInstanceOf(ServiceUnavailableException.class);
                 });
@@ -183,7 +183,7 @@ class TitanEmbedderTest {
     void classifiesBedrockErrors(int status, String errorType, boolean retryable, int attempts) {
         answers.add(Answer.error(status, errorType));
         assertThatThrownBy(() -> embedder(1).embed(List.of("x")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> {
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
                     assertThat(e.retryable()).isEqualTo(retryable);
                     assertThat(e.getCause().getClass().getSimpleName()).isEqualTo(errorType);
                 });
@@ -195,7 +195,7 @@ class TitanEmbedderTest {
         answers.add(Answer.vector());
         answers.add(Answer.error(400, "ValidationException"));
         assertThatThrownBy(() -> embedder(1).embed(List.of("first", "second", "third")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> assertThat(e.retryable()).isFalse());
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());
     }
 
     @Test
@@ -207,7 +207,7 @@ class TitanEmbedderTest {
         TitanEmbedder embedder = new TitanEmbedder(TitanEmbedder.client(aws("http://127.0.0.1:" + closedPort)),
                 DIMENSIONS, BgeTokenizer.shared(), 1);
         assertThatThrownBy(() -> embedder.embed(List.of("x")))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> assertThat(e.retryable()).isTrue())
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isTrue())
                 .hasMessageContaining("could not reach Bedrock");
     }
 
@@ -217,7 +217,7 @@ class TitanEmbedderTest {
         // Four BGE tokens a repetition: 8,196 tokens, four over.
         String tooLong = "lorem ipsum ".repeat(2049);
         assertThatThrownBy(() -> embedder(2).embed(List.of("fine", tooLong)))
-                .isInstanceOfSatisfying(EmbeddingException.class, e -> assertThat(e.retryable()).isFalse())
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("8196 tokens");
         assertThat(requests).isEmpty();
     }

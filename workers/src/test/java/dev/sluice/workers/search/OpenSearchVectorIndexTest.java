@@ -3,7 +3,7 @@ package dev.sluice.workers.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.search.IndexUnavailableException;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.VectorIndex;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -31,7 +31,7 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort);
 
         assertThatThrownBy(() -> OpenSearchVectorIndex.open(VectorIndexes.local(nowhere), "x", DIMENSIONS))
-                .isInstanceOf(IndexUnavailableException.class);
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isTrue());
     }
 
     @Test
