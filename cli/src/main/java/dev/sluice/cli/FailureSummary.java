@@ -9,6 +9,10 @@ import ch.qos.logback.core.AppenderBase;
 import dev.sluice.local.logs.LogFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,13 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
 
     private final PrintWriter console;
     private final Path stateDir;
+    /** The failed messages already shown: a worker and its batch processor both report the same one. */
+    private final Set<String> shownMessages = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1000;
+        }
+    });
     private int shown;
 
     private FailureSummary(PrintWriter console, Path stateDir) {
@@ -54,7 +65,7 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
         String function = event.getMDCPropertyMap().get(LogFiles.FUNCTION_KEY);
         boolean failure = function != null ? event.getLevel().isGreaterOrEqual(Level.ERROR)
                 : event.getLoggerName().startsWith(LOCAL_SERVICES) && event.getLevel().isGreaterOrEqual(Level.WARN);
-        if (!failure) {
+        if (!failure || !firstReportOfItsMessage(event, function)) {
             return;
         }
         String source = function != null ? function : LogFiles.RUNTIME;
@@ -72,6 +83,15 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
         console.println(line);
         console.flush();
         shown++;
+    }
+
+    private boolean firstReportOfItsMessage(ILoggingEvent event, String function) {
+        String requestId = event.getMDCPropertyMap().get("requestId");
+        if (function == null || requestId == null || event.getKeyValuePairs() == null) {
+            return true;
+        }
+        return event.getKeyValuePairs().stream().filter(kv -> kv.key.equals("messageId")).findFirst()
+                .map(kv -> shownMessages.add(function + " " + requestId + " " + kv.value)).orElse(true);
     }
 
     private static String oneLine(String text) {
