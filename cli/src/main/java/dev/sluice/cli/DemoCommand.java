@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             return Sluice.INVALID_DEFINITIONS;
         }
         Path state = dir != null ? dir : Files.createTempDirectory("sluice-demo-");
-        try {
+        try (FailureSummary failures = FailureSummary.attach(spec.commandLine().getErr(), state)) {
             long start = System.nanoTime();
             try (LocalRuntime runtime = LocalRuntime.start(definitions.topology(), state,
                     LocalRuntime.Options.defaults())) {
@@ -67,6 +67,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.println(passed ? "Demo passed: all 3 results were pushed back, and the document is searchable."
                         : "Demo FAILED: see the lines marked MISSING above.");
+                if (failures.shown() > 0 && dir == null) {
+                    out.println("The logs named above are removed with the demo's state; keep them with --dir.");
+                }
                 out.flush();
                 return passed ? 0 : 1;
             }

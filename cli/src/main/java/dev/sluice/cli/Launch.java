@@ -5,6 +5,7 @@ import dev.sluice.core.topology.DefinitionException;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.logs.LogFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,10 @@ final class Launch {
                         + " AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.events() + " AWS_ENDPOINT_URL_S3=" + e.s3()
                         + " AWS_ENDPOINT_URL_SFN=" + e.stepFunctions(),
                 "  aws configure set default.s3.addressing_style path",
-                "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE));
+                "Endpoints: " + runtime.stateDir().resolve(dev.sluice.local.Endpoints.FILE),
+                "Logs: " + LogFiles.directory(runtime.stateDir()) + "/ (a JSON-lines file per function, "
+                        + LogFiles.RUNTIME + ".jsonl for the local services; follow with tail -f "
+                        + LogFiles.directory(runtime.stateDir()) + "/*.jsonl)");
     }
 
     /** Each API of the topology, where it listens and its routes. */

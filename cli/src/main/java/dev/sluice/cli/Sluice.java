@@ -14,11 +14,14 @@ public final class Sluice {
     /** Exit status for definitions that cannot be used (a broken rule, schema or topology file). */
     static final int INVALID_DEFINITIONS = 2;
 
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+
     public static void main(String[] args) {
-        // One line per runtime log record, on stderr, away from the command's own output.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
-        // The embedded servers (ElasticMQ, S3Proxy) log through SLF4J: their warnings and errors only.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // Before anything logs: the command's own configuration, not the Lambda bundles' logback.xml
+        // (JSON on stdout) that the workers jar brings along.
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, "sluice/logback-cli.xml");
+        }
         CommandLine cli = new CommandLine(new Sluice());
         int status = cli.execute(args);
         cli.getOut().flush();

@@ -35,6 +35,7 @@ final class UpCommand implements Callable<Integer> {
             return Sluice.INVALID_DEFINITIONS;
         }
         Topology topology = loaded.topology();
+        FailureSummary.attach(err, dir); // for as long as the process runs
         long start = System.nanoTime();
         LocalRuntime runtime;
         try {

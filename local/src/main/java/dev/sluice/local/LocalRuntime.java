@@ -21,6 +21,7 @@ import dev.sluice.local.http.AwsJsonServer;
 import dev.sluice.local.lambda.LocalLambda;
 import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
+import dev.sluice.local.logs.LogFiles;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
 import dev.sluice.local.stepfunctions.AslEngine;
@@ -131,6 +132,8 @@ public final class LocalRuntime implements AutoCloseable {
         Profile profile = FunctionEnvironments.localProfile(topology, options.profileValues());
         PrivateDirectory.create(stateDir);
         lock();
+        // Before any service starts, so none of them, nor any function, writes on the console.
+        stopLast(LogFiles.open(stateDir));
         AwsIdentity identity = options.identity();
         // Handlers first: a wrong class name stops start-up before any server is up.
         lambda = stopLast(new LocalLambda(topology.functions(), identity, options.handlerClassLoader(),

@@ -80,6 +80,11 @@ public final class StartupBenchmark {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // The same logging for every subject: the command's own (set in Sluice.main), not the Lambda bundles'.
+        String logging = System.getProperty("logback.configurationFile");
+        if (logging != null) {
+            command.add("-Dlogback.configurationFile=" + logging);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.addAll(subject.mainAndArgs());

@@ -4,29 +4,10 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import java.nio.charset.StandardCharsets;
 
 /** The Lambda {@link Context} of one local invocation; its remaining time counts down to the function's timeout. */
 record LocalContext(String awsRequestId, String functionName, String functionArn, int memoryLimitInMB,
         long deadlineNanos) implements Context {
-
-    private static final LambdaLogger STDERR = new LambdaLogger() {
-        @Override
-        public void log(String message) {
-            System.err.println(message);
-        }
-
-        @Override
-        public void log(byte[] message) {
-            log(new String(message, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void log(String message, LogLevel level) {
-            log(message);
-        }
-    };
 
     @Override
     public String getAwsRequestId() {
@@ -80,6 +61,6 @@ record LocalContext(String awsRequestId, String functionName, String functionArn
 
     @Override
     public LambdaLogger getLogger() {
-        return STDERR;
+        return new FunctionLogger(functionName, awsRequestId);
     }
 }

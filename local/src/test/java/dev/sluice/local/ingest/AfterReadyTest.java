@@ -10,6 +10,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.documents.DocumentStore;
@@ -36,7 +39,6 @@ import dev.sluice.workers.search.LuceneVectorIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -85,7 +88,8 @@ class AfterReadyTest {
     private LuceneVectorIndex index;
     private DocumentStore documents;
     private PushLog pushLog;
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    /** What the steps log, caught at logback: the lines a function's log file would get. */
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private IngestServices services;
 
     @BeforeAll
@@ -124,7 +128,9 @@ class AfterReadyTest {
         ApiGatewayManagementApiClient answers500 = ApiGatewayManagementApiClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + connectionsEndpoint.getAddress().getPort() + "/local"))
                 .region(Region.US_EAST_1).credentialsProvider(LOCAL).httpClient(UrlConnectionHttpClient.create()).build();
-        JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        logged.start();
+        ((Logger) LoggerFactory.getLogger(JsonLog.class)).addAppender(logged);
+        JsonLog log = new JsonLog();
         Clock clock = Clock.systemUTC();
         Idempotency once = new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, "sluice-idempotency"), "ingest",
                 IdempotencyConfig.defaults(), clock);
@@ -139,6 +145,7 @@ class AfterReadyTest {
 
     @AfterEach
     void stop() {
+        ((Logger) LoggerFactory.getLogger(JsonLog.class)).detachAppender(logged);
         index.close();
         dynamoDbLocal.shutdown();
     }
@@ -155,7 +162,10 @@ class AfterReadyTest {
         assertThat(index.search(TENANT, new float[] {1, 0, 0, 0}, 5)).hasSize(1);
         assertThat(pushLog.after(TENANT, "ada", 0, 10, System.currentTimeMillis()))
                 .extracting(m -> m.get("type").asText()).containsExactly("document.ready");
-        assertThat(logged.toString(StandardCharsets.UTF_8)).contains("push failed").contains("conn-1");
+        assertThat(logged.list).anySatisfy(line -> {
+            assertThat(line.getFormattedMessage()).contains("push failed");
+            assertThat(String.valueOf(line.getKeyValuePairs())).contains("conn-1");
+        });
     }
 
     @Test

@@ -20,7 +20,6 @@ import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.PushLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -73,7 +72,7 @@ class NotifierTest {
         notifier = new Notifier(pushLog, jobs, connections, ConnectionsApi.client(new AwsClients(Map.of(
                 "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret",
                 "WEBSOCKET_MANAGEMENT_URL", "http://" + Loopback.HOST + ":" + connectionsApi.getAddress().getPort()
-                        + "/live"))), new JsonLog(new PrintStream(new ByteArrayOutputStream())), Clock.systemUTC());
+                        + "/live"))), new JsonLog(), Clock.systemUTC());
     }
 
     @AfterAll

@@ -97,7 +97,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
-                        new JsonLog(System.out), Clock.systemUTC()),
+                        new JsonLog(), Clock.systemUTC()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),

@@ -34,7 +34,7 @@ public final class SqsBatchProcessor {
 
     private SqsBatchProcessor(boolean concurrent) {
         this.concurrent = concurrent;
-        this.log = new JsonLog(System.out);
+        this.log = new JsonLog();
     }
 
     /**

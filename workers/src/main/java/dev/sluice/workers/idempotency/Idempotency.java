@@ -26,7 +26,7 @@ public final class Idempotency {
     private final String scope;
     private final IdempotencyConfig config;
     private final Clock clock;
-    private final JsonLog log = new JsonLog(System.err);
+    private final JsonLog log = new JsonLog();
 
     /**
      * @param scope what the keys are unique within, usually the worker; it prefixes every record id

@@ -60,7 +60,7 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
                 aws.build(SfnClient.builder(), "SFN"), Setting.INGEST_STATE_MACHINE_ARN.from(aws),
                 Setting.INGEST_MAX_CONCURRENCY.intFrom(aws), Lazy.of(() -> index.open(aws)),
                 new QueueMessages(aws.build(SqsClient.builder(), "SQS")), Setting.DEAD_LETTER_QUEUE.from(aws),
-                new JsonLog(System.out), Clock.systemUTC());
+                new JsonLog(), Clock.systemUTC());
     }
 
     public DocumentRouter(DocumentStore documents, SfnClient stepFunctions, String stateMachineArn, int maxConcurrency,

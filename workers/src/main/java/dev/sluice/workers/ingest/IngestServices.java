@@ -48,7 +48,7 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
         boolean pushes = need.contains(Need.PROGRESS) || need.contains(Need.END_PUSHES);
         DynamoDbClient dynamoDb = need.contains(Need.DOCUMENTS) || pushes
                 ? aws.build(DynamoDbClient.builder(), "DYNAMODB") : null;
-        JsonLog log = new JsonLog(System.out);
+        JsonLog log = new JsonLog();
         Clock clock = Clock.systemUTC();
         DocumentPushes documentPushes = null;
         if (pushes) {

@@ -97,7 +97,7 @@ public final class JobQueueWorker {
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(System.out), Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {

@@ -64,7 +64,7 @@ public final class JobSweeper implements RequestStreamHandler {
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 new JobLanes(Definitions.bundled().topology(), Setting.EVENT_BUS.from(aws),
                         aws.build(SqsClient.builder(), "SQS")),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(System.out), Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
     }
 
     public JobSweeper(JobStore jobs, JobEvents events, JobLanes lanes, long deadlineMillis, JsonLog log, Clock clock) {

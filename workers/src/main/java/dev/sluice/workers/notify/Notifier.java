@@ -58,7 +58,7 @@ public final class Notifier implements RequestStreamHandler {
     private Notifier(AwsClients aws, DynamoDbClient dynamoDb) {
         this(new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)), new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws),
-                new JsonLog(System.out), Clock.systemUTC());
+                new JsonLog(), Clock.systemUTC());
     }
 
     public Notifier(PushLog pushLog, JobStore jobs, Connections connections,

@@ -46,7 +46,7 @@ public final class RevokedKeySweeper implements RequestStreamHandler {
     private RevokedKeySweeper(AwsClients aws, DynamoDbClient dynamoDb) {
         this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
                 new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws),
-                new JsonLog(System.out));
+                new JsonLog());
     }
 
     public RevokedKeySweeper(ApiKeys keys, Connections connections, ApiGatewayManagementApiClient management,
