@@ -1,5 +1,10 @@
 package dev.sluice.core.documents;
 
+import static dev.sluice.core.dynamodb.Attributes.n;
+import static dev.sluice.core.dynamodb.Attributes.numberOrNull;
+import static dev.sluice.core.dynamodb.Attributes.s;
+import static dev.sluice.core.dynamodb.Attributes.text;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -221,32 +226,14 @@ public final class DocumentStore {
     }
 
     private static Document fromItem(Map<String, AttributeValue> item) {
-        return new Document(item.get("pk").s(), item.get("sk").s(), str(item, "userId"), str(item, "bucket"),
-                str(item, "objectKey"), str(item, "filename"), str(item, "version"),
-                DocumentStatus.valueOf(item.get("status").s()), str(item, "executionArn"), num(item, "size"),
-                str(item, "docType"), item.containsKey("chunks") ? Integer.valueOf(item.get("chunks").n()) : null,
-                str(item, "errorCode"), str(item, "errorMessage"), num(item, "createdAt"), num(item, "updatedAt"));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
-
-    private static Long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : Long.valueOf(v.n());
+        return new Document(item.get("pk").s(), item.get("sk").s(), text(item, "userId"), text(item, "bucket"),
+                text(item, "objectKey"), text(item, "filename"), text(item, "version"),
+                DocumentStatus.valueOf(item.get("status").s()), text(item, "executionArn"), numberOrNull(item, "size"),
+                text(item, "docType"), item.containsKey("chunks") ? Integer.valueOf(item.get("chunks").n()) : null,
+                text(item, "errorCode"), text(item, "errorMessage"), numberOrNull(item, "createdAt"), numberOrNull(item, "updatedAt"));
     }
 
     private static Map<String, AttributeValue> key(String tenantId, String documentId) {
         return Map.of("pk", s(tenantId), "sk", s(documentId));
-    }
-
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
     }
 }
