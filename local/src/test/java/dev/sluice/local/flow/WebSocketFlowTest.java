@@ -149,6 +149,12 @@ class WebSocketFlowTest {
                 JsonNode error = ws.next(PATIENCE);
                 assertThat(error.get("code").asText()).isEqualTo("not_found");
             }
+            // An id beyond DynamoDB's key size is no job: not found, not an internal error.
+            try (PushStream ws = owner.connect(flow.runtime.endpoints().webSocket())) {
+                ws.send(action("subscribe").put("jobId", "j".repeat(3_000)));
+                JsonNode error = ws.next(PATIENCE);
+                assertThat(error.get("code").asText()).isEqualTo("not_found");
+            }
         }
     }
 
