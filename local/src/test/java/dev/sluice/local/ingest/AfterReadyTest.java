@@ -35,7 +35,7 @@ import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.Pusher;
-import dev.sluice.workers.search.LuceneVectorIndex;
+import dev.sluice.workers.lucene.LuceneVectorIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
