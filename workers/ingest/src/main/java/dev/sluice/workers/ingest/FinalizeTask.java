@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The last step: a re-upload's leftover chunks (beyond the new last ordinal) go, the document is
@@ -20,17 +22,22 @@ import java.util.Map;
 public final class FinalizeTask extends IngestTask {
 
     private final IngestServices services;
-    private final VectorIndex index;
+    /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
+    private final Supplier<VectorIndex> index;
 
     public FinalizeTask() {
         this(AwsClients.fromEnvironment());
     }
 
     private FinalizeTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), VectorIndexes.fromEnvironment(aws));
+        this(IngestServices.fromEnvironment(aws), lazily(VectorIndexes.choice(aws), aws));
     }
 
     public FinalizeTask(IngestServices services, VectorIndex index) {
+        this(services, () -> index);
+    }
+
+    private FinalizeTask(IngestServices services, Supplier<VectorIndex> index) {
         this.services = services;
         this.index = index;
     }
@@ -48,7 +55,7 @@ public final class FinalizeTask extends IngestTask {
         boolean current = services.documents().get(upload.tenantId(), upload.documentId())
                 .map(d -> upload.version().equals(d.version())).orElse(false);
         if (current) {
-            index.deleteOtherVersions(upload.tenantId(), upload.documentId(), upload.version());
+            index.get().deleteOtherVersions(upload.tenantId(), upload.documentId(), upload.version());
         }
         if (!current || !services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), type,
                 chunks, services.clock().millis())) {
@@ -62,5 +69,9 @@ public final class FinalizeTask extends IngestTask {
         services.pushes().ready(upload, chunks, context);
         services.storage().deletePrefixQuietly(upload.workPrefix(), services.log(), context);
         return result.put("status", "READY").put("chunks", chunks);
+    }
+
+    private static Supplier<VectorIndex> lazily(VectorIndexes.Choice choice, AwsClients aws) {
+        return Lazy.of(() -> choice.open(aws));
     }
 }

@@ -7,11 +7,13 @@ import dev.sluice.core.documents.Document;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.documents.Chunk;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Indexes one embedded batch, then counts it on the document row and tells the uploader. Chunks are
@@ -21,7 +23,8 @@ import java.util.Optional;
 public final class IndexTask extends IngestTask {
 
     private final IngestServices services;
-    private final VectorIndex index;
+    /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
+    private final Supplier<VectorIndex> index;
 
     public IndexTask() {
         this(AwsClients.fromEnvironment());
@@ -29,10 +32,14 @@ public final class IndexTask extends IngestTask {
 
     private IndexTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.DOCUMENTS,
-                IngestServices.Need.PROGRESS), VectorIndexes.fromEnvironment(aws));
+                IngestServices.Need.PROGRESS), lazily(VectorIndexes.choice(aws), aws));
     }
 
     public IndexTask(IngestServices services, VectorIndex index) {
+        this(services, () -> index);
+    }
+
+    private IndexTask(IngestServices services, Supplier<VectorIndex> index) {
         this.services = services;
         this.index = index;
     }
@@ -53,7 +60,7 @@ public final class IndexTask extends IngestTask {
             indexed.add(new IndexedChunk(upload.tenantId(), upload.documentId(), upload.version(), upload.key(),
                     c.ordinal(), c.start(), c.end(), c.page(), c.headingPath(), c.text(), vectors[i]));
         }
-        index.upsert(indexed);
+        index.get().upsert(indexed);
         // Conditional on the version, so it also tells whether this upload still owns the document now
         // that the batch is written.
         long done = services.documents().batchIndexed(upload.tenantId(), upload.documentId(), upload.version(),
@@ -79,12 +86,16 @@ public final class IndexTask extends IngestTask {
         Optional<Document> row = services.documents().get(upload.tenantId(), upload.documentId());
         String current = row.map(Document::version).orElse(null);
         if (current == null) {
-            index.deleteDocument(upload.tenantId(), upload.documentId());
+            index.get().deleteDocument(upload.tenantId(), upload.documentId());
         } else {
-            index.deleteOtherVersions(upload.tenantId(), upload.documentId(), current);
+            index.get().deleteOtherVersions(upload.tenantId(), upload.documentId(), current);
         }
         services.log().info("document deleted or superseded while a batch was indexed; its chunks were removed",
                 context, Map.of("documentId", upload.documentId(), "tenantId", upload.tenantId(),
                         "version", upload.version()));
+    }
+
+    private static Supplier<VectorIndex> lazily(VectorIndexes.Choice choice, AwsClients aws) {
+        return Lazy.of(() -> choice.open(aws));
     }
 }

@@ -7,9 +7,11 @@ import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where every Catch leads: the document is FAILED with the reason and the uploader hears
@@ -21,17 +23,22 @@ import java.util.Optional;
 public final class MarkFailedTask extends IngestTask {
 
     private final IngestServices services;
-    private final VectorIndex index;
+    /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
+    private final Supplier<VectorIndex> index;
 
     public MarkFailedTask() {
         this(AwsClients.fromEnvironment());
     }
 
     private MarkFailedTask(AwsClients aws) {
-        this(IngestServices.fromEnvironment(aws), VectorIndexes.fromEnvironment(aws));
+        this(IngestServices.fromEnvironment(aws), lazily(VectorIndexes.choice(aws), aws));
     }
 
     public MarkFailedTask(IngestServices services, VectorIndex index) {
+        this(services, () -> index);
+    }
+
+    private MarkFailedTask(IngestServices services, Supplier<VectorIndex> index) {
         this.services = services;
         this.index = index;
     }
@@ -53,7 +60,7 @@ public final class MarkFailedTask extends IngestTask {
         boolean current = row.map(d -> d.version() == null ? d.status() != DocumentStatus.DELETED
                 : upload.version().equals(d.version())).orElse(true);
         if (current) {
-            index.deleteDocument(upload.tenantId(), upload.documentId());
+            index.get().deleteDocument(upload.tenantId(), upload.documentId());
         }
         if (!current || !services.documents().markFailed(upload.tenantId(), upload.documentId(), upload.userId(),
                 upload.bucket(), upload.key(), upload.version(), failure.code(), failure.message(),
@@ -65,5 +72,9 @@ public final class MarkFailedTask extends IngestTask {
         services.log().error("document failed", context, Map.of("documentId", upload.documentId(),
                 "tenantId", upload.tenantId(), "code", failure.code(), "reason", failure.message()));
         return Json.object().put("status", "FAILED").put("code", failure.code());
+    }
+
+    private static Supplier<VectorIndex> lazily(VectorIndexes.Choice choice, AwsClients aws) {
+        return Lazy.of(() -> choice.open(aws));
     }
 }
