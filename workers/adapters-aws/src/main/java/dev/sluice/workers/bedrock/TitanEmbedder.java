@@ -1,12 +1,11 @@
 package dev.sluice.workers.bedrock;
 
-import dev.sluice.workers.embed.InputWindow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
-import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.embed.Tokenizer;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.embed.InputWindow;
 import java.time.Duration;

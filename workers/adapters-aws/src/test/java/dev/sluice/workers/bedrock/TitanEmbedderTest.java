@@ -1,6 +1,5 @@
 package dev.sluice.workers.bedrock;
 
-import dev.sluice.workers.tokenizer.BgeTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.tokenizer.BgeTokenizer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,12 +1,11 @@
 package dev.sluice.workers.opensearch;
 
-import dev.sluice.workers.search.VectorIndexContract;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.search.VectorIndexContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

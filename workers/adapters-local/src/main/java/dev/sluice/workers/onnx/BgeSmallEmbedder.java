@@ -1,12 +1,10 @@
 package dev.sluice.workers.onnx;
 
-import dev.sluice.workers.embed.InputWindow;
-import dev.sluice.workers.tokenizer.BgeTokenizer;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
-import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.embed.Tokenizer;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.workers.embed.InputWindow;
 import dev.sluice.workers.tokenizer.BgeTokenizer;
 import java.util.ArrayList;

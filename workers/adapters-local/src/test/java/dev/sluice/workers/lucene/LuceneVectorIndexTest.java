@@ -1,12 +1,12 @@
 package dev.sluice.workers.lucene;
 
-import dev.sluice.workers.search.VectorIndexContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.search.VectorIndexContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

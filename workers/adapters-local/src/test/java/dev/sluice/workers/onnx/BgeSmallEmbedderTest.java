@@ -1,11 +1,11 @@
 package dev.sluice.workers.onnx;
 
-import dev.sluice.workers.tokenizer.BgeTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.core.failure.PortFailure;
+import dev.sluice.workers.tokenizer.BgeTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

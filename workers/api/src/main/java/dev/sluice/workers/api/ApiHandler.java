@@ -1,7 +1,5 @@
 package dev.sluice.workers.api;
 
-import dev.sluice.workers.http.Caller;
-import dev.sluice.workers.http.Headers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -10,16 +8,18 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.topology.Definitions;
-import dev.sluice.workers.tenants.AnalyticsCounters;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.embed.Embedders;
-import dev.sluice.workers.tenants.TenantSettings;
+import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.http.Headers;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.search.VectorIndexes;
+import dev.sluice.workers.tenants.AnalyticsCounters;
+import dev.sluice.workers.tenants.TenantSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;

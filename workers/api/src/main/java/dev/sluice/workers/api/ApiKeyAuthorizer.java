@@ -1,6 +1,5 @@
 package dev.sluice.workers.api;
 
-import dev.sluice.workers.http.Headers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
@@ -10,6 +9,7 @@ import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.http.Headers;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

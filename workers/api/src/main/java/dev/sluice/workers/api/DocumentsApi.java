@@ -1,6 +1,5 @@
 package dev.sluice.workers.api;
 
-import dev.sluice.workers.http.Caller;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,8 +14,9 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
-import dev.sluice.workers.tenants.ChunkingOptions;
 import dev.sluice.workers.embed.RejectedInputException;
+import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.tenants.ChunkingOptions;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.time.Clock;
 import java.time.Duration;

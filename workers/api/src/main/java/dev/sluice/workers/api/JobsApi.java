@@ -1,6 +1,5 @@
 package dev.sluice.workers.api;
 
-import dev.sluice.workers.http.Caller;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +16,7 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.CanonicalJson;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;

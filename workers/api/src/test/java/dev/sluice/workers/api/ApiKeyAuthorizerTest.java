@@ -1,6 +1,5 @@
 package dev.sluice.workers.api;
 
-import dev.sluice.workers.http.Caller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

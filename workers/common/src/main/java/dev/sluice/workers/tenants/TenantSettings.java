@@ -2,7 +2,6 @@ package dev.sluice.workers.tenants;
 
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.tenants.ChunkingOptions;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

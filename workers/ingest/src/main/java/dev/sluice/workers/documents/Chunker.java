@@ -1,7 +1,7 @@
 package dev.sluice.workers.documents;
 
-import dev.sluice.workers.tenants.ChunkingOptions;
 import dev.sluice.core.embed.Tokenizer;
+import dev.sluice.workers.tenants.ChunkingOptions;
 import java.util.ArrayList;
 import java.util.List;
 

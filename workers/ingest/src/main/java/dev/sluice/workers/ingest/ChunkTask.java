@@ -1,6 +1,5 @@
 package dev.sluice.workers.ingest;
 
-import dev.sluice.workers.tenants.TenantSettings;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,6 +12,7 @@ import dev.sluice.workers.documents.Chunker;
 import dev.sluice.workers.documents.ExtractedText;
 import dev.sluice.workers.embed.Embedders;
 import dev.sluice.workers.embed.InputWindow;
+import dev.sluice.workers.tenants.TenantSettings;
 import java.util.List;
 
 /**

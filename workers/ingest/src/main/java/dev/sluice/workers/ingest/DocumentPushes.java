@@ -1,7 +1,7 @@
 package dev.sluice.workers.ingest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.documents.DocumentInspector;
 import dev.sluice.workers.documents.DocumentInspector.Inspection;
+import dev.sluice.workers.documents.DocumentInspector;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 

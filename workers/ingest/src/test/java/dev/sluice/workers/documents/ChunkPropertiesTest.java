@@ -1,9 +1,9 @@
 package dev.sluice.workers.documents;
 
-import dev.sluice.workers.tenants.ChunkingOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.embed.Tokenizer;
+import dev.sluice.workers.tenants.ChunkingOptions;
 import dev.sluice.workers.tokenizer.BgeTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;

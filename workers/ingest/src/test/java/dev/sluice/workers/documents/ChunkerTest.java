@@ -1,6 +1,5 @@
 package dev.sluice.workers.documents;
 
-import dev.sluice.workers.tenants.ChunkingOptions;
 import static dev.sluice.workers.tenants.ChunkingOptions.Strategy.FIXED;
 import static dev.sluice.workers.tenants.ChunkingOptions.Strategy.RECURSIVE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.embed.TokenSpan;
 import dev.sluice.core.embed.Tokenizer;
+import dev.sluice.workers.tenants.ChunkingOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,5 @@
 package dev.sluice.workers.embed;
 
-import dev.sluice.workers.tokenizer.BgeTokenizer;
-import dev.sluice.workers.onnx.BgeSmallEmbedder;
-import dev.sluice.workers.bedrock.TitanEmbedder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,9 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.workers.bedrock.TitanEmbedder;
+import dev.sluice.workers.onnx.BgeSmallEmbedder;
+import dev.sluice.workers.tokenizer.BgeTokenizer;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.sluice.workers.analytics;
 
-import dev.sluice.workers.tenants.AnalyticsCounters;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -14,6 +13,7 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.tenants.AnalyticsCounters;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,6 +1,5 @@
 package dev.sluice.workers.jobs;
 
-import dev.sluice.workers.jobevents.JobEvents;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
@@ -8,6 +7,7 @@ import dev.sluice.core.topology.QueueSpec;
 import dev.sluice.core.topology.RuleSpec;
 import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.workers.jobevents.JobEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

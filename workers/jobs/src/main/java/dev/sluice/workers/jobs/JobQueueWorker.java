@@ -1,11 +1,9 @@
 package dev.sluice.workers.jobs;
 
-import dev.sluice.workers.jobevents.JobEvents;
-import dev.sluice.workers.jobevents.ClaimChecks;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
@@ -21,6 +19,8 @@ import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.jobevents.ClaimChecks;
+import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.sluice.workers.jobs;
 
-import dev.sluice.workers.jobevents.JobEvents;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.sluice.core.aws.AwsClients;
@@ -13,6 +12,7 @@ import dev.sluice.core.jobs.Pending;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,8 @@ package dev.sluice.workers.email;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.mail.EmailMessage;
 import dev.sluice.core.failure.PortFailure;
+import dev.sluice.core.mail.EmailMessage;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;

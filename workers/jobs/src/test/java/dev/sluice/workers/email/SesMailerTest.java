@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.core.json.Json;
-import dev.sluice.core.mail.EmailMessage;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.mail.EmailMessage;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
