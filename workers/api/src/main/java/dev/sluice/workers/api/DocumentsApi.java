@@ -138,7 +138,7 @@ final class DocumentsApi {
         }
         float[] vector;
         try {
-            // The embedder counts the query and refuses one over its window or with nothing to read, before any model runs.
+            // The embedder refuses a query over its window or with nothing to read before any model runs.
             vector = embedder.get().embed(List.of(q)).get(0);
         } catch (RejectedInputException e) {
             return e.tokens() == 0
