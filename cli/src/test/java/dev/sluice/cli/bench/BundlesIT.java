@@ -33,11 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 class BundlesIT {
 
     private static final long MIB = 1024 * 1024;
-    /** In every bundle: the local runtime and its adapters, ONNX Runtime and its models, Lucene, test code. */
+    /**
+     * In no bundle: the local runtime, its services and adapters, ONNX Runtime and its models, Lucene,
+     * test code, Joda-Time (no handler takes an event that uses it), and any SDK HTTP client but
+     * url-connection-client.
+     */
     private static final List<String> NEVER = List.of("ai/onnxruntime/", "org/apache/lucene/", "dev/langchain4j/",
             "dev/sluice/workers/onnx/", "dev/sluice/workers/lucene/", "dev/sluice/local/", "dev/sluice/cli/",
             "org/elasticmq/", "com/amazonaws/services/dynamodbv2/local/", "org/gaul/s3proxy/", "org/junit/",
-            "org/assertj/", "joda-time", "org/joda/");
+            "org/assertj/", "org/joda/", "io/netty/", "software/amazon/awssdk/http/apache",
+            "software/amazon/awssdk/http/nio/", "software/amazon/awssdk/http/crt/");
     /** Also in every bundle but ingest's, the only one that reads documents and counts tokens. */
     private static final List<String> INGEST_ONLY = List.of("org/apache/pdfbox/", "org/apache/fontbox/",
             "org/apache/tika/", "ai/djl/", "com/sun/jna/", "bge-small-en-v1.5-q-tokenizer.json");
