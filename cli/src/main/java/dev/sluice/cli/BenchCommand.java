@@ -1,9 +1,11 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.bench.BundlesBenchmark;
 import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
 import dev.sluice.cli.bench.SearchBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,10 +21,10 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest or search.")
+    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search or bundles.")
     String which;
 
-    @Option(names = "--runs", defaultValue = "3", description = "startup: fresh JVMs per subject"
+    @Option(names = "--runs", defaultValue = "3", description = "startup, bundles: fresh JVMs per subject"
             + " (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -70,10 +72,12 @@ final class BenchCommand implements Callable<Integer> {
             case "ingest" -> new IngestBenchmark(shapes.stream().map(shape -> shape.split("x")).map(
                     p -> new IngestBenchmark.Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]))).toList()).run();
             case "search" -> new SearchBenchmark(chunks, dimensions, queries, k).run();
+            // The ./sluice script names the checkout, where mvn package leaves the bundles.
+            case "bundles" -> new BundlesBenchmark(Path.of(System.getProperty("sluice.root", ".")), runs).run();
             default -> null;
         };
         if (report == null) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search");
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles");
             return 2;
         }
         spec.commandLine().getOut().print(report);

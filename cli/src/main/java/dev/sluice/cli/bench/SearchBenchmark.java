@@ -2,7 +2,7 @@ package dev.sluice.cli.bench;
 
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
-import dev.sluice.workers.search.LuceneVectorIndex;
+import dev.sluice.workers.lucene.LuceneVectorIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

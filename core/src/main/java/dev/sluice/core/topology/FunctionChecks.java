@@ -8,13 +8,21 @@ import java.util.Set;
  * The cross-checks of what functions declare, which the schema cannot express: every reference
  * resolves to a declared resource of its kind; every resource an environment names is in the
  * function's uses (a function cannot learn a table's name without declaring its access to it);
- * uses name declared resources; a trigger queue is consumed; the artifact exists; every profile
+ * uses name declared resources; a trigger queue is consumed; the artifact exists and each artifact
+ * carries a function; every profile
  * value referred to exists in every profile; state paths stay in the local profile.
  */
 record FunctionChecks(Topology topology, String file) {
 
     void run() {
         unique(topology.artifacts().stream().map(ArtifactSpec::name).toList(), "artifact");
+        for (ArtifactSpec artifact : topology.artifacts()) {
+            if (topology.functions().stream().noneMatch(f -> artifact.name().equals(f.artifact()))) {
+                // A bundle no function ships in would be built, checked and deployed for nothing.
+                throw problem("artifact \"" + artifact.name() + "\" carries no function: name it in a function's"
+                        + " artifact or remove it");
+            }
+        }
         unique(topology.searchIndexes(), "search index");
         unique(topology.models(), "model");
         unique(topology.emailIdentities().stream().map(EmailIdentitySpec::name).toList(), "e-mail identity");

@@ -224,6 +224,26 @@ class DefinitionsTest {
     }
 
     @Test
+    void anArtifactNoFunctionShipsInIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"artifact\": \"notifier\"", "\"artifact\": \"jobs\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": artifact \"notifier\" carries no function: name it in a function's artifact or remove it");
+    }
+
+    @Test
+    void anArtifactDeclaresALambdaArchitecture(@TempDir Path dir) throws IOException {
+        assertThat(Definitions.bundled().topology().artifacts()).extracting(ArtifactSpec::architecture)
+                .containsOnly("arm64");
+        assertThat(Definitions.bundled().topology().artifact("api").orElseThrow().jar())
+                .isEqualTo("workers/api/target/sluice-api-lambda.jar");
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"architecture\": \"arm64\"", "\"architecture\": \"aarch64\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
+                + ": artifacts[0].architecture: ");
+    }
+
+    @Test
     void aProfileReferenceEveryProfileMustDeclare(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
         edit(dir.resolve("topology.json"), "\"${profile:chunkBatchSize}\"", "\"${profile:chunkSize}\"");

@@ -6,7 +6,7 @@ import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.AwsIdentity;
 import dev.sluice.local.FunctionEnvironments;
-import dev.sluice.workers.embed.BgeSmallEmbedder;
+import dev.sluice.workers.onnx.BgeSmallEmbedder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.AbstractMap;

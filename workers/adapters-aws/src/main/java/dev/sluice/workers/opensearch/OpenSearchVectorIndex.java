@@ -1,0 +1,261 @@
+package dev.sluice.workers.opensearch;
+
+import dev.sluice.core.failure.PortFailure;
+import dev.sluice.core.search.IndexedChunk;
+import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.VectorIndex;
+import dev.sluice.workers.search.VectorIndexes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkRequest;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ResponseException;
+
+/**
+ * The AWS {@link VectorIndex}: an OpenSearch k-NN index (Serverless collection, managed domain or a
+ * local node) with the {@code lucene} engine, whose filtered search applies the tenant filter during
+ * the graph walk instead of after it, and whose cosine score is {@code (1 + cos) / 2} as Lucene's is.
+ */
+public final class OpenSearchVectorIndex implements VectorIndex {
+
+    /** Chunks per bulk request: 250 chunks of 1024 floats stay well under a 10 MB request limit. */
+    static final int BULK_SIZE = 250;
+
+    /** Ids found and deleted per round. */
+    static final int DELETE_PAGE = 1000;
+
+    private static final List<String> HIT_FIELDS =
+            List.of("documentId", "key", "ordinal", "text", "page", "headingPath");
+
+    /** The indexed JSON; field names are the component names. */
+    private record ChunkSource(String tenantId, String documentId, String version, String key, int ordinal,
+            int start, int end, Integer page, List<String> headingPath, String text, float[] vector) {
+
+        static ChunkSource of(IndexedChunk c) {
+            return new ChunkSource(c.tenantId(), c.documentId(), c.version(), c.key(), c.ordinal(), c.start(),
+                    c.end(), c.page(), c.headingPath(), c.text(), c.vector());
+        }
+    }
+
+    /** What a search reads back: {@link #HIT_FIELDS}. */
+    private record HitSource(String documentId, String key, int ordinal, String text, Integer page,
+            List<String> headingPath) {
+    }
+
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    private final OpenSearchTransport transport;
+    private final OpenSearchClient client;
+    private final String index;
+    private final int dimensions;
+
+    private OpenSearchVectorIndex(OpenSearchTransport transport, String index, int dimensions) {
+        this.transport = transport;
+        this.client = new OpenSearchClient(transport);
+        this.index = index;
+        this.dimensions = dimensions;
+    }
+
+    /** Uses {@code index} through {@code transport} (closed with this), creating it if missing. */
+    public static OpenSearchVectorIndex open(OpenSearchTransport transport, String index, int dimensions) {
+        if (dimensions < 1) {
+            throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
+        }
+        OpenSearchVectorIndex opened = new OpenSearchVectorIndex(transport, index, dimensions);
+        opened.createIfMissing();
+        return opened;
+    }
+
+    private void createIfMissing() {
+        call("check index " + index, () -> {
+            if (client.indices().exists(e -> e.index(index)).value()) {
+                return null;
+            }
+            try {
+                client.indices().create(c -> c.index(index).settings(s -> s.knn(true)).mappings(mapping()));
+            } catch (OpenSearchException e) {
+                // Another handler created it first.
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    private TypeMapping mapping() {
+        return TypeMapping.of(m -> m
+                .properties("tenantId", p -> p.keyword(k -> k))
+                .properties("documentId", p -> p.keyword(k -> k))
+                .properties("version", p -> p.keyword(k -> k))
+                .properties("key", p -> p.keyword(k -> k))
+                .properties("ordinal", p -> p.integer(i -> i))
+                .properties("start", p -> p.integer(i -> i))
+                .properties("end", p -> p.integer(i -> i))
+                .properties("page", p -> p.integer(i -> i))
+                .properties("headingPath", p -> p.keyword(k -> k))
+                .properties("text", p -> p.text(t -> t))
+                // m=16, ef_construction=100 by default: the same graph as the Lucene index builds.
+                .properties("vector", p -> p.knnVector(v -> v.dimension(dimensions)
+                        .method(method -> method.name("hnsw").engine("lucene").spaceType("cosinesimil")))));
+    }
+
+    @Override
+    public void upsert(List<IndexedChunk> chunks) {
+        for (IndexedChunk chunk : chunks) {
+            checkDimensions(chunk.vector());
+        }
+        for (int from = 0; from < chunks.size(); from += BULK_SIZE) {
+            List<IndexedChunk> batch = chunks.subList(from, Math.min(chunks.size(), from + BULK_SIZE));
+            BulkRequest.Builder bulk = new BulkRequest.Builder().index(index).refresh(Refresh.WaitFor);
+            for (IndexedChunk chunk : batch) {
+                bulk.operations(op -> op.index(i -> i.id(chunk.id()).document(ChunkSource.of(chunk))));
+            }
+            BulkRequest request = bulk.build();
+            BulkResponse response = call("bulk index into " + index, () -> client.bulk(request));
+            if (response.errors()) {
+                throw bulkFailure(response);
+            }
+        }
+    }
+
+    private RuntimeException bulkFailure(BulkResponse response) {
+        BulkResponseItem failed = response.items().stream().filter(item -> item.error() != null)
+                .filter(item -> retryable(item.status())).findFirst()
+                .orElseGet(() -> response.items().stream().filter(item -> item.error() != null).findFirst()
+                        .orElseThrow());
+        String message = "bulk index into " + index + " failed for " + failed.id() + ": " + failed.status()
+                + " " + failed.error().type() + " " + failed.error().reason();
+        return retryable(failed.status())
+                ? PortFailure.retryable(VectorIndex.UNAVAILABLE, message, null)
+                : new IllegalStateException(message);
+    }
+
+    @Override
+    public void deleteDocument(String tenantId, String documentId) {
+        deleteWhere(documentQuery(tenantId, documentId, null));
+    }
+
+    @Override
+    public void deleteOtherVersions(String tenantId, String documentId, String version) {
+        deleteWhere(documentQuery(tenantId, documentId, version));
+    }
+
+    /**
+     * Finds the matching ids and bulk-deletes them until none match. Not {@code _delete_by_query}:
+     * that lives in the reindex module, which the integ-test distribution the tests run lacks; one
+     * document has at most a few thousand chunks, so a round or two suffices.
+     */
+    private void deleteWhere(Query query) {
+        while (true) {
+            SearchResponse<Void> found = call("find chunks to delete in " + index, () -> client.search(s -> s
+                    .index(index).query(query).size(DELETE_PAGE).source(src -> src.fetch(false)), Void.class));
+            if (found.hits().hits().isEmpty()) {
+                return;
+            }
+            BulkRequest.Builder bulk = new BulkRequest.Builder().index(index).refresh(Refresh.WaitFor);
+            for (Hit<Void> hit : found.hits().hits()) {
+                bulk.operations(op -> op.delete(d -> d.id(hit.id())));
+            }
+            BulkRequest request = bulk.build();
+            BulkResponse response = call("bulk delete from " + index, () -> client.bulk(request));
+            if (response.errors()) {
+                throw bulkFailure(response);
+            }
+        }
+    }
+
+    private static Query documentQuery(String tenantId, String documentId, String keepVersion) {
+        return Query.of(q -> q.bool(b -> {
+            b.filter(term("tenantId", tenantId)).filter(term("documentId", documentId));
+            if (keepVersion != null) {
+                b.mustNot(term("version", keepVersion));
+            }
+            return b;
+        }));
+    }
+
+    private static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
+    }
+
+    @Override
+    public List<SearchHit> search(String tenantId, float[] vector, int k) {
+        checkDimensions(vector);
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be positive: " + k);
+        }
+        List<Float> boxed = new ArrayList<>(vector.length);
+        for (float f : vector) {
+            boxed.add(f);
+        }
+        SearchResponse<HitSource> response = call("search " + index, () -> client.search(s -> s.index(index)
+                .size(k)
+                .query(q -> q.knn(knn -> knn.field("vector").vector(boxed)
+                        .k(Math.max(k, VectorIndexes.MIN_CANDIDATES)) // same graph, same recall trade
+                        .filter(term("tenantId", tenantId))))
+                .source(src -> src.filter(f -> f.includes(HIT_FIELDS))), HitSource.class));
+        List<SearchHit> hits = new ArrayList<>(response.hits().hits().size());
+        for (Hit<HitSource> hit : response.hits().hits()) {
+            HitSource source = hit.source();
+            hits.add(new SearchHit(source.documentId(), source.key(), source.ordinal(), source.text(), hit.score(),
+                    source.page(), source.headingPath() == null ? List.of() : source.headingPath()));
+        }
+        return hits;
+    }
+
+    @Override
+    public void close() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot close the connection to " + index, e);
+        }
+    }
+
+    private void checkDimensions(float[] vector) {
+        if (vector.length != dimensions) {
+            throw new IllegalArgumentException("the index holds " + dimensions + "-dimensional vectors; got "
+                    + vector.length);
+        }
+    }
+
+    /** Runs a request, turning what may pass (no connection, 429, 5xx) into a retryable PortFailure. */
+    private static <T> T call(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (OpenSearchException e) {
+            // status() unboxes, and some errors ("no handler found") come without one.
+            Integer status = e.response().status();
+            if (status != null && retryable(status)) {
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": " + e.getMessage(), e);
+            }
+            throw e;
+        } catch (ResponseException e) {
+            if (retryable(e.status())) {
+                throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": HTTP " + e.status(), e);
+            }
+            throw new IllegalStateException(what + ": HTTP " + e.status(), e);
+        } catch (IOException e) {
+            // Connection refused or reset, timeouts, an unreadable (proxy's) error page.
+            throw PortFailure.retryable(VectorIndex.UNAVAILABLE, what + ": " + e, e);
+        }
+    }
+
+    private static boolean retryable(int status) {
+        return status == 429 || status >= 500;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.sluice.workers.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.config.S3Access;
+import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.embed.Embedders;
+import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.http.Headers;
+import dev.sluice.workers.jobevents.ClaimChecks;
+import dev.sluice.workers.jobevents.JobEvents;
+import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.search.VectorIndexes;
+import dev.sluice.workers.tenants.AnalyticsCounters;
+import dev.sluice.workers.tenants.TenantSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/**
+ * The HTTP API (API Gateway proxy integration): checks the API key and its usage plan, then routes.
+ * The same class serves API Gateway on AWS and the local HTTP gateway.
+ */
+public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+    private static final int MAX_ANALYTICS_DAYS = 366;
+    /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
+    private static final int MAX_TOOL_ID_LENGTH = 128;
+
+    /**
+     * Every route this handler serves, as API Gateway names them ({@code "METHOD /resource"}): the
+     * routes of API {@code sluice-api} in topology.json, which ApiRoutesTest holds to this list. The
+     * switch in {@link #handleRequest} has a case for each, or does not compile.
+     */
+    enum Route {
+        SUBMIT_JOB("POST /v1/jobs"),
+        LIST_JOBS("GET /v1/jobs"),
+        GET_JOB("GET /v1/jobs/{id}"),
+        TOOL_ANALYTICS("GET /v1/analytics/tools/{toolId}"),
+        CREATE_DOCUMENT("POST /v1/documents"),
+        LIST_DOCUMENTS("GET /v1/documents"),
+        GET_DOCUMENT("GET /v1/documents/{id}"),
+        SEARCH("GET /v1/search"),
+        GET_CHUNKING("GET /v1/settings/chunking"),
+        PUT_CHUNKING("PUT /v1/settings/chunking");
+
+        private final String key;
+
+        Route(String key) {
+            this.key = key;
+        }
+
+        String key() {
+            return key;
+        }
+
+        static Optional<Route> of(String key) {
+            return Arrays.stream(values()).filter(r -> r.key.equals(key)).findFirst();
+        }
+    }
+
+    private final JobsApi jobsApi;
+    private final AnalyticsCounters analytics;
+    private final DocumentsApi documentsApi;
+    private final Clock clock;
+
+    public ApiHandler() {
+        this(AwsClients.fromEnvironment());
+    }
+
+    private ApiHandler(AwsClients aws) {
+        this(aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+    }
+
+    private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb) {
+        this(aws, dynamoDb, Embedders.choice(aws), VectorIndexes.choice(aws));
+    }
+
+    private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb, Embedders.Choice embedder,
+            VectorIndexes.Choice index) {
+        this(new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
+                        new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
+                                Setting.EVENT_BUS.from(aws)),
+                        new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
+                        Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
+                        new JsonLog(), Clock.systemUTC()),
+                new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
+                new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
+                        new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
+                        Setting.DOCUMENTS_BUCKET.from(aws), embedder.maxInputTokens(),
+                        Lazy.of(() -> embedder.embedder(aws)),
+                        Lazy.of(() -> index.open(aws)), Definitions.bundledSchemas(),
+                        Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {
+        this.jobsApi = jobsApi;
+        this.analytics = analytics;
+        this.documentsApi = documentsApi;
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        Optional<Caller> authorized = Caller.fromAuthorizer(request.getRequestContext() == null ? null
+                : request.getRequestContext().getAuthorizer());
+        if (authorized.isEmpty()) {
+            // API Gateway never sends a request its authorizer did not allow: this deployment lacks one.
+            return ApiResponses.error(500, "internal_error", "the request reached the API without the caller"
+                    + " its authorizer names", null);
+        }
+        Caller caller = authorized.get();
+        Map<String, String> path = request.getPathParameters() == null ? Map.of() : request.getPathParameters();
+        Map<String, String> query = request.getQueryStringParameters() == null ? Map.of()
+                : request.getQueryStringParameters();
+        String key = request.getHttpMethod() + " " + request.getResource();
+        Optional<Route> route = Route.of(key);
+        if (route.isEmpty()) {
+            return ApiResponses.error(404, "not_found", "no route " + key, null);
+        }
+        return switch (route.get()) {
+            case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
+                    context == null ? "" : context.getAwsRequestId());
+            case LIST_JOBS -> jobsApi.list(caller, query);
+            case GET_JOB -> jobsApi.get(caller, path.get("id"));
+            case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
+            case CREATE_DOCUMENT -> documentsApi.createUpload(caller, body(request));
+            case LIST_DOCUMENTS -> documentsApi.list(caller, query);
+            case GET_DOCUMENT -> documentsApi.get(caller, path.get("id"));
+            case SEARCH -> documentsApi.search(caller, query);
+            case GET_CHUNKING -> documentsApi.chunking(caller);
+            case PUT_CHUNKING -> documentsApi.setChunking(caller, body(request));
+        };
+    }
+
+    private APIGatewayProxyResponseEvent analytics(Caller caller, String toolId, Map<String, String> query) {
+        if (toolId == null || toolId.isEmpty() || toolId.length() > MAX_TOOL_ID_LENGTH) {
+            return ApiResponses.error(400, "invalid_parameter", "toolId must be 1 to " + MAX_TOOL_ID_LENGTH
+                    + " characters, as analytics.event's toolId is", "toolId");
+        }
+        LocalDate to;
+        LocalDate from;
+        try {
+            to = query.containsKey("to") ? LocalDate.parse(query.get("to")) : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        } catch (DateTimeException e) {
+            return ApiResponses.error(400, "invalid_parameter", "to must be a date, yyyy-MM-dd", "to");
+        }
+        try {
+            from = query.containsKey("from") ? LocalDate.parse(query.get("from")) : to.minusDays(6);
+        } catch (DateTimeException e) {
+            return ApiResponses.error(400, "invalid_parameter", "from must be a date, yyyy-MM-dd", "from");
+        }
+        if (from.isAfter(to)) {
+            return ApiResponses.error(400, "invalid_parameter", "from must not be after to", "from");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_ANALYTICS_DAYS) {
+            return ApiResponses.error(400, "invalid_parameter", "at most " + MAX_ANALYTICS_DAYS + " days at once",
+                    "from");
+        }
+        return ApiResponses.json(200, analytics.summary(caller.tenantId(), toolId, from, to));
+    }
+
+    private static byte[] body(APIGatewayProxyRequestEvent request) {
+        String body = request.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        return Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sluice.workers.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.sluice.core.jobs.IdempotencyKeyInUseException;
+import dev.sluice.core.jobs.IdempotencyKeyReusedException;
+import dev.sluice.core.jobs.Job;
+import dev.sluice.core.jobs.JobPage;
+import dev.sluice.core.jobs.JobStatus;
+import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.jobs.JobType;
+import dev.sluice.core.jobs.S3Ref;
+import dev.sluice.core.json.CanonicalJson;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.jobevents.ClaimChecks;
+import dev.sluice.workers.jobevents.JobEvents;
+import dev.sluice.workers.logging.JsonLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** {@code POST /v1/jobs}, {@code GET /v1/jobs/{id}} and {@code GET /v1/jobs}. */
+public final class JobsApi {
+
+    /** API Gateway's own payload limit: larger bodies never reach a function. */
+    public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    /**
+     * Payloads above this travel by reference. EventBridge takes at most 256 KiB per event, envelope
+     * included, so the cut sits below that.
+     */
+    public static final int INLINE_PAYLOAD_BYTES = 192 * 1024;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final JobStore jobs;
+    private final JobEvents events;
+    private final ClaimChecks claimChecks;
+    private final Schemas schemas;
+    private final long deadlineMillis;
+    private final JsonLog log;
+    private final Clock clock;
+
+    public JobsApi(JobStore jobs, JobEvents events, ClaimChecks claimChecks, Schemas schemas, long deadlineMillis,
+            JsonLog log, Clock clock) {
+        this.jobs = jobs;
+        this.events = events;
+        this.claimChecks = claimChecks;
+        this.schemas = schemas;
+        this.deadlineMillis = deadlineMillis;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String requestId) {
+        if (body.length > MAX_BODY_BYTES) {
+            return ApiResponses.error(413, "payload_too_large", "the body is " + body.length
+                    + " bytes; the limit is " + MAX_BODY_BYTES, "body");
+        }
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            return ApiResponses.error(400, "invalid_header", "Idempotency-Key must be 1 to 255 visible ASCII"
+                    + " characters", "Idempotency-Key");
+        }
+        JsonRequest parsed = JsonRequest.parse(body, schemas, "jobs/envelope");
+        if (!parsed.valid()) {
+            return parsed.error();
+        }
+        JsonNode request = parsed.body();
+        long now = clock.millis();
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        JsonNode payload = request.get("payload");
+        String priority = request.hasNonNull("priority") ? request.get("priority").asText()
+                : payload.path("priority").asText("normal");
+        byte[] payloadJson = Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        S3Ref payloadRef = payloadJson.length > INLINE_PAYLOAD_BYTES
+                ? claimChecks.put("payloads/" + caller.tenantId() + "/" + jobId + ".json", payloadJson) : null;
+        Job job = Job.queued(jobId, caller.tenantId(), caller.userId(), JobType.fromWire(request.get("type").asText()),
+                priority, now, payloadRef == null ? payload : null, payloadRef);
+        JobStore.Submission submission;
+        try {
+            // The same request with its keys in another order is the same request.
+            submission = jobs.create(job, idempotencyKey, CanonicalJson.sha256(request), now, now + deadlineMillis);
+        } catch (IdempotencyKeyReusedException e) {
+            return ApiResponses.error(422, "idempotency_key_reused", e.getMessage(), "Idempotency-Key");
+        } catch (IdempotencyKeyInUseException e) {
+            return ApiResponses.error(409, "idempotency_key_in_use", e.getMessage(), "Idempotency-Key",
+                    Map.of("Retry-After", "1"));
+        }
+        if (submission.created()) {
+            publish(job, requestId);
+        }
+        Job accepted = submission.job();
+        ObjectNode response = Json.object();
+        response.put("jobId", accepted.jobId());
+        response.put("status", accepted.status().name());
+        response.putObject("links").put("self", "/v1/jobs/" + accepted.jobId());
+        return ApiResponses.json(202, response, submission.created() ? Map.of()
+                : Map.of("Idempotent-Replayed", "true"));
+    }
+
+    /**
+     * Puts "Job Submitted". The row was written first and owes its outcome by a deadline, so even a
+     * process that dies right here leaves the sweeper a job to put again; a failed put says so on the
+     * row at once, and the sweeper retries it within seconds.
+     */
+    private void publish(Job job, String requestId) {
+        try {
+            events.submitted(job);
+        } catch (RuntimeException e) {
+            log.error("Job Submitted not put; the sweeper will: " + e, "api", requestId,
+                    Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            try {
+                jobs.publishFailed(job.tenantId(), job.jobId(), clock.millis());
+            } catch (RuntimeException alsoDown) {
+                log.error("could not mark the put as failed; the job's deadline will catch it: " + alsoDown, "api",
+                        requestId, Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            }
+        }
+    }
+
+    APIGatewayProxyResponseEvent get(Caller caller, String jobId) {
+        Optional<Job> job = jobId == null ? Optional.empty() : jobs.get(caller.tenantId(), jobId);
+        return job.map(j -> ApiResponses.json(200, JobViews.view(j)))
+                .orElseGet(() -> ApiResponses.error(404, "not_found", "no job " + jobId, "id"));
+    }
+
+    APIGatewayProxyResponseEvent list(Caller caller, Map<String, String> query) {
+        JobStatus status = null;
+        String statusParam = query.get("status");
+        if (statusParam != null) {
+            try {
+                status = JobStatus.valueOf(statusParam);
+            } catch (IllegalArgumentException e) {
+                return ApiResponses.error(400, "invalid_parameter", "status must be one of QUEUED, RUNNING,"
+                        + " SUCCEEDED, FAILED", "status");
+            }
+        }
+        int limit = QueryParameters.integer(query, "limit", 20);
+        if (limit < 1 || limit > 100) {
+            return ApiResponses.error(400, "invalid_parameter", "limit must be an integer from 1 to 100", "limit");
+        }
+        JobPage page;
+        try {
+            page = jobs.list(caller.tenantId(), status, limit, query.get("cursor"));
+        } catch (IllegalArgumentException e) {
+            return ApiResponses.error(400, "invalid_parameter", e.getMessage(), "cursor");
+        }
+        ObjectNode response = Json.object();
+        ArrayNode items = response.putArray("items");
+        page.jobs().forEach(j -> items.add(JobViews.view(j)));
+        if (page.cursor() != null) {
+            response.put("nextCursor", page.cursor());
+        } else {
+            response.putNull("nextCursor");
+        }
+        return ApiResponses.json(200, response);
+    }
+}

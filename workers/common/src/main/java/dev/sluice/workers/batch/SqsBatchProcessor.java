@@ -1,0 +1,135 @@
+package dev.sluice.workers.batch;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.workers.logging.JsonLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a handler over an SQS batch and answers with partial batch failures (the event source
+ * mapping needs {@code ReportBatchItemFailures}), so one bad message is redelivered alone instead of
+ * taking the whole batch with it. Semantics follow Powertools' {@code SqsBatchMessageHandler}.
+ *
+ * <p>On a FIFO queue the first failure also fails every later message of the batch, unhandled:
+ * handling them would let them overtake the failed one, which SQS then redelivers out of order.
+ */
+public final class SqsBatchProcessor {
+
+    private final boolean concurrent;
+    private final JsonLog log;
+
+    /** Handles the messages one after another, in batch order. */
+    public SqsBatchProcessor() {
+        this(false);
+    }
+
+    private SqsBatchProcessor(boolean concurrent) {
+        this.concurrent = concurrent;
+        this.log = new JsonLog();
+    }
+
+    /**
+     * Handles the messages of a standard queue all at once, one virtual thread each, for handlers
+     * that mostly wait on I/O. FIFO batches stay sequential, since their order is the point.
+     */
+    public static SqsBatchProcessor parallel() {
+        return new SqsBatchProcessor(true);
+    }
+
+    public SQSBatchResponse process(SQSEvent event, Context context, MessageHandler handler) {
+        List<SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
+        boolean fifo = isFifo(messages);
+        List<BatchItemFailure> failures = concurrent && !fifo
+                ? concurrently(messages, context, handler)
+                : sequentially(messages, context, handler, fifo);
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    // One event source mapping reads one queue, so the first message speaks for the batch.
+    private static boolean isFifo(List<SQSMessage> messages) {
+        if (messages.isEmpty()) {
+            return false;
+        }
+        String queueArn = messages.getFirst().getEventSourceArn();
+        return queueArn != null && queueArn.endsWith(".fifo");
+    }
+
+    private List<BatchItemFailure> sequentially(List<SQSMessage> messages, Context context, MessageHandler handler,
+            boolean stopAtFirstFailure) {
+        List<BatchItemFailure> failures = new ArrayList<>();
+        for (SQSMessage message : messages) {
+            if (stopAtFirstFailure && !failures.isEmpty()) {
+                failures.add(item(message));
+                continue;
+            }
+            Throwable failure = handle(message, context, handler);
+            if (failure != null) {
+                failures.add(failed(message, failure, context));
+            }
+        }
+        return failures;
+    }
+
+    private List<BatchItemFailure> concurrently(List<SQSMessage> messages, Context context, MessageHandler handler) {
+        List<Future<Void>> outcomes = new ArrayList<>(messages.size());
+        // close() waits for every handler; if this thread is interrupted it cancels the rest, and a
+        // cancelled message is reported failed so SQS hands it out again.
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SQSMessage message : messages) {
+                outcomes.add(threads.submit(() -> {
+                    handler.handle(message, context);
+                    return null;
+                }));
+            }
+        }
+        List<BatchItemFailure> failures = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Future<Void> outcome = outcomes.get(i);
+            switch (outcome.state()) {
+                case SUCCESS -> { }
+                case FAILED -> failures.add(failed(messages.get(i), rethrowIfFatal(outcome.exceptionNow()), context));
+                default -> failures.add(failed(messages.get(i), new CancellationException("handler cancelled"), context));
+            }
+        }
+        return failures;
+    }
+
+    /** Runs the handler on one message; returns what it threw, or null when it succeeded. */
+    private static Throwable handle(SQSMessage message, Context context, MessageHandler handler) {
+        try {
+            handler.handle(message, context);
+            return null;
+        } catch (Throwable t) {
+            return rethrowIfFatal(t);
+        }
+    }
+
+    // The JVM may be unusable after these; failing the invocation makes Lambda retry the whole batch
+    // in a fresh environment, which beats reporting guesses from this one.
+    private static Throwable rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+        return t;
+    }
+
+    private BatchItemFailure failed(SQSMessage message, Throwable failure, Context context) {
+        log.error("message failed; reported as a batch item failure",
+                context,
+                Map.of("messageId", String.valueOf(message.getMessageId()), "error", String.valueOf(failure)));
+        return item(message);
+    }
+
+    private static BatchItemFailure item(SQSMessage message) {
+        return BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sluice.workers.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.jobs.Job;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.RuleSpec;
+import dev.sluice.core.topology.TargetSpec;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.workers.jobevents.JobEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * The queues a job's "Job Submitted" event lands in, found by the bus's own rules (matched with
+ * Event Ruler, as EventBridge matches them), and whether those queues may still hold its message.
+ * The sweeper asks before it gives up on a job: a job whose message may wait in a backlog is never
+ * failed for being slow.
+ */
+public final class JobLanes {
+
+    private final Machine machine = Machine.builder().build();
+    private final Map<String, List<QueueSpec>> queuesByRule = new HashMap<>();
+    private final SqsClient sqs;
+    private final Map<String, String> queueUrls = new HashMap<>();
+
+    public JobLanes(Topology topology, String bus, SqsClient sqs) {
+        this.sqs = sqs;
+        for (RuleSpec rule : topology.rules()) {
+            if (!rule.eventBus().equals(bus)) {
+                continue;
+            }
+            List<QueueSpec> queues = rule.targets().stream().filter(t -> t.kind() == TargetSpec.Kind.SQS)
+                    .map(t -> topology.queue(t.resource()).orElseThrow()).toList();
+            if (queues.isEmpty()) {
+                continue;
+            }
+            try {
+                machine.addRule(rule.name(), rule.eventPattern());
+            } catch (IOException e) {
+                throw new UncheckedIOException("rule " + rule.name(), e);
+            }
+            queuesByRule.put(rule.name(), queues);
+        }
+    }
+
+    /** The queues the job's "Job Submitted" event is routed to. */
+    public List<QueueSpec> of(Job job) {
+        ObjectNode event = Json.object();
+        event.put("source", JobEvents.SOURCE);
+        event.put("detail-type", JobEvents.SUBMITTED);
+        event.set("detail", JobEvents.submittedDetail(job));
+        List<QueueSpec> lanes = new ArrayList<>();
+        try {
+            machine.rulesForJSONEvent(Json.write(event)).forEach(rule -> lanes.addAll(queuesByRule.get(rule)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot match job " + job.jobId() + " against the rules", e);
+        }
+        return lanes;
+    }
+
+    /**
+     * A view of the lanes' depths for one sweep: a queue is asked once, however many jobs are due.
+     */
+    public Depths depths() {
+        return new Depths();
+    }
+
+    /** Queue depths as one sweep saw them. */
+    public final class Depths {
+
+        private final Map<String, Long> byQueue = new HashMap<>();
+
+        private Depths() {
+        }
+
+        /**
+         * Whether the job's message may still be in one of its queues: some queue of its lane holds
+         * messages (waiting, in flight or delayed), and the job is younger than that queue keeps them.
+         */
+        public boolean mayHold(Job job, long now) {
+            for (QueueSpec queue : of(job)) {
+                boolean young = now - job.submittedAt() < queue.retentionSeconds() * 1000L;
+                if (young && depth(queue.name()) > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private long depth(String queue) {
+            return byQueue.computeIfAbsent(queue, name -> {
+                String url = queueUrls.computeIfAbsent(name, n -> sqs.getQueueUrl(b -> b.queueName(n)).queueUrl());
+                Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+                return attributes.values().stream().mapToLong(Long::parseLong).sum();
+            });
+        }
+    }
+}
