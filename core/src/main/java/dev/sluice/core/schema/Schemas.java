@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The JSON Schemas (draft 2020-12) under {@code schemas/}, compiled once and addressed by their
+ * The JSON Schemas (draft 2020-12) under {@code schemas/}, each compiled once and addressed by their
  * path without the suffix: {@code jobs/ai.request}, {@code events/job-submitted}. Schemas refer to
  * each other by {@code $id}, and every {@code $id} resolves to a file here, never to the network.
  */
@@ -32,13 +33,25 @@ public final class Schemas {
     private static final String SUFFIX = ".schema.json";
     private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
-    private final Map<String, JsonSchema> byName;
+    private final Map<String, String> idByName;
+    private final JsonSchemaFactory factory;
+    private final SchemaValidatorsConfig config;
+    private final String displayPrefix;
+    private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
 
-    private Schemas(Map<String, JsonSchema> byName) {
-        this.byName = byName;
+    private Schemas(Map<String, String> idByName, JsonSchemaFactory factory, SchemaValidatorsConfig config,
+            String displayPrefix) {
+        this.idByName = idByName;
+        this.factory = factory;
+        this.config = config;
+        this.displayPrefix = displayPrefix;
     }
 
-    /** Loads and compiles every {@code *.schema.json} under {@code dir}; a broken file names itself. */
+    /**
+     * Reads every {@code *.schema.json} under {@code dir}; a broken file names itself. A schema is
+     * compiled when first used, so a handler that validates one kind of body compiles that one and
+     * what it refers to, not all of them, at its cold start; {@link #compileAll()} compiles every one now.
+     */
     public static Schemas load(Path dir, String displayPrefix) {
         Map<String, String> contentById = new LinkedHashMap<>();
         Map<String, String> idByName = new LinkedHashMap<>();
@@ -72,34 +85,42 @@ public final class Schemas {
                 .locale(Locale.ENGLISH)
                 .regularExpressionFactory(EcmaEndAnchors.INSTANCE)
                 .build();
-        Map<String, JsonSchema> byName = new LinkedHashMap<>();
-        idByName.forEach((name, id) -> {
-            try {
-                JsonSchema schema = factory.getSchema(SchemaLocation.of(id), config);
-                schema.initializeValidators(); // resolves every $ref now, not at first use
-                byName.put(name, schema);
-            } catch (RuntimeException e) {
-                throw new DefinitionException(displayPrefix + name + SUFFIX, "does not compile: " + e.getMessage(), e);
-            }
-        });
-        return new Schemas(byName);
+        return new Schemas(idByName, factory, config, displayPrefix);
+    }
+
+    /** Compiles every schema now: a broken one stops whoever loads the definitions, naming its file. */
+    public Schemas compileAll() {
+        idByName.keySet().forEach(this::schema);
+        return this;
     }
 
     public Set<String> names() {
-        return byName.keySet();
+        return idByName.keySet();
     }
 
     /** Every violation of schema {@code name} by {@code document}, ordered by field; empty when valid. */
     public List<Violation> validate(String name, JsonNode document) {
-        JsonSchema schema = byName.get(name);
-        if (schema == null) {
-            throw new IllegalArgumentException("no schema named " + name + "; have " + byName.keySet());
-        }
-        return schema.validate(document).stream()
+        return schema(name).validate(document).stream()
                 .map(Schemas::toViolation)
                 .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
                 .distinct()
                 .toList();
+    }
+
+    private JsonSchema schema(String name) {
+        String id = idByName.get(name);
+        if (id == null) {
+            throw new IllegalArgumentException("no schema named " + name + "; have " + idByName.keySet());
+        }
+        return compiled.computeIfAbsent(name, n -> {
+            try {
+                JsonSchema schema = factory.getSchema(SchemaLocation.of(id), config);
+                schema.initializeValidators(); // resolves every $ref now, not at first use
+                return schema;
+            } catch (RuntimeException e) {
+                throw new DefinitionException(displayPrefix + n + SUFFIX, "does not compile: " + e.getMessage(), e);
+            }
+        });
     }
 
     private static Violation toViolation(ValidationMessage m) {

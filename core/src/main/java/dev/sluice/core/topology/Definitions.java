@@ -69,9 +69,14 @@ public final class Definitions {
         return Schemas.load(bundledRoot().resolve("schemas"), "schemas/");
     }
 
-    /** Definitions laid out under {@code root} as in the bundle. */
+    /**
+     * Definitions laid out under {@code root} as in the bundle: a user's edits, so every schema is
+     * compiled now and a broken one stops the load naming its file (the bundled ones compile as used).
+     */
     public static Definitions load(Path root) {
-        return new Definitions(root, rel -> root.resolve(rel).toString());
+        Definitions definitions = new Definitions(root, rel -> root.resolve(rel).toString());
+        definitions.schemas.compileAll();
+        return definitions;
     }
 
     /**

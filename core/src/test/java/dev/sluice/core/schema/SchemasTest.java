@@ -70,6 +70,19 @@ class SchemasTest {
     }
 
     @Test
+    void aSchemaThatDoesNotCompileNamesItsFileWhenUsedOrWhenAllAreCompiled(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("broken.schema.json"), """
+                {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.sluice.dev/broken",
+                 "type":"object","properties":{"x":{"$ref":"https://schemas.sluice.dev/nowhere"}}}""");
+        Schemas lazy = Schemas.load(dir, "schemas/");
+
+        assertThatThrownBy(() -> lazy.validate("broken", Json.parse("{\"x\":1}")))
+                .isInstanceOf(DefinitionException.class).hasMessageStartingWith("schemas/broken.schema.json: does not compile");
+        assertThatThrownBy(() -> Schemas.load(dir, "schemas/").compileAll())
+                .isInstanceOf(DefinitionException.class).hasMessageStartingWith("schemas/broken.schema.json: does not compile");
+    }
+
+    @Test
     void aSchemaWithoutIdNamesItsFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("broken.schema.json"),
                 "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\"}");

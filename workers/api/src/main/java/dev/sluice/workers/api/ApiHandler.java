@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.jobs.JobStore;
+import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
@@ -89,23 +90,23 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb) {
-        this(aws, dynamoDb, Embedders.choice(aws), VectorIndexes.choice(aws));
+        this(aws, dynamoDb, Embedders.choice(aws), VectorIndexes.choice(aws), Definitions.bundledSchemas());
     }
 
     private ApiHandler(AwsClients aws, DynamoDbClient dynamoDb, Embedders.Choice embedder,
-            VectorIndexes.Choice index) {
+            VectorIndexes.Choice index, Schemas schemas) {
         this(new JobsApi(new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                        Definitions.bundledSchemas(), Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
+                        schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
                         new JsonLog(), Clock.systemUTC()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
                         Setting.DOCUMENTS_BUCKET.from(aws), embedder.maxInputTokens(),
                         Lazy.of(() -> embedder.embedder(aws)),
-                        Lazy.of(() -> index.open(aws)), Definitions.bundledSchemas(),
+                        Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
                 Clock.systemUTC());
     }
