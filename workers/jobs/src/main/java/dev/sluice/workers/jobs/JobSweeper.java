@@ -11,6 +11,7 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.Pending;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -51,7 +53,7 @@ public final class JobSweeper implements RequestStreamHandler {
 
     private final JobStore jobs;
     private final JobEvents events;
-    private final JobLanes lanes;
+    private final Supplier<JobLanes> lanes;
     private final long deadlineMillis;
     private final JsonLog log;
     private final Clock clock;
@@ -63,12 +65,17 @@ public final class JobSweeper implements RequestStreamHandler {
     private JobSweeper(AwsClients aws) {
         this(new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
-                new JobLanes(Definitions.bundled().topology(), Setting.EVENT_BUS.from(aws),
-                        aws.build(SqsClient.builder(), "SQS")),
+                lanes(Setting.EVENT_BUS.from(aws), aws.build(SqsClient.builder(), "SQS")),
                 Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
     }
 
-    public JobSweeper(JobStore jobs, JobEvents events, JobLanes lanes, long deadlineMillis, JsonLog log, Clock clock) {
+    /** The lanes are read from the bundled rules the first time a deadline falls due, not at every cold start. */
+    private static Supplier<JobLanes> lanes(String bus, SqsClient sqs) {
+        return Lazy.of(() -> new JobLanes(Definitions.bundled().topology(), bus, sqs));
+    }
+
+    public JobSweeper(JobStore jobs, JobEvents events, Supplier<JobLanes> lanes, long deadlineMillis, JsonLog log,
+            Clock clock) {
         this.jobs = jobs;
         this.events = events;
         this.lanes = lanes;
@@ -94,7 +101,8 @@ public final class JobSweeper implements RequestStreamHandler {
 
     public Sweep sweep() {
         Tally tally = new Tally();
-        JobLanes.Depths depths = lanes.depths();
+        // Asked only if a deadline falls due: most sweeps owe none.
+        Lazy<JobLanes.Depths> depths = Lazy.of(() -> lanes.get().depths());
         for (int round = 0; round < ROUNDS; round++) {
             long now = clock.millis();
             List<JobStore.Due> due = jobs.due(now, BATCH_PER_SHARD);
@@ -112,7 +120,7 @@ public final class JobSweeper implements RequestStreamHandler {
                 tally.setAside, tally.errors);
     }
 
-    private void sweepOne(JobStore.Due.Owed owed, JobLanes.Depths depths, long now, Tally tally) {
+    private void sweepOne(JobStore.Due.Owed owed, Supplier<JobLanes.Depths> depths, long now, Tally tally) {
         Job job = owed.job();
         try {
             switch (owed.duty()) {
@@ -154,12 +162,12 @@ public final class JobSweeper implements RequestStreamHandler {
         }
     }
 
-    private void deadline(Job job, int sweeps, JobLanes.Depths depths, long now, Tally tally) {
+    private void deadline(Job job, int sweeps, Supplier<JobLanes.Depths> depths, long now, Tally tally) {
         if (job.status().terminal()) {
             jobs.abandon(job.tenantId(), job.jobId(), Pending.DEADLINE);
             return;
         }
-        if (depths.mayHold(job, now)) {
+        if (depths.get().mayHold(job, now)) {
             jobs.extendDeadline(job.tenantId(), job.jobId(), now + deadlineMillis);
             tally.extended++;
             return;
