@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -100,6 +101,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The variable naming the table an HTTP API's function reads keys from; the dev key goes there. */
     private static final String API_KEYS_VARIABLE = "API_KEYS_TABLE";
+
+    /** How long a stop waits for running executions before cutting them short. */
+    private static final Duration EXECUTION_DRAIN = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
     private final Topology topology;
@@ -321,6 +325,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stepFunctions != null) {
+            // Executions call functions that use every other service: let the running ones end
+            // while those are still up, for a few seconds; what is left is cut short, as in a crash.
+            stepFunctions.drain(EXECUTION_DRAIN);
+        }
         while (!stopOrder.isEmpty()) {
             AutoCloseable resource = stopOrder.pop();
             try {

@@ -420,6 +420,22 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code patience} for the running executions to end on their own; new ones may still start. */
+    public void drain(Duration patience) {
+        List<Thread> threads;
+        synchronized (this) {
+            threads = new ArrayList<>(running.values());
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            for (Thread t : threads) {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Interrupts the running executions and waits briefly for their threads. They stay RUNNING on
      * disk: the next {@link #open} fails them, as it would after a crash.

@@ -124,6 +124,22 @@ class StepFunctionsPersistenceTest {
     }
 
     @Test
+    void aStopLetsAnExecutionThatEndsSoonFinishInsteadOfCuttingItShort() throws Exception {
+        String execution;
+        try (Running first = Running.on(state, ANSWERING)) {
+            String machine = first.sfn().createStateMachine(b -> b.name("brief").roleArn(StepFunctionsApiTest.ROLE)
+                    .definition("{\"StartAt\":\"Pause\",\"States\":{\"Pause\":{\"Type\":\"Wait\",\"Seconds\":1,"
+                            + "\"End\":true}}}")).stateMachineArn();
+            execution = first.sfn().startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
+            first.service().drain(Duration.ofSeconds(10));
+        }
+        try (Running second = Running.on(state, ANSWERING)) {
+            assertThat(second.sfn().describeExecution(b -> b.executionArn(execution)).status())
+                    .isEqualTo(ExecutionStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void aHistoryLineTornByACrashIsLeftOut() throws Exception {
         String arn;
         try (Running first = Running.on(state, BLOCKING)) {
