@@ -1,5 +1,9 @@
 package dev.sluice.workers.idempotency;
 
+import static dev.sluice.core.dynamodb.Attributes.n;
+import static dev.sluice.core.dynamodb.Attributes.s;
+import static dev.sluice.core.dynamodb.Attributes.text;
+
 import dev.sluice.workers.idempotency.DataRecord.Status;
 import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
 import java.time.Instant;
@@ -54,12 +58,12 @@ public final class DynamoDbIdempotencyStore {
      */
     Optional<DataRecord> putInProgress(DataRecord record, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(ID, string(record.id()));
-        item.put(EXPIRATION, number(record.expiration()));
-        item.put(STATUS, string(Status.INPROGRESS.name()));
-        item.put(IN_PROGRESS_EXPIRATION, number(record.inProgressExpiration()));
+        item.put(ID, s(record.id()));
+        item.put(EXPIRATION, n(record.expiration()));
+        item.put(STATUS, s(Status.INPROGRESS.name()));
+        item.put(IN_PROGRESS_EXPIRATION, n(record.inProgressExpiration()));
         if (record.validation() != null) {
-            item.put(VALIDATION, string(record.validation()));
+            item.put(VALIDATION, s(record.validation()));
         }
         try {
             dynamoDb.putItem(PutItemRequest.builder()
@@ -69,9 +73,9 @@ public final class DynamoDbIdempotencyStore {
                     .expressionAttributeNames(Map.of("#id", ID, "#expiration", EXPIRATION, "#status", STATUS,
                             "#in_progress_expiration", IN_PROGRESS_EXPIRATION))
                     .expressionAttributeValues(Map.of(
-                            ":now", number(now.getEpochSecond()),
-                            ":now_millis", number(now.toEpochMilli()),
-                            ":inprogress", string(Status.INPROGRESS.name())))
+                            ":now", n(now.getEpochSecond()),
+                            ":now_millis", n(now.toEpochMilli()),
+                            ":inprogress", s(Status.INPROGRESS.name())))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
             return Optional.empty();
@@ -92,13 +96,13 @@ public final class DynamoDbIdempotencyStore {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                     .tableName(tableName)
-                    .key(Map.of(ID, string(id)))
+                    .key(Map.of(ID, s(id)))
                     .updateExpression("SET #data = :data, #expiration = :expiration, #status = :completed")
                     .expressionAttributeNames(Map.of("#data", DATA, "#expiration", EXPIRATION, "#status", STATUS))
                     .expressionAttributeValues(Map.of(
-                            ":data", string(data),
-                            ":expiration", number(expiration),
-                            ":completed", string(Status.COMPLETED.name())))
+                            ":data", s(data),
+                            ":expiration", n(expiration),
+                            ":completed", s(Status.COMPLETED.name())))
                     .build());
         } catch (SdkException e) {
             throw new IdempotencyPersistenceException("could not save the completed record " + id, e);
@@ -107,7 +111,7 @@ public final class DynamoDbIdempotencyStore {
 
     void delete(String id) {
         try {
-            dynamoDb.deleteItem(DeleteItemRequest.builder().tableName(tableName).key(Map.of(ID, string(id))).build());
+            dynamoDb.deleteItem(DeleteItemRequest.builder().tableName(tableName).key(Map.of(ID, s(id))).build());
         } catch (SdkException e) {
             throw new IdempotencyPersistenceException("could not delete the record " + id, e);
         }
@@ -123,18 +127,5 @@ public final class DynamoDbIdempotencyStore {
         return new DataRecord(text(item, ID), Status.valueOf(status), Long.parseLong(expiration.n()),
                 text(item, DATA), text(item, VALIDATION),
                 inProgressExpiration == null ? null : Long.valueOf(inProgressExpiration.n()));
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static AttributeValue string(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue number(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

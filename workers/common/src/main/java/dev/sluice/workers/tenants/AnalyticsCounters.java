@@ -1,5 +1,8 @@
 package dev.sluice.workers.tenants;
 
+import static dev.sluice.core.dynamodb.Attributes.n;
+import static dev.sluice.core.dynamodb.Attributes.s;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
@@ -34,10 +37,10 @@ public final class AnalyticsCounters {
     public TransactWriteItem increment(String tenantId, String toolId, String interactionType, long timestamp) {
         String day = LocalDate.ofInstant(Instant.ofEpochMilli(timestamp), ZoneOffset.UTC).toString();
         return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS(tenantId + "#" + toolId), "day", AttributeValue.fromS(day)))
+                .key(Map.of("pk", s(tenantId + "#" + toolId), "day", s(day)))
                 .updateExpression("ADD #total :one, #type :one")
                 .expressionAttributeNames(Map.of("#total", "total", "#type", TYPE_PREFIX + interactionType))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build();
+                .expressionAttributeValues(Map.of(":one", n(1))).build()).build();
     }
 
     /** The tool's counts from {@code from} to {@code to}, both days included. */
@@ -52,8 +55,8 @@ public final class AnalyticsCounters {
         for (Map<String, AttributeValue> item : dynamoDb.queryPaginator(b -> b.tableName(table)
                 .keyConditionExpression("pk = :pk AND #day BETWEEN :from AND :to")
                 .expressionAttributeNames(Map.of("#day", "day"))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(tenantId + "#" + toolId),
-                        ":from", AttributeValue.fromS(from.toString()), ":to", AttributeValue.fromS(to.toString()))))
+                .expressionAttributeValues(Map.of(":pk", s(tenantId + "#" + toolId),
+                        ":from", s(from.toString()), ":to", s(to.toString()))))
                 .items()) {
             ObjectNode day = days.addObject();
             day.put("day", item.get("day").s());

@@ -1,5 +1,8 @@
 package dev.sluice.workers.tenants;
 
+import static dev.sluice.core.dynamodb.Attributes.n;
+import static dev.sluice.core.dynamodb.Attributes.s;
+
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.workers.config.Setting;
 import java.util.HashMap;
@@ -29,7 +32,7 @@ public final class TenantSettings {
 
     public ChunkingOptions chunking(String tenantId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
-                .key(Map.of("tenantId", AttributeValue.fromS(tenantId)))).item();
+                .key(Map.of("tenantId", s(tenantId)))).item();
         if (item == null || !item.containsKey("chunkStrategy")) {
             return ChunkingOptions.DEFAULTS;
         }
@@ -39,10 +42,10 @@ public final class TenantSettings {
 
     public void setChunking(String tenantId, ChunkingOptions options) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":s", AttributeValue.fromS(options.strategy().name().toUpperCase(Locale.ROOT)));
-        values.put(":m", AttributeValue.fromN(Integer.toString(options.maxTokens())));
-        values.put(":o", AttributeValue.fromN(Integer.toString(options.overlapTokens())));
-        dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("tenantId", AttributeValue.fromS(tenantId)))
+        values.put(":s", s(options.strategy().name().toUpperCase(Locale.ROOT)));
+        values.put(":m", n(options.maxTokens()));
+        values.put(":o", n(options.overlapTokens()));
+        dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("tenantId", s(tenantId)))
                 .updateExpression("SET chunkStrategy = :s, chunkMaxTokens = :m, chunkOverlapTokens = :o")
                 .expressionAttributeValues(values));
     }
