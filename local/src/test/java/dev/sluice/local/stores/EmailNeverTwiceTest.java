@@ -14,7 +14,6 @@ import dev.sluice.core.mail.Mailer;
 import dev.sluice.workers.email.EmailTemplates;
 import dev.sluice.workers.email.EmailWorker;
 import dev.sluice.workers.email.SesMailer;
-import dev.sluice.workers.jobs.PermanentJobException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -80,12 +79,16 @@ class EmailNeverTwiceTest {
         Job job = runningJob();
 
         assertThatThrownBy(() -> executor(mailer).execute(job, Json.parse(PAYLOAD), null))
-                .isInstanceOfSatisfying(PermanentJobException.class,
-                        e -> assertThat(e.code()).isEqualTo(SesMailer.OUTCOME_UNKNOWN));
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo(SesMailer.OUTCOME_UNKNOWN);
+                    assertThat(e.retryable()).isFalse();
+                });
         // Another delivery (a replay forced by an operator, or a duplicate) finds the record and sends nothing.
         assertThatThrownBy(() -> executor(mailer).execute(job, Json.parse(PAYLOAD), null))
-                .isInstanceOfSatisfying(PermanentJobException.class,
-                        e -> assertThat(e.code()).isEqualTo(SesMailer.OUTCOME_UNKNOWN));
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo(SesMailer.OUTCOME_UNKNOWN);
+                    assertThat(e.retryable()).isFalse();
+                });
         assertThat(mailer.sent).hasSize(1);
         assertThat(jobs.claimSend("t-mail", job.jobId(), 0)).contains(JobStore.SendState.SENDING);
     }
@@ -110,6 +113,9 @@ class EmailNeverTwiceTest {
         mailer.answers.add(PortFailure.permanent("mail_rejected", "MessageRejected", null));
 
         assertThatThrownBy(() -> executor(mailer).execute(runningJob(), Json.parse(PAYLOAD), null))
-                .isInstanceOfSatisfying(PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("mail_rejected"));
+                .isInstanceOfSatisfying(PortFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo("mail_rejected");
+                    assertThat(e.retryable()).isFalse();
+                });
     }
 }

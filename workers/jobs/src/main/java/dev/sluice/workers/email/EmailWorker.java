@@ -18,7 +18,6 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
-import dev.sluice.workers.jobs.PermanentJobException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -68,15 +67,15 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
                 rendered = templates.render(templateId, Json.MAPPER.convertValue(payload.get("data"),
                         new TypeReference<Map<String, Object>>() { }));
             } catch (UnknownTemplateException e) {
-                throw new PermanentJobException("unknown_template", e.getMessage(), e);
+                throw PortFailure.permanent("unknown_template", e.getMessage(), e);
             } catch (TemplateDataException e) {
-                throw new PermanentJobException("template_data", e.getMessage(), e);
+                throw PortFailure.permanent("template_data", e.getMessage(), e);
             }
             String messageId = job.jobId() + "@sluice";
             if (jobs.claimSend(job.tenantId(), job.jobId(), clock.millis()).isPresent()) {
                 // Sent or not, nobody can tell: a second copy is worse than none, so stop and say so.
-                throw new PermanentJobException(SesMailer.OUTCOME_UNKNOWN, "an earlier attempt was interrupted"
-                        + " while sending; not sent again to avoid a duplicate e-mail");
+                throw PortFailure.permanent(SesMailer.OUTCOME_UNKNOWN, "an earlier attempt was interrupted"
+                        + " while sending; not sent again to avoid a duplicate e-mail", null);
             }
             String providerId;
             try {
@@ -84,13 +83,10 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
                         rendered.html(), messageId));
             } catch (PortFailure e) {
                 if (e.code().equals(SesMailer.OUTCOME_UNKNOWN)) {
-                    throw new PermanentJobException(e.code(), e.getMessage() + "; left recorded as sending, so no"
+                    throw PortFailure.permanent(e.code(), e.getMessage() + "; left recorded as sending, so no"
                             + " retry or replay sends it again", e);
                 }
                 jobs.releaseSend(job.tenantId(), job.jobId()); // refused before accepting: a later attempt may send
-                if (!e.retryable()) {
-                    throw new PermanentJobException(e.code(), e.getMessage(), e);
-                }
                 throw e;
             }
             // The completion that records this result is retried by the worker: once sent, the job succeeds.

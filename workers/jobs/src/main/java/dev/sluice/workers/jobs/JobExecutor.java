@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.jobs.Job;
 
-/** The work of one job type. Throw {@link PermanentJobException} for input that can never succeed. */
+/**
+ * The work of one job type. Throw a permanent {@link dev.sluice.core.failure.PortFailure} for input that
+ * can never succeed (the job FAILS at once with its code), a retryable one for what may pass.
+ */
 @FunctionalInterface
 public interface JobExecutor {
 

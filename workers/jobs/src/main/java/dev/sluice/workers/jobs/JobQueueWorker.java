@@ -167,9 +167,6 @@ public final class JobQueueWorker {
                     ? claimChecks.get(Json.MAPPER.treeToValue(detail.get("payloadRef"), S3Ref.class))
                     : detail.get("payload");
             outcome = executor.execute(job, payload, context);
-        } catch (PermanentJobException e) {
-            failForGood(job, e.code(), e.getMessage(), context);
-            return;
         } catch (PortFailure e) {
             if (!e.retryable()) {
                 failForGood(job, e.code(), e.getMessage(), context);
