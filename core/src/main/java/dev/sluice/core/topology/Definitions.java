@@ -41,6 +41,7 @@ public final class Definitions {
     private final UnaryOperator<String> displayName;
     private final Schemas schemas;
     private final Topology topology;
+    private final Map<String, DeploymentSpec> deployments;
 
     private Definitions(Path root, UnaryOperator<String> displayName) {
         this.root = root;
@@ -52,7 +53,10 @@ public final class Definitions {
                         "is missing; the definitions cannot be checked without it");
             }
         }
-        this.topology = readTopology();
+        TopologyFile file = readTopologyFile();
+        this.topology = readTopology(file);
+        this.deployments = file.deployments() == null ? Map.of() : Map.copyOf(file.deployments());
+        checkDeployments();
     }
 
     /** The definitions shipped in this build, with errors named by their path in the repo. */
@@ -114,12 +118,16 @@ public final class Definitions {
         return samples;
     }
 
-    private Topology readTopology() {
+    private TopologyFile readTopologyFile() {
         String topologyName = displayName.apply(TOPOLOGY_FILE);
         JsonNode node = parse(root.resolve(TOPOLOGY_FILE), TOPOLOGY_FILE);
         requireValid("definitions/topology", node, topologyName);
         ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("$comment");
-        TopologyFile file = bind(node, TopologyFile.class, topologyName);
+        return bind(node, TopologyFile.class, topologyName);
+    }
+
+    private Topology readTopology(TopologyFile file) {
+        String topologyName = displayName.apply(TOPOLOGY_FILE);
         List<StateMachineSpec> stateMachines = readStateMachines();
         List<RuleSpec> rules = readRules();
         Topology topology = new Topology(file.eventBuses(), file.queues(), file.buckets(), file.tables(),
@@ -273,7 +281,63 @@ public final class Definitions {
     private record TopologyFile(List<String> eventBuses, List<QueueSpec> queues, List<BucketSpec> buckets,
             List<TableSpec> tables, List<String> searchIndexes, List<String> models,
             List<EmailIdentitySpec> emailIdentities, List<ArtifactSpec> artifacts, List<FunctionSpec> functions,
-            List<ApiSpec> apis, Map<String, Map<String, JsonNode>> profiles) {
+            List<ApiSpec> apis, Map<String, Map<String, JsonNode>> profiles,
+            Map<String, DeploymentSpec> deployments) {
+    }
+
+    /**
+     * Every deployed stage has a deployment and a profile, the local one has no deployment, memory is
+     * set for functions that exist, and the vector store is the one the profile's functions sign for.
+     */
+    private void checkDeployments() {
+        String topologyName = displayName.apply(TOPOLOGY_FILE);
+        for (Profile profile : topology.profiles()) {
+            if (!profile.name().equals(Profile.LOCAL) && !deployments.containsKey(profile.name())) {
+                throw new DefinitionException(topologyName, "profile \"" + profile.name()
+                        + "\" has no deployment: add deployments." + profile.name());
+            }
+        }
+        deployments.forEach((stage, deployment) -> {
+            String where = "deployments." + stage;
+            Profile profile = topology.profile(stage).orElseThrow(() -> new DefinitionException(topologyName,
+                    where + ": there is no profile \"" + stage + "\" to deploy"));
+            if (stage.equals(Profile.LOCAL)) {
+                throw new DefinitionException(topologyName, where + ": the local profile runs on the machine, not on AWS");
+            }
+            deployment.memoryMb().keySet().forEach(function -> {
+                if (topology.function(function).isEmpty()) {
+                    throw new DefinitionException(topologyName, where + ".memoryMb: there is no function \""
+                            + function + "\"");
+                }
+            });
+            String service = profile.value("openSearchService");
+            if (service != null && !service.equals(deployment.vectorStore().service())) {
+                throw new DefinitionException(topologyName, where + ".vectorStore: a "
+                        + deployment.vectorStore().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                        + " is signed for as \"" + deployment.vectorStore().service() + "\", but profile \"" + stage
+                        + "\" gives openSearchService \"" + service + "\"");
+            }
+        });
+    }
+
+    /** The deployment of a stage the CDK app synthesizes. */
+    public DeploymentSpec deployment(String stage) {
+        DeploymentSpec deployment = deployments.get(stage);
+        if (deployment == null) {
+            throw new DefinitionException(displayName.apply(TOPOLOGY_FILE), "no deployment \"" + stage
+                    + "\"; the deployed stages are " + new java.util.TreeSet<>(deployments.keySet()));
+        }
+        return deployment;
+    }
+
+    /** The stages that deploy to AWS, in the order the topology declares them. */
+    public List<String> deployedStages() {
+        return topology.profiles().stream().map(Profile::name).filter(deployments::containsKey).toList();
+    }
+
+    /** Where a definition file is, as problems name it. */
+    public String displayName(String relative) {
+        return displayName.apply(relative);
     }
 
     /** Cross-file rules no schema can express: names resolve, limits agree with AWS's. */
