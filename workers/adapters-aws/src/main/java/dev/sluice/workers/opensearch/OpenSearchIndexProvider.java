@@ -11,6 +11,9 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.aws.AwsSdk2Transport;
 import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /** {@code VECTOR_INDEX=opensearch}: an OpenSearch k-NN index, signed on AWS. */
 public final class OpenSearchIndexProvider implements VectorIndexProvider {
@@ -30,11 +33,20 @@ public final class OpenSearchIndexProvider implements VectorIndexProvider {
         if (choice.service() == null) {
             return local(choice.endpoint());
         }
-        return new AwsSdk2Transport(aws.httpClient(), choice.endpoint().getHost(), choice.service(), aws.region(),
-                AwsSdk2TransportOptions.builder()
-                        .setCredentials(aws.credentials())
-                        .setMapper(new JacksonJsonpMapper())
-                        .build());
+        return signed(aws.httpClient(), choice.endpoint(), choice.service(), aws.region(), aws.credentials());
+    }
+
+    /**
+     * An https endpoint of a collection ({@code service} {@code aoss}) or a domain ({@code es}),
+     * every request signed with {@code credentials}.
+     */
+    public static OpenSearchTransport signed(SdkHttpClient http, URI endpoint, String service, Region region,
+            AwsCredentialsProvider credentials) {
+        String host = endpoint.getPort() == -1 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
+        return new AwsSdk2Transport(http, host, service, region, AwsSdk2TransportOptions.builder()
+                .setCredentials(credentials)
+                .setMapper(new JacksonJsonpMapper())
+                .build());
     }
 
     /** A node without the security plugin, such as the one scripts/opensearch-node.sh runs. */

@@ -5,13 +5,18 @@ import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.search.VectorIndexes;
+import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.opensearch.client.json.JsonpMapper;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.mapping.Property;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.BulkRequest;
@@ -19,6 +24,8 @@ import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.opensearch.indices.CreateIndexRequest;
+import org.opensearch.client.opensearch.indices.GetMappingResponse;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ResponseException;
 
@@ -34,6 +41,10 @@ public final class OpenSearchVectorIndex implements VectorIndex {
 
     /** Ids found and deleted per round. */
     static final int DELETE_PAGE = 1000;
+
+    private static final String VECTOR = "vector";
+    /** What the transports use too (OpenSearchIndexProvider): record components by name. */
+    private static final JsonpMapper MAPPER = new JacksonJsonpMapper();
 
     private static final List<String> HIT_FIELDS =
             List.of("documentId", "key", "ordinal", "text", "page", "headingPath");
@@ -71,32 +82,92 @@ public final class OpenSearchVectorIndex implements VectorIndex {
 
     /** Uses {@code index} through {@code transport} (closed with this), creating it if missing. */
     public static OpenSearchVectorIndex open(OpenSearchTransport transport, String index, int dimensions) {
-        if (dimensions < 1) {
-            throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
-        }
         OpenSearchVectorIndex opened = new OpenSearchVectorIndex(transport, index, dimensions);
-        opened.createIfMissing();
+        try {
+            createIfMissing(transport, index, dimensions);
+        } catch (RuntimeException e) {
+            try {
+                opened.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return opened;
     }
 
-    private void createIfMissing() {
+    /**
+     * The body of the request that creates the index (settings with k-NN on, and the mappings), as
+     * JSON: the one source of the index's shape, for this adapter, which creates its index with it,
+     * and for the stack, which hands it to its custom resource ({@code Index}) to create the same.
+     */
+    public static String indexBody(int dimensions) {
+        // The index name travels in the path, never in the body.
+        CreateIndexRequest request = createRequest("-", dimensions);
+        StringWriter json = new StringWriter();
+        try (JsonGenerator generator = MAPPER.jsonProvider().createGenerator(json)) {
+            request.serialize(generator, MAPPER);
+        }
+        return json.toString();
+    }
+
+    /**
+     * Creates {@code index} with {@link #indexBody} unless it exists. An existing index must hold
+     * {@code dimensions}-dimensional vectors: a mapping cannot change, so vectors of another dimension
+     * need an index of their own ({@link IndexDimensionMismatchException}).
+     */
+    public static void createIfMissing(OpenSearchTransport transport, String index, int dimensions) {
+        if (dimensions < 1) {
+            throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
+        }
+        OpenSearchClient client = new OpenSearchClient(transport);
         call("check index " + index, () -> {
-            if (client.indices().exists(e -> e.index(index)).value()) {
-                return null;
-            }
-            try {
-                client.indices().create(c -> c.index(index).settings(s -> s.knn(true)).mappings(mapping()));
-            } catch (OpenSearchException e) {
-                // Another handler created it first.
-                if (!"resource_already_exists_exception".equals(e.error().type())) {
-                    throw e;
+            Integer existing = existingDimensions(client, index);
+            if (existing == null) {
+                try {
+                    client.indices().create(createRequest(index, dimensions));
+                    return null;
+                } catch (OpenSearchException e) {
+                    // Another handler created it first: it must still be what this one wants.
+                    if (!"resource_already_exists_exception".equals(e.error().type())) {
+                        throw e;
+                    }
+                    existing = existingDimensions(client, index);
                 }
+            }
+            if (existing != dimensions) {
+                throw new IndexDimensionMismatchException(index, existing, dimensions);
             }
             return null;
         });
     }
 
-    private TypeMapping mapping() {
+    /** The dimension of the index's vectors, or null when there is no such index. */
+    private static Integer existingDimensions(OpenSearchClient client, String index) throws IOException {
+        GetMappingResponse response;
+        try {
+            response = client.indices().getMapping(m -> m.index(index));
+        } catch (OpenSearchException e) {
+            if ("index_not_found_exception".equals(e.error().type())) {
+                return null;
+            }
+            throw e;
+        }
+        // Keyed by the concrete index, which differs from the name asked for when that is an alias.
+        TypeMapping mappings = response.result().values().iterator().next().mappings();
+        Property vector = mappings.properties().get(VECTOR);
+        if (vector == null || !vector.isKnnVector()) {
+            throw new IllegalStateException("index " + index + " exists, but its field " + VECTOR
+                    + " is not a knn_vector: it holds something else; choose another index name");
+        }
+        return vector.knnVector().dimension();
+    }
+
+    private static CreateIndexRequest createRequest(String index, int dimensions) {
+        return CreateIndexRequest.of(c -> c.index(index).settings(s -> s.knn(true)).mappings(mapping(dimensions)));
+    }
+
+    private static TypeMapping mapping(int dimensions) {
         return TypeMapping.of(m -> m
                 .properties("tenantId", p -> p.keyword(k -> k))
                 .properties("documentId", p -> p.keyword(k -> k))
@@ -109,7 +180,7 @@ public final class OpenSearchVectorIndex implements VectorIndex {
                 .properties("headingPath", p -> p.keyword(k -> k))
                 .properties("text", p -> p.text(t -> t))
                 // m=16, ef_construction=100 by default: the same graph as the Lucene index builds.
-                .properties("vector", p -> p.knnVector(v -> v.dimension(dimensions)
+                .properties(VECTOR, p -> p.knnVector(v -> v.dimension(dimensions)
                         .method(method -> method.name("hnsw").engine("lucene").spaceType("cosinesimil")))));
     }
 
@@ -204,7 +275,7 @@ public final class OpenSearchVectorIndex implements VectorIndex {
         }
         SearchResponse<HitSource> response = call("search " + index, () -> client.search(s -> s.index(index)
                 .size(k)
-                .query(q -> q.knn(knn -> knn.field("vector").vector(boxed)
+                .query(q -> q.knn(knn -> knn.field(VECTOR).vector(boxed)
                         .k(Math.max(k, VectorIndexes.MIN_CANDIDATES)) // same graph, same recall trade
                         .filter(term("tenantId", tenantId))))
                 .source(src -> src.filter(f -> f.includes(HIT_FIELDS))), HitSource.class));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.search.VectorIndexContract;
+import dev.sluice.workers.support.OpenSearchNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -46,5 +47,21 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
                 DIMENSIONS)) {
             assertThat(second.search("t", unit(1), 10)).hasSize(1);
         }
+    }
+
+    @Test
+    void anExistingIndexOfAnotherDimensionIsRefusedNamingBoth() {
+        String name = "test-" + UUID.randomUUID();
+        OpenSearchVectorIndex.open(OpenSearchIndexProvider.local(OpenSearchNode.url()), name, DIMENSIONS).close();
+
+        assertThatThrownBy(() -> OpenSearchVectorIndex.open(OpenSearchIndexProvider.local(OpenSearchNode.url()), name,
+                DIMENSIONS + 1))
+                .isInstanceOfSatisfying(IndexDimensionMismatchException.class, e -> {
+                    assertThat(e.index()).isEqualTo(name);
+                    assertThat(e.existing()).isEqualTo(DIMENSIONS);
+                    assertThat(e.wanted()).isEqualTo(DIMENSIONS + 1);
+                })
+                .hasMessage("index " + name + " holds 16-dimensional vectors, not 17: an index keeps its dimension,"
+                        + " so 17-dimensional vectors need a new index name");
     }
 }

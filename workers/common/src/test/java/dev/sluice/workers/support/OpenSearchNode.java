@@ -1,7 +1,12 @@
-package dev.sluice.workers.opensearch;
+package dev.sluice.workers.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.json.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real OpenSearch node of scripts/opensearch-node.sh, for tests: one already running is reused,
  * otherwise one is started and stopped when the test JVM exits. Starting may first assemble the node
- * from Maven artifacts, hence the long timeout. It never skips: no node is a failure.
+ * from Maven artifacts, hence the long timeout. It never skips: no node is a failure. Shared by the
+ * modules whose tests need the node (the OpenSearch adapter, the search index custom resource).
  */
-final class OpenSearchNode {
+public final class OpenSearchNode {
 
     private static final long START_MINUTES = 15;
 
@@ -22,7 +28,7 @@ final class OpenSearchNode {
     private OpenSearchNode() {
     }
 
-    static synchronized URI url() {
+    public static synchronized URI url() {
         if (url == null) {
             Path script = script();
             Result status = run(script, "status");
@@ -39,6 +45,19 @@ final class OpenSearchNode {
             }
         }
         return url;
+    }
+
+    /** The node's JSON answer to {@code GET path}, which must be 200. */
+    public static JsonNode get(String path) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url().resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + ": HTTP " + response.statusCode() + " "
+                        + response.body());
+            }
+            return Json.parse(response.body());
+        }
     }
 
     private record Result(int exit, String output) {
