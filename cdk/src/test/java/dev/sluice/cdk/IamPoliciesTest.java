@@ -1,0 +1,125 @@
+package dev.sluice.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every policy of every stage, walked: no wildcard action anywhere, no {@code *} resource on a data
+ * service, and no function role reaching a table, queue, bucket, bus, state machine or API its
+ * {@code uses} do not declare.
+ */
+class IamPoliciesTest {
+
+    private static final Set<String> DATA_SERVICES = Set.of("dynamodb", "sqs", "s3", "events", "states", "kms",
+            "es", "aoss", "bedrock", "ses", "execute-api", "lambda", "sns");
+
+    private final Topology topology = Synthesized.DEFINITIONS.topology();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void noWildcardActionAndNoWildcardResourceOnADataService(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        List<String> problems = new ArrayList<>();
+        synthesized.resources("AWS::IAM::Policy").forEach((id, policy) -> {
+            if (id.contains("Providerframework") || id.contains("ProviderwaiterstatemachineRole")) {
+                return; // CDK's own provider framework; its grants are to its own functions
+            }
+            for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+                List<String> actions = strings(statement.path("Action"));
+                actions.stream().filter(a -> a.contains("*")).forEach(a -> problems.add(id + ": action " + a));
+                if (strings(statement.path("Resource")).contains("*")) {
+                    actions.stream().filter(a -> DATA_SERVICES.contains(a.substring(0, a.indexOf(':'))))
+                            .forEach(a -> problems.add(id + ": " + a + " on *"));
+                }
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void aFunctionRoleReachesOnlyTheResourcesItsUsesDeclare(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        Map<String, String> declared = declaredResources(synthesized);
+        List<String> problems = new ArrayList<>();
+        for (FunctionSpec function : topology.functions()) {
+            String role = synthesized.resource("AWS::IAM::Role", "Function" + LogicalIds.of(function.name()) + "Role").getKey();
+            Set<String> allowed = new TreeSet<>();
+            function.uses().forEach(u -> allowed.add(u.kind().key() + ":" + u.name()));
+            if (function.onFailure() != null) {
+                allowed.add("queue:" + function.onFailure().queue());
+            }
+            synthesized.resources("AWS::IAM::Policy").forEach((id, policy) -> {
+                if (!Synthesized.refs(policy.path("Properties").path("Roles")).contains(role)) {
+                    return;
+                }
+                for (String ref : Synthesized.refs(policy.path("Properties").path("PolicyDocument"))) {
+                    String resource = declared.get(ref);
+                    if (resource != null && !allowed.contains(resource)) {
+                        problems.add(function.name() + " reaches " + resource + " (" + ref + ") outside its uses");
+                    }
+                }
+            });
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void aBucketGrantStaysUnderItsDeclaredPrefix(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        String role = synthesized.resource("AWS::IAM::Role", "FunctionAiWorkerRole").getKey();
+        String policies = synthesized.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> Synthesized.refs(p.path("Properties").path("Roles")).contains(role))
+                .map(JsonNode::toString).reduce("", String::concat);
+        assertThat(policies).contains("/payloads/*").contains("/results/*").doesNotContain("Arn\"]},\"/*\"");
+    }
+
+    /** Logical id of every data resource the stack made for the topology, to the {@code kind:name} it stands for. */
+    private Map<String, String> declaredResources(Synthesized synthesized) {
+        Map<String, String> byId = new HashMap<>();
+        topology.tables().forEach(t -> byId.put(synthesized.resource("AWS::DynamoDB::Table",
+                "Table" + LogicalIds.of(t.name())).getKey(), ResourceKind.TABLE.key() + ":" + t.name()));
+        topology.allQueueNames().forEach(q -> byId.put(synthesized.resource("AWS::SQS::Queue",
+                "Queue" + LogicalIds.of(q)).getKey(), ResourceKind.QUEUE.key() + ":" + q));
+        topology.buckets().forEach(b -> byId.put(synthesized.resource("AWS::S3::Bucket",
+                "Bucket" + LogicalIds.of(b.name())).getKey(), ResourceKind.BUCKET.key() + ":" + b.name()));
+        topology.eventBuses().forEach(b -> byId.put(synthesized.resource("AWS::Events::EventBus",
+                "Bus" + LogicalIds.of(b)).getKey(), ResourceKind.BUS.key() + ":" + b));
+        topology.stateMachines().forEach(s -> byId.put(synthesized.resource("AWS::StepFunctions::StateMachine",
+                "StateMachine" + LogicalIds.of(s.name())).getKey(), ResourceKind.STATE_MACHINE.key() + ":" + s.name()));
+        synthesized.resources("AWS::ApiGatewayV2::Api").keySet().forEach(id -> byId.put(id,
+                ResourceKind.WEB_SOCKET_API.key() + ":sluice-ws"));
+        synthesized.resources("AWS::OpenSearchService::Domain").keySet().forEach(id -> byId.put(id,
+                ResourceKind.SEARCH_INDEX.key() + ":sluice-chunks"));
+        synthesized.resources("AWS::OpenSearchServerless::Collection").keySet().forEach(id -> byId.put(id,
+                ResourceKind.SEARCH_INDEX.key() + ":sluice-chunks"));
+        return byId;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node.isTextual()) {
+            values.add(node.asText());
+        } else {
+            node.forEach(n -> {
+                if (n.isTextual()) {
+                    values.add(n.asText());
+                }
+            });
+        }
+        return values;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sluice.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.topology.DefinitionException;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
+import dev.sluice.core.topology.ResourceKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.sqs.Queue;
+
+/** What differs per stage, and what stops synth. */
+class StagesTest {
+
+    @Test
+    void stagingPutsTheDomainAndEveryFunctionThatSearchesInAVpcOfItsOwn() {
+        Synthesized staging = Synthesized.stage("staging");
+        JsonNode domain = staging.resources("AWS::OpenSearchService::Domain").values().iterator().next().path("Properties");
+        assertThat(domain.has("VPCOptions")).isTrue();
+        assertThat(domain.path("NodeToNodeEncryptionOptions").path("Enabled").asBoolean()).isTrue();
+        assertThat(domain.path("DomainEndpointOptions").path("EnforceHTTPS").asBoolean()).isTrue();
+        assertThat(domain.path("AdvancedSecurityOptions").path("Enabled").asBoolean()).isTrue();
+        assertThat(domain.path("ZoneAwarenessEnabled").asBoolean(domain.path("ClusterConfig").path("ZoneAwarenessEnabled")
+                .asBoolean())).isTrue();
+        for (FunctionSpec f : Synthesized.DEFINITIONS.topology().functions()) {
+            boolean searches = f.uses().stream().anyMatch(u -> u.kind() == ResourceKind.SEARCH_INDEX);
+            JsonNode fn = staging.resource("AWS::Lambda::Function", "Function" + LogicalIds.of(f.name())).getValue();
+            assertThat(fn.path("Properties").has("VpcConfig")).as(f.name()).isEqualTo(searches);
+        }
+        assertThat(staging.resources("AWS::EC2::FlowLog")).hasSize(1);
+    }
+
+    @Test
+    void prodKeepsItsDataAndSearchesAServerlessCollectionWhoseDataAccessNamesEachSearchingRole() {
+        Synthesized prod = Synthesized.stage("prod");
+        assertThat(prod.resources("AWS::OpenSearchService::Domain")).isEmpty();
+        JsonNode collection = prod.resources("AWS::OpenSearchServerless::Collection").values().iterator().next();
+        assertThat(collection.path("Properties").path("Type").asText()).isEqualTo("VECTORSEARCH");
+        assertThat(collection.path("Properties").path("StandbyReplicas").asText()).isEqualTo("ENABLED");
+        assertThat(collection.path("DeletionPolicy").asText()).isEqualTo("Retain");
+        assertThat(prod.resources("AWS::DynamoDB::Table").values()).allSatisfy(t ->
+                assertThat(t.path("DeletionPolicy").asText()).isEqualTo("Retain"));
+        String access = prod.resources("AWS::OpenSearchServerless::AccessPolicy").values().iterator().next().toString();
+        for (FunctionSpec f : Synthesized.DEFINITIONS.topology().functions()) {
+            boolean searches = f.uses().stream().anyMatch(u -> u.kind() == ResourceKind.SEARCH_INDEX);
+            String role = prod.resource("AWS::IAM::Role", "Function" + LogicalIds.of(f.name()) + "Role").getKey();
+            assertThat(access.contains("\"" + role + "\"")).as(f.name()).isEqualTo(searches);
+        }
+        assertThat(prod.resources("AWS::OpenSearchServerless::SecurityPolicy").values().stream()
+                .map(JsonNode::toString).filter(p -> p.contains("encryption")).findFirst().orElseThrow())
+                .contains("KmsARN").doesNotContain("AWSOwnedKey\\\":true");
+    }
+
+    @Test
+    void eachStageHasItsOwnRetentionAndThresholds() {
+        for (String stage : List.of("dev", "staging", "prod")) {
+            var deployment = Synthesized.DEFINITIONS.deployment(stage);
+            Synthesized synthesized = Synthesized.stage(stage);
+            assertThat(synthesized.resources("AWS::Logs::LogGroup").values()).allSatisfy(l ->
+                    assertThat(l.path("Properties").path("RetentionInDays").asInt()).isEqualTo(deployment.logRetentionDays()));
+            assertThat(synthesized.resourceCount).as(stage).isBetween(200, 500); // CloudFormation's limit is 500
+        }
+    }
+
+    @Test
+    void aStageTheDefinitionsDoNotDeployStopsSynthNamingTheTopologyAndTheStages() {
+        assertThatThrownBy(() -> SluiceApp.synth(Synthesized.DEFINITIONS, "qa", Synthesized.ROOT, Path.of("unused")))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessage("core/src/main/resources/sluice/topology.json: no deployment \"qa\"; the deployed stages are"
+                        + " [dev, prod, staging]");
+    }
+
+    @Test
+    void aProfileWithoutADeploymentStopsTheLoadNamingFileAndProfile(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        Path topology = dir.resolve("topology.json");
+        String text = Files.readString(topology);
+        Files.writeString(topology, text.replaceFirst("\"staging\": \\{\\s*\"logRetentionDays\"", "\"qa\": {\"logRetentionDays\""));
+        assertThatThrownBy(() -> Definitions.load(dir)).isInstanceOf(DefinitionException.class)
+                .hasMessage(topology + ": profile \"staging\" has no deployment: add deployments.staging");
+    }
+
+    @Test
+    void aVectorStoreThatTheProfileDoesNotSignForStopsTheLoad(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        Path topology = dir.resolve("topology.json");
+        String text = Files.readString(topology);
+        int prod = text.indexOf("\"deployments\"");
+        Files.writeString(topology, text.substring(0, prod) + text.substring(prod)
+                .replace("\"kind\": \"collection\"", "\"kind\": \"domain\", \"instanceType\": \"t3.small.search\","
+                        + " \"instanceCount\": 1, \"volumeGb\": 10, \"vpc\": false").replace(",\n        \"standbyReplicas\": true", ""));
+        assertThatThrownBy(() -> Definitions.load(dir)).isInstanceOf(DefinitionException.class)
+                .hasMessage(topology + ": deployments.prod.vectorStore: a domain is signed for as \"es\", but profile"
+                        + " \"prod\" gives openSearchService \"aoss\"");
+    }
+
+    @Test
+    void anUnencryptedQueueFailsSynthNamingIt() {
+        App app = new App();
+        Stack stack = new Stack(app, "probe");
+        new Queue(stack, "Plain");
+        Aspects.of(stack).add(new EncryptionCheck());
+        assertThatThrownBy(app::synth).hasMessageContaining("probe/Plain/Resource: queue without a KMS key");
+    }
+}
