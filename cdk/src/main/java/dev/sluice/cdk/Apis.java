@@ -138,7 +138,8 @@ final class Apis {
                         .build())
                 .build();
         var handler = functions.get(spec.function()).alias();
-        LambdaIntegration integration = LambdaIntegration.Builder.create(handler).proxy(true).allowTestInvoke(false)
+        // One permission for the whole API rather than one per method: the stack stays far from 500 resources.
+        LambdaIntegration integration = LambdaIntegration.Builder.create(handler).proxy(true)
                 .scopePermissionToMethod(false).build();
         MethodOptions.Builder methodOptions = MethodOptions.builder();
         if (spec.authorizer() != null) {

@@ -55,8 +55,7 @@ final class CollectionStore extends Construct implements SearchStore {
         collection = CfnCollection.Builder.create(this, "Collection").name(name).type("VECTORSEARCH")
                 .standbyReplicas(spec.standbyReplicas() ? "ENABLED" : "DISABLED")
                 .description("Sluice document chunks (k-NN)").build();
-        collection.addDependency(encryption);
-        collection.addDependency(network);
+        collection.getNode().addDependency(encryption, network);
         collection.applyRemovalPolicy(removal);
     }
 

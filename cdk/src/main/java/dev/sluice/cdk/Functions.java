@@ -89,6 +89,8 @@ final class Functions {
                     .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()));
         }
         Function function = props.build();
+        software.amazon.awscdk.Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "Every caller invokes the published version through the live alias");
         Nag.suppress(role, "AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing)"
                 + " and, in a VPC, the network interface actions have no resource-level permissions",
                 List.of("Resource::*"));

@@ -17,6 +17,9 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
  */
 public final class SluiceApp {
 
+    /** The CDK CLI release that deploys what this app synthesizes (npm latest, 3.x, rejects its assembly schema). */
+    public static final String CDK_CLI_VERSION = "2.1148.1";
+
     /** What a synth produced: each stack's template path and resource count. */
     public record Synthesized(Path outdir, Map<String, Integer> resourceCounts, CloudAssembly assembly) {
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Sluice: an event-driven job pipeline for AI workloads on AWS, and its local runtime.",
         subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, IngestCommand.class, SearchCommand.class,
-                KeysCommand.class, DefinitionsCommand.class,
+                KeysCommand.class, DefinitionsCommand.class, SynthCommand.class,
                 BenchCommand.class})
 public final class Sluice {
 
