@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
@@ -95,9 +96,7 @@ final class Functions {
                 + " and, in a VPC, the network interface actions have no resource-level permissions",
                 List.of("Resource::*"));
         if (usesSearch && deployed.searchStore.network().isPresent()) {
-            Nag.suppress(role, "AwsSolutions-IAM4", "AWSLambdaVPCAccessExecutionRole: what Lambda needs to put the"
-                    + " function in the search domain's VPC", List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                    + "service-role/AWSLambdaVPCAccessExecutionRole"));
+            role.addToPrincipalPolicy(vpcAccess());
         }
         Alias alias = Alias.Builder.create(scope, id + "Alias").aliasName(ALIAS).version(function.getCurrentVersion())
                 .build();
@@ -145,6 +144,16 @@ final class Functions {
                         .build();
             }
         }
+    }
+
+    /**
+     * What Lambda needs to attach a function to a VPC (AWSLambdaVPCAccessExecutionRole's actions): CDK
+     * adds that managed policy only to roles it makes, and these roles are made here.
+     */
+    static PolicyStatement vpcAccess() {
+        return AccessPolicies.statement("VpcNetworkInterfaces", List.of("ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"));
     }
 
     static Architecture architecture(ArtifactSpec artifact) {

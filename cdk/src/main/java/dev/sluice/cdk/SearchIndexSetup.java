@@ -92,6 +92,7 @@ final class SearchIndexSetup extends Construct {
                 .role(role)
                 .logGroup(logs)
                 .tracing(Tracing.ACTIVE);
+        network.ifPresent(n -> role.addToPrincipalPolicy(Functions.vpcAccess()));
         network.ifPresent(n -> fn.vpc(n.vpc()).securityGroups(List.of(n.clients()))
                 .vpcSubnets(software.amazon.awscdk.services.ec2.SubnetSelection.builder()
                         .subnetType(software.amazon.awscdk.services.ec2.SubnetType.PRIVATE_WITH_EGRESS).build()));

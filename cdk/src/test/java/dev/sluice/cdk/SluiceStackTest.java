@@ -224,7 +224,8 @@ class SluiceStackTest {
     void theRestApiHasEveryRouteBehindTheCachedAuthorizerAndTheUsagePlansEnforceTheTopologysLimits() {
         ApiSpec spec = topology.api("sluice-api").orElseThrow();
         var methods = dev.resources("AWS::ApiGateway::Method").values().stream().map(m -> m.path("Properties")).toList();
-        assertThat(methods).hasSize(spec.routes().size());
+        assertThat(methods.stream().map(m -> m.path("HttpMethod").asText() + " " + path(m.path("ResourceId"))))
+                .containsExactlyInAnyOrderElementsOf(spec.routes());
         assertThat(methods).allSatisfy(m -> {
             assertThat(m.path("AuthorizationType").asText()).isEqualTo("CUSTOM");
             assertThat(m.path("ApiKeyRequired").asBoolean()).isTrue();
@@ -331,6 +332,16 @@ class SluiceStackTest {
         assertThat(dev.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
         assertThat(dev.resource("AWS::KMS::Key", "Key").getValue().path("Properties").path("EnableKeyRotation")
                 .asBoolean()).isTrue();
+    }
+
+    /** The path of an API Gateway resource, from its PathPart and its parent's. */
+    private String path(JsonNode resourceId) {
+        String id = Synthesized.ref(resourceId);
+        JsonNode resource = dev.template.path("Resources").path(id);
+        if (!resource.path("Type").asText().equals("AWS::ApiGateway::Resource")) {
+            return "";
+        }
+        return path(resource.path("Properties").path("ParentId")) + "/" + resource.path("Properties").path("PathPart").asText();
     }
 
     private static Set<String> names(JsonNode object) {

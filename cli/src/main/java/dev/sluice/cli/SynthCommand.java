@@ -44,8 +44,8 @@ final class SynthCommand implements Callable<Integer> {
                     millis / 1000.0, SluiceApp.CDK_CLI_VERSION, out, synthesized.resourceCounts().keySet().iterator().next());
             return 0;
         } catch (DefinitionException e) {
-            spec.commandLine().getErr().println("sluice: " + e.getMessage());
-            return 1;
+            spec.commandLine().getErr().println("sluice: invalid definition: " + e.getMessage());
+            return Sluice.INVALID_DEFINITIONS;
         }
     }
 }

@@ -41,6 +41,43 @@ class SluiceCommandTest {
     }
 
     @Test
+    void synthRefusesAStageTheTopologyDoesNotDeploy(@TempDir Path out) {
+        assertThat(run("synth", "--env", "qa", "--out", out.toString())).isEqualTo(Sluice.INVALID_DEFINITIONS);
+        assertThat(err.toString()).isEqualTo("sluice: invalid definition: core/src/main/resources/sluice/topology.json:"
+                + " no deployment \"qa\"; the deployed stages are [dev, prod, staging]" + System.lineSeparator());
+    }
+
+    @Test
+    void synthRefusesAnAccessModeTheTopologyCannotExpressNamingFileAndElement(@TempDir Path definitions,
+            @TempDir Path out) throws Exception {
+        Definitions.exportBundled(definitions);
+        Path topology = definitions.resolve("topology.json");
+        Files.writeString(topology, Files.readString(topology).replaceFirst(
+                "\\{ \"table\": \"sluice-analytics\", \"access\": \\[\"read\"] }",
+                "{ \"table\": \"sluice-analytics\", \"access\": [\"truncate\"] }"));
+
+        assertThat(run("synth", "--definitions", definitions.toString(), "--out", out.toString()))
+                .isEqualTo(Sluice.INVALID_DEFINITIONS);
+        assertThat(err.toString()).startsWith("sluice: invalid definition: " + topology + ": ")
+                .contains("functions[0].uses[1].access[0]").contains("enumeration [\"read\", \"write\"]");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void synthRefusesAResourceUsedButNotDeclared(@TempDir Path definitions, @TempDir Path out) throws Exception {
+        Definitions.exportBundled(definitions);
+        Path topology = definitions.resolve("topology.json");
+        Files.writeString(topology, Files.readString(topology).replaceFirst(
+                "\\{ \"table\": \"sluice-analytics\", \"access\": \\[\"read\"] }",
+                "{ \"table\": \"sluice-audit\", \"access\": [\"read\"] }"));
+
+        assertThat(run("synth", "--definitions", definitions.toString(), "--out", out.toString()))
+                .isEqualTo(Sluice.INVALID_DEFINITIONS);
+        assertThat(err.toString()).startsWith("sluice: invalid definition: " + topology + ": function \"api\"")
+                .contains("sluice-audit");
+    }
+
+    @Test
     void upRefusesATopologyThatIsNotJson(@TempDir Path definitions, @TempDir Path state) throws Exception {
         Definitions.exportBundled(definitions);
         Files.writeString(definitions.resolve("topology.json"), "{ \"queues\": [ ");
