@@ -23,8 +23,8 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
 /**
- * Alarms, all to one encrypted topic: a message in any DLQ; the oldest message of a work queue too
- * old; per function, an error rate and a p95 duration over the stage's thresholds; the day's
+ * Alarms, all to one encrypted topic: a message in any DLQ, and one there for half its retention;
+ * the oldest message of a work queue too old; per function, an error rate and a p95 duration over the stage's thresholds; the day's
  * {@code CostUsd}; a usage plan's quota nearly used. And one dashboard of throughput, latency,
  * errors, DLQ depths and cost.
  */
@@ -52,6 +52,11 @@ final class Observability {
                 dlqDepths.add(depth);
                 alarm(scope, "Alarm" + LogicalIds.of(name) + "Messages", depth, 0,
                         "Messages in " + name + ": failed work waits for an operator (sluice dlq list)", notify);
+                // A DLQ's messages expire with its retention: warn while half of it is left, so nothing is lost unseen.
+                int halfRetention = retentionSeconds(topology, name) / 2;
+                Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum", name));
+                alarm(scope, "Alarm" + LogicalIds.of(name) + "Age", age, halfRetention, "The oldest message of " + name
+                        + " is over " + halfRetention / 86_400 + " days old: replay or purge it before it expires", notify);
             } else {
                 Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum", name));
                 queueAges.add(age);
@@ -101,6 +106,18 @@ final class Observability {
     /** A DLQ of a queue, or a queue that is itself terminal (an EventBridge target's or an on-failure destination). */
     static boolean isDeadLetterQueue(Topology topology, String name) {
         return topology.queues().stream().noneMatch(q -> q.name().equals(name) && q.hasDeadLetterQueue());
+    }
+
+    private static int retentionSeconds(Topology topology, String queue) {
+        for (QueueSpec q : topology.queues()) {
+            if (q.name().equals(queue)) {
+                return q.retentionSeconds();
+            }
+            if (q.hasDeadLetterQueue() && q.deadLetterQueueName().equals(queue)) {
+                return q.deadLetter().retentionSeconds();
+            }
+        }
+        throw new IllegalArgumentException("no queue " + queue);
     }
 
     private static software.amazon.awscdk.services.cloudwatch.MetricOptions metric(Duration period, String statistic,

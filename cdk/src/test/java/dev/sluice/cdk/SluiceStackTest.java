@@ -319,12 +319,12 @@ class SluiceStackTest {
     }
 
     @Test
-    void alarmsWatchEveryDlqEveryWorkQueueEveryFunctionTheCostAndEveryPlanAndGoToTheEncryptedTopic() {
+    void alarmsWatchEveryDlqsDepthEveryQueuesAgeEveryFunctionTheCostAndEveryPlanAndGoToTheEncryptedTopic() {
         var alarms = dev.resources("AWS::CloudWatch::Alarm");
         long dlqs = topology.allQueueNames().stream().filter(q -> Observability.isDeadLetterQueue(topology, q)).count();
         long work = topology.allQueueNames().size() - dlqs;
         long plans = topology.apis().stream().mapToLong(a -> a.usagePlans().size()).sum();
-        assertThat(alarms).hasSize((int) (dlqs + work + 2L * topology.functions().size() + 1 + plans));
+        assertThat(alarms).hasSize((int) (2 * dlqs + work + 2L * topology.functions().size() + 1 + plans));
         String topic = dev.resource("AWS::SNS::Topic", "AlarmTopic").getKey();
         assertThat(alarms.values()).allSatisfy(a -> assertThat(Synthesized.refs(a.path("Properties").path("AlarmActions")))
                 .containsExactly(topic));
