@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.topology.DefinitionException;
-import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.ResourceKind;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
@@ -106,30 +104,6 @@ class StagesTest {
                 .isInstanceOf(DefinitionException.class)
                 .hasMessage("core/src/main/resources/sluice/topology.json: no deployment \"qa\"; the deployed stages are"
                         + " [dev, prod, staging]");
-    }
-
-    @Test
-    void aProfileWithoutADeploymentStopsTheLoadNamingFileAndProfile(@TempDir Path dir) throws IOException {
-        Definitions.exportBundled(dir);
-        Path topology = dir.resolve("topology.json");
-        String text = Files.readString(topology);
-        Files.writeString(topology, text.replaceFirst("\"staging\": \\{\\s*\"logRetentionDays\"", "\"qa\": {\"logRetentionDays\""));
-        assertThatThrownBy(() -> Definitions.load(dir)).isInstanceOf(DefinitionException.class)
-                .hasMessage(topology + ": profile \"staging\" has no deployment: add deployments.staging");
-    }
-
-    @Test
-    void aVectorStoreThatTheProfileDoesNotSignForStopsTheLoad(@TempDir Path dir) throws IOException {
-        Definitions.exportBundled(dir);
-        Path topology = dir.resolve("topology.json");
-        String text = Files.readString(topology);
-        int prod = text.indexOf("\"deployments\"");
-        Files.writeString(topology, text.substring(0, prod) + text.substring(prod)
-                .replace("\"kind\": \"collection\"", "\"kind\": \"domain\", \"instanceType\": \"t3.small.search\","
-                        + " \"instanceCount\": 1, \"volumeGb\": 10, \"vpc\": false").replace(",\n        \"standbyReplicas\": true", ""));
-        assertThatThrownBy(() -> Definitions.load(dir)).isInstanceOf(DefinitionException.class)
-                .hasMessage(topology + ": deployments.prod.vectorStore: a domain is signed for as \"es\", but profile"
-                        + " \"prod\" gives openSearchService \"aoss\"");
     }
 
     @Test

@@ -50,11 +50,7 @@ class SluiceCommandTest {
     @Test
     void synthRefusesAnAccessModeTheTopologyCannotExpressNamingFileAndElement(@TempDir Path definitions,
             @TempDir Path out) throws Exception {
-        Definitions.exportBundled(definitions);
-        Path topology = definitions.resolve("topology.json");
-        Files.writeString(topology, Files.readString(topology).replaceFirst(
-                "\\{ \"table\": \"sluice-analytics\", \"access\": \\[\"read\"] }",
-                "{ \"table\": \"sluice-analytics\", \"access\": [\"truncate\"] }"));
+        Path topology = exportWithApiUse(definitions, "{ \"table\": \"sluice-analytics\", \"access\": [\"truncate\"] }");
 
         assertThat(run("synth", "--definitions", definitions.toString(), "--out", out.toString()))
                 .isEqualTo(Sluice.INVALID_DEFINITIONS);
@@ -65,16 +61,21 @@ class SluiceCommandTest {
 
     @Test
     void synthRefusesAResourceUsedButNotDeclared(@TempDir Path definitions, @TempDir Path out) throws Exception {
-        Definitions.exportBundled(definitions);
-        Path topology = definitions.resolve("topology.json");
-        Files.writeString(topology, Files.readString(topology).replaceFirst(
-                "\\{ \"table\": \"sluice-analytics\", \"access\": \\[\"read\"] }",
-                "{ \"table\": \"sluice-audit\", \"access\": [\"read\"] }"));
+        Path topology = exportWithApiUse(definitions, "{ \"table\": \"sluice-audit\", \"access\": [\"read\"] }");
 
         assertThat(run("synth", "--definitions", definitions.toString(), "--out", out.toString()))
                 .isEqualTo(Sluice.INVALID_DEFINITIONS);
         assertThat(err.toString()).startsWith("sluice: invalid definition: " + topology + ": function \"api\"")
                 .contains("sluice-audit");
+    }
+
+    /** The built-in definitions in {@code dir}, the api function's use of the analytics table replaced by {@code use}. */
+    private static Path exportWithApiUse(Path dir, String use) throws Exception {
+        Definitions.exportBundled(dir);
+        Path topology = dir.resolve("topology.json");
+        Files.writeString(topology, Files.readString(topology).replaceFirst(
+                "\\{ \"table\": \"sluice-analytics\", \"access\": \\[\"read\"] }", use));
+        return topology;
     }
 
     @Test

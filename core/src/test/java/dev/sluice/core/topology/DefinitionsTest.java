@@ -253,6 +253,35 @@ class DefinitionsTest {
     }
 
     @Test
+    void aProfileWithoutADeploymentIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"staging\": {\n      \"logRetentionDays\"", "\"qa\": {\n      \"logRetentionDays\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": profile \"staging\" has no deployment: add deployments.staging");
+    }
+
+    @Test
+    void aVectorStoreTheProfileDoesNotSignForIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"kind\": \"collection\",\n        \"standbyReplicas\": true",
+                "\"kind\": \"domain\", \"instanceType\": \"t3.small.search\", \"instanceCount\": 1,"
+                        + " \"volumeGb\": 10, \"vpc\": false");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": deployments.prod.vectorStore: a domain is signed for as \"es\", but profile \"prod\" gives"
+                + " openSearchService \"aoss\"");
+    }
+
+    @Test
+    void everyDeployedStageHasADeploymentAndTheLocalOneNone() {
+        Definitions definitions = Definitions.bundled();
+        assertThat(definitions.deployedStages()).containsExactly("dev", "staging", "prod");
+        assertThatThrownBy(() -> definitions.deployment("local")).isInstanceOf(DefinitionException.class);
+        assertThat(definitions.deployment("prod").vectorStore()).isInstanceOf(DeploymentSpec.Collection.class);
+        assertThat(definitions.deployment("staging").vectorStore())
+                .isEqualTo(new DeploymentSpec.Domain("t3.medium.search", 2, 20, true));
+    }
+
+    @Test
     void aProfileMissingAValueIsRefusedByTheSchema(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
         Path file = dir.resolve("topology.json");
