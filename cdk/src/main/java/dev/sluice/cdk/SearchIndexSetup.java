@@ -5,6 +5,7 @@ import dev.sluice.workers.opensearch.OpenSearchVectorIndex;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -14,7 +15,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
-import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -37,14 +37,14 @@ final class SearchIndexSetup extends Construct {
 
     /** Made by the store, which knows the network the handlers must join. */
     interface Factory {
-        SearchIndexSetup create(Construct scope, java.util.Optional<SearchStore.Network> network);
+        SearchIndexSetup create(Construct scope, Optional<SearchStore.Network> network);
     }
 
     private final Role role;
     private final Provider provider;
 
     SearchIndexSetup(Construct scope, String id, Path root, ArtifactSpec artifact, IKey key, RetentionDays retention,
-            RemovalPolicy removal, java.util.Optional<SearchStore.Network> network) {
+            RemovalPolicy removal, Optional<SearchStore.Network> network) {
         super(scope, id);
         role = Role.Builder.create(this, "Role").assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Creates the search index in the vector store (custom resource)").build();
@@ -79,14 +79,14 @@ final class SearchIndexSetup extends Construct {
     }
 
     private Function handler(String id, String handler, Path root, ArtifactSpec artifact, IKey key,
-            RetentionDays retention, RemovalPolicy removal, java.util.Optional<SearchStore.Network> network) {
+            RetentionDays retention, RemovalPolicy removal, Optional<SearchStore.Network> network) {
         LogGroup logs = LogGroup.Builder.create(this, id + "Logs").retention(retention).encryptionKey(key)
                 .removalPolicy(removal).build();
         var fn = Function.Builder.create(this, id)
                 .runtime(Runtime.JAVA_21)
                 .architecture(Functions.architecture(artifact))
                 .handler(handler)
-                .code(Code.fromAsset(root.resolve(artifact.jar()).toString()))
+                .code(Code.fromAsset(Functions.bundle(root, artifact).toString()))
                 .memorySize(512)
                 .timeout(Duration.minutes(2))
                 .role(role)
