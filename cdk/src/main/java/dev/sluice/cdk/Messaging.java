@@ -95,7 +95,8 @@ final class Messaging {
                     .eventPattern(EventPattern.builder().source(List.of("-")).build())
                     .build();
             // The pattern exactly as written, which Event Ruler matches locally.
-            ((CfnRule) rule.getNode().getDefaultChild()).addPropertyOverride("EventPattern", pattern(spec));
+            ((CfnRule) rule.getNode().getDefaultChild()).addPropertyOverride("EventPattern",
+                    deployedNames(pattern(spec), deployed));
             for (TargetSpec target : spec.targets()) {
                 rule.addTarget(target(deployed, functions, target));
             }
@@ -108,6 +109,30 @@ final class Messaging {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("rule " + spec.name() + ": its pattern was checked on load", e);
         }
+    }
+
+    /**
+     * The pattern with each topology bucket name in {@code detail.bucket.name} (S3's events) replaced by
+     * the deployed bucket's name: locally the two are the same, on AWS CloudFormation names buckets.
+     */
+    private static Map<String, Object> deployedNames(Map<String, Object> pattern, Deployed deployed) {
+        if (pattern.get("detail") instanceof Map<?, ?> detail && detail.get("bucket") instanceof Map<?, ?> bucket
+                && bucket.get("name") instanceof List<?> names) {
+            Map<String, Object> renamedBucket = new java.util.LinkedHashMap<>(cast(bucket));
+            renamedBucket.put("name", names.stream().map(n -> n instanceof String name
+                    && deployed.buckets.containsKey(name) ? deployed.buckets.get(name).getBucketName() : n).toList());
+            Map<String, Object> renamedDetail = new java.util.LinkedHashMap<>(cast(detail));
+            renamedDetail.put("bucket", renamedBucket);
+            Map<String, Object> renamed = new java.util.LinkedHashMap<>(pattern);
+            renamed.put("detail", renamedDetail);
+            return renamed;
+        }
+        return pattern;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     private static IRuleTarget target(Deployed deployed, Map<String, IFunction> functions, TargetSpec target) {

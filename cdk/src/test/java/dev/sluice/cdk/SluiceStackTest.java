@@ -11,6 +11,7 @@ import dev.sluice.core.topology.DeploymentSpec;
 import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.Profile;
 import dev.sluice.core.topology.QueueSpec;
+import dev.sluice.core.topology.Reference;
 import dev.sluice.core.topology.RuleSpec;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.TableSpec;
@@ -112,7 +113,16 @@ class SluiceStackTest {
         for (RuleSpec spec : topology.rules()) {
             JsonNode rule = dev.resource("AWS::Events::Rule", "Rule" + LogicalIds.of(spec.name())).getValue()
                     .path("Properties");
-            assertThat(rule.path("EventPattern")).as(spec.name()).isEqualTo(Json.MAPPER.readTree(spec.eventPattern()));
+            JsonNode pattern = Json.MAPPER.readTree(spec.eventPattern());
+            if (pattern.path("detail").has("bucket")) {
+                // S3's events name the bucket: the deployed one, which CloudFormation names.
+                var names = (com.fasterxml.jackson.databind.node.ArrayNode) pattern.path("detail").path("bucket").path("name");
+                for (int n = 0; n < names.size(); n++) {
+                    String bucket = dev.resource("AWS::S3::Bucket", "Bucket" + LogicalIds.of(names.get(n).asText())).getKey();
+                    names.set(n, Json.MAPPER.createObjectNode().put("Ref", bucket));
+                }
+            }
+            assertThat(rule.path("EventPattern")).as(spec.name()).isEqualTo(pattern);
             if (spec.eventBus().equals(Topology.DEFAULT_BUS)) {
                 assertThat(rule.path("EventBusName").asText("default")).isEqualTo("default");
             }
@@ -156,6 +166,23 @@ class SluiceStackTest {
             Set<String> expected = new TreeSet<>(profile.resolve(spec.environment(), r -> "-").keySet());
             assertThat(names(fn.path("Environment").path("Variables")))
                     .as(spec.name()).isEqualTo(expected);
+            spec.environment().forEach((variable, template) -> {
+                List<String> refs = Synthesized.refs(fn.path("Environment").path("Variables").path(variable));
+                for (var reference : Reference.in(template)) {
+                    String prefix = switch (reference.kind()) {
+                        case TABLE -> "Table";
+                        case QUEUE, QUEUE_URL -> "Queue";
+                        case BUCKET -> "Bucket";
+                        case BUS -> "Bus";
+                        case STATE_MACHINE -> "StateMachine";
+                        default -> null;
+                    };
+                    if (prefix != null) {
+                        assertThat(refs).as(spec.name() + " " + variable + " resolves " + reference)
+                                .anyMatch(r -> r.matches(prefix + LogicalIds.of(reference.name()) + "[0-9A-F]{8}"));
+                    }
+                }
+            });
         }
         assertThat(dev.resources("AWS::Lambda::Alias").values()).allSatisfy(alias ->
                 assertThat(alias.path("Properties").path("Name").asText()).isEqualTo(Functions.ALIAS));

@@ -25,6 +25,11 @@ public record Setting(String name) {
     public static final Setting RETRY_MAX_SECONDS = new Setting("RETRY_MAX_SECONDS");
     /** A submitted job with no outcome after this long is failed by the sweeper. */
     public static final Setting JOB_DEADLINE_SECONDS = new Setting("JOB_DEADLINE_SECONDS");
+    /**
+     * The job lanes' queue URLs by topology name, {@code name=URL,name=URL}: on AWS a queue's name is
+     * CloudFormation's, so the sweeper cannot look a lane up by the name the rules give it.
+     */
+    public static final Setting LANE_QUEUE_URLS = new Setting("LANE_QUEUE_URLS");
     /** The WebSocket API's @connections endpoint, https://{api}.execute-api.{region}.amazonaws.com/{stage}. */
     public static final Setting WEBSOCKET_MANAGEMENT_URL = new Setting("WEBSOCKET_MANAGEMENT_URL");
     /** {@code ses} or {@code outbox} (RFC 5322 files under MAIL_OUTBOX_DIR). */
@@ -67,6 +72,20 @@ public record Setting(String name) {
                     + " topology.json");
         }
         return value;
+    }
+
+    /** A {@code key=value,key=value} value, in order. */
+    public java.util.Map<String, String> mapFrom(AwsClients aws) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (String entry : from(aws).split(",")) {
+            int equals = entry.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalStateException(name + " must be name=value pairs separated by commas, not \""
+                        + from(aws) + "\"");
+            }
+            map.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+        }
+        return map;
     }
 
     public int intFrom(AwsClients aws) {

@@ -29,14 +29,16 @@ public final class JobLanes {
     private final Machine machine = Machine.builder().build();
     private final Map<String, List<QueueSpec>> queuesByRule = new HashMap<>();
     private final SqsClient sqs;
-    private final Map<String, String> queueUrls = new HashMap<>();
+    private final Map<String, String> queueUrls;
 
-    public JobLanes(Topology topology, String bus, SqsClient sqs) {
+    /**
+     * The lanes of {@code topology}'s rules, whose queues are at {@code queueUrls} (by topology name).
+     * Every rule with a queue target is read: only the job bus's match a "Job Submitted" event.
+     */
+    public JobLanes(Topology topology, Map<String, String> queueUrls, SqsClient sqs) {
         this.sqs = sqs;
+        this.queueUrls = Map.copyOf(queueUrls);
         for (RuleSpec rule : topology.rules()) {
-            if (!rule.eventBus().equals(bus)) {
-                continue;
-            }
             List<QueueSpec> queues = rule.targets().stream().filter(t -> t.kind() == TargetSpec.Kind.SQS)
                     .map(t -> topology.queue(t.resource()).orElseThrow()).toList();
             if (queues.isEmpty()) {
@@ -97,7 +99,11 @@ public final class JobLanes {
 
         private long depth(String queue) {
             return byQueue.computeIfAbsent(queue, name -> {
-                String url = queueUrls.computeIfAbsent(name, n -> sqs.getQueueUrl(b -> b.queueName(n)).queueUrl());
+                String url = queueUrls.get(name);
+                if (url == null) {
+                    throw new IllegalStateException("lane queue " + name + " has no URL: add it to LANE_QUEUE_URLS"
+                            + " in the sweeper's environment");
+                }
                 Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
                         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,

@@ -65,13 +65,13 @@ public final class JobSweeper implements RequestStreamHandler {
     private JobSweeper(AwsClients aws) {
         this(new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
-                lanes(Setting.EVENT_BUS.from(aws), aws.build(SqsClient.builder(), "SQS")),
+                lanes(Setting.LANE_QUEUE_URLS.mapFrom(aws), aws.build(SqsClient.builder(), "SQS")),
                 Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
     }
 
     /** The lanes are read from the bundled rules the first time a deadline falls due, not at every cold start. */
-    private static Supplier<JobLanes> lanes(String bus, SqsClient sqs) {
-        return Lazy.of(() -> new JobLanes(Definitions.bundled().topology(), bus, sqs));
+    private static Supplier<JobLanes> lanes(Map<String, String> queueUrls, SqsClient sqs) {
+        return Lazy.of(() -> new JobLanes(Definitions.bundled().topology(), queueUrls, sqs));
     }
 
     public JobSweeper(JobStore jobs, JobEvents events, Supplier<JobLanes> lanes, long deadlineMillis, JsonLog log,
