@@ -14,7 +14,6 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.schema.Violation;
-import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.S3Access;
@@ -22,6 +21,7 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -90,13 +90,16 @@ public final class JobQueueWorker {
         this.clock = clock;
     }
 
+    /** The schema every message of a lane is checked against; priming validates the handler's fixture with it. */
+    public static final String EVENT_SCHEMA = "events/job-submitted";
+
     /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
-    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws) {
+    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws, Schemas schemas) {
         DynamoDbClient dynamoDb = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
+                aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), schemas,
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
                 Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
@@ -117,7 +120,7 @@ public final class JobQueueWorker {
         JsonNode detail = event.path("detail");
         String tenantId = detail.path("tenantId").asText(null);
         String jobId = detail.path("jobId").asText(null);
-        List<Violation> violations = schemas.validate("events/job-submitted", event);
+        List<Violation> violations = schemas.validate(EVENT_SCHEMA, event);
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
             String reason = "invalid Job Submitted event: " + (first.field().isEmpty() ? "" : first.field() + ": ")
