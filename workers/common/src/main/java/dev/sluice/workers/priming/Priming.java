@@ -125,9 +125,10 @@ public final class Priming implements Resource {
     }
 
     /**
-     * Nothing to redo: the warm-ups leave no connection, credential or unique value behind. SDK
-     * clients stay valid across a restore (on SnapStart they resolve credentials from the container
-     * endpoint per call, and open connections as needed), and no request was sent to be answered.
+     * Nothing to redo: the warm-ups leave no connection, credential or unique value behind (no request
+     * was sent, no id generated). SDK clients stay valid across a restore: on SnapStart they get
+     * credentials from the container credentials endpoint when first needed, which priming never
+     * asks, and open connections as they need them.
      */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
