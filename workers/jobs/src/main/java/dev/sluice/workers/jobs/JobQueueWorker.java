@@ -21,7 +21,6 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
-import dev.sluice.workers.priming.Priming;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -53,6 +52,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class JobQueueWorker {
 
+    /** The schema every message of a lane is checked against; priming validates the handler's fixture with it. */
+    public static final String EVENT_SCHEMA = "events/job-submitted";
     /** Results above this size are stored in S3 and pushed by reference (a push frame must stay small). */
     public static final int INLINE_RESULT_BYTES = 32 * 1024;
     /** How long an attempt holds its job when no Lambda context says how much time it has (tests). */
@@ -89,9 +90,6 @@ public final class JobQueueWorker {
         this.log = log;
         this.clock = clock;
     }
-
-    /** The schema every message of a lane is checked against; priming validates the handler's fixture with it. */
-    public static final String EVENT_SCHEMA = "events/job-submitted";
 
     /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
     public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws, Schemas schemas) {
