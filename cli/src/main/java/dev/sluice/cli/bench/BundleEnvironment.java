@@ -20,15 +20,22 @@ public final class BundleEnvironment {
     private static final String REGION = "us-east-1";
     private static final String ACCOUNT = "123456789012";
     /** The discard port: nothing listens there. */
-    private static final String NOWHERE = "127.0.0.1:9";
+    public static final String NOWHERE = "127.0.0.1:9";
 
     private final Topology topology;
     private final Profile profile;
+    private final String endpoint;
 
     public BundleEnvironment(Topology topology, String profile) {
+        this(topology, profile, NOWHERE);
+    }
+
+    /** @param endpoint {@code host:port} that every endpoint and URL of the environment names, in place of {@link #NOWHERE} */
+    public BundleEnvironment(Topology topology, String profile, String endpoint) {
         this.topology = topology;
         this.profile = topology.profile(profile).orElseThrow(() -> new IllegalArgumentException("no profile "
                 + profile));
+        this.endpoint = endpoint;
     }
 
     public Map<String, String> of(FunctionSpec function) {
@@ -41,19 +48,19 @@ public final class BundleEnvironment {
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeoutSeconds()));
-        env.put("AWS_ENDPOINT_URL", "http://" + NOWHERE);
+        env.put("AWS_ENDPOINT_URL", "http://" + endpoint);
         return env;
     }
 
     private String resolve(Reference r) {
         return switch (r.kind()) {
             case TABLE, QUEUE, BUS, BUCKET, SEARCH_INDEX -> r.name();
-            case QUEUE_URL -> "http://" + NOWHERE + "/" + ACCOUNT + "/" + r.name();
+            case QUEUE_URL -> "http://" + endpoint + "/" + ACCOUNT + "/" + r.name();
             case MAX_RECEIVE_COUNT -> topology.queue(r.name()).filter(QueueSpec::hasDeadLetterQueue)
                     .map(q -> Integer.toString(q.deadLetter().maxReceiveCount())).orElseThrow();
             case STATE_MACHINE -> "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + r.name();
-            case WEB_SOCKET_MANAGEMENT -> "https://" + NOWHERE + "/" + r.name();
-            case SEARCH_ENDPOINT -> "https://" + NOWHERE;
+            case WEB_SOCKET_MANAGEMENT -> "http://" + endpoint + "/" + r.name();
+            case SEARCH_ENDPOINT -> "http://" + endpoint;
             case STATE_DIR -> throw new IllegalArgumentException(r + ": a deployed profile has no state directory");
             case PROFILE -> throw new IllegalStateException(r + " is resolved by the profile");
         };

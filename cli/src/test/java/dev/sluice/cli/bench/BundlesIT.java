@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Lambda bundles {@code mvn package} built (workers/NAME/target/sluice-NAME-lambda.jar), checked
  * against topology.json's artifacts: each holds the handler of every function it ships, each handler
- * is built from its jar alone in a fresh JVM with its function's {@code dev} environment, and none
- * carries what it must not (the local runtime's adapters and services, models, another
- * architecture's native libraries). Runs after the bundles are packaged (Failsafe, in verify).
+ * is built from its jar alone in a fresh JVM with its function's {@code dev} environment, each carries
+ * what SnapStart priming needs at run time (org.crac, its handlers' fixtures), and none carries what
+ * it must not (the local runtime's adapters and services, models, another architecture's native
+ * libraries). Runs after the bundles are packaged (Failsafe, in verify).
  */
 class BundlesIT {
 
@@ -80,8 +81,16 @@ class BundlesIT {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
                 List<String> entries = zip.stream().map(ZipEntry::getName).toList();
                 for (FunctionSpec f : functions(artifact)) {
-                    assertThat(entries).as(f.name() + " in " + jar).contains(f.handler().replace('.', '/') + ".class");
+                    assertThat(entries).as(f.name() + " in " + jar).contains(f.handler().replace('.', '/') + ".class",
+                            // SnapStart priming: its fixture, and the CRaC hooks Lambda's runtime calls.
+                            "priming/" + f.handler().substring(f.handler().lastIndexOf('.') + 1) + ".json",
+                            "org/crac/Core.class", "org/crac/Resource.class");
                 }
+                // Only the fixtures of the bundle's own handlers: another bundle's would be dead weight.
+                assertThat(entries.stream().filter(e -> e.startsWith("priming/") && e.endsWith(".json")))
+                        .as(jar + ": priming fixtures")
+                        .allMatch(e -> functions(artifact).stream().anyMatch(f -> e.equals("priming/"
+                                + f.handler().substring(f.handler().lastIndexOf('.') + 1) + ".json")));
                 List<String> forbidden = new ArrayList<>(NEVER);
                 if (!artifact.name().equals("ingest")) {
                     forbidden.addAll(INGEST_ONLY);

@@ -2,8 +2,10 @@ package dev.sluice.core.aws;
 
 import java.net.URI;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -11,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -25,6 +28,7 @@ public final class AwsClients {
 
     private final Map<String, String> env;
     private final SdkHttpClient http;
+    private final List<SdkClient> built = new CopyOnWriteArrayList<>();
 
     /** Reads {@code env} itself (a function's own variables, which stay as they are), not a copy. */
     public AwsClients(Map<String, String> env) {
@@ -54,6 +58,11 @@ public final class AwsClients {
         return http;
     }
 
+    /** Every client built here so far, in order: what SnapStart priming warms before the snapshot. */
+    public List<SdkClient> clients() {
+        return List.copyOf(built);
+    }
+
     public AwsCredentialsProvider credentials() {
         String key = env.get("AWS_ACCESS_KEY_ID");
         String secret = env.get("AWS_SECRET_ACCESS_KEY");
@@ -80,11 +89,20 @@ public final class AwsClients {
      */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
             B builder, String serviceEnvName) {
+        return build(builder, endpoint(serviceEnvName));
+    }
+
+    /** As {@link #build(AwsClientBuilder, String)}, at an endpoint of the caller's, or AWS's own when null. */
+    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, URI endpoint) {
         builder.region(region()).credentialsProvider(credentials()).httpClient(http);
-        URI endpoint = endpoint(serviceEnvName);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return builder.build();
+        C client = builder.build();
+        if (client instanceof SdkClient sdk) {
+            built.add(sdk);
+        }
+        return client;
     }
 }

@@ -19,9 +19,10 @@ import java.lang.reflect.TypeVariable;
 /**
  * A handler class loaded by name, as the Lambda Java runtime loads it: a {@link RequestStreamHandler}
  * gets the raw bytes, a {@link RequestHandler} gets its input type deserialized with Lambda's own
- * serializers (the ones that know the aws-lambda-java-events field names).
+ * serializers (the ones that know the aws-lambda-java-events field names). Public for the bundles
+ * benchmark, which invokes a handler this way in a JVM of its bundle alone.
  */
-final class HandlerType {
+public final class HandlerType {
 
     private final Constructor<?> constructor;
     private final PojoSerializer<Object> input;
@@ -33,7 +34,7 @@ final class HandlerType {
         this.output = output;
     }
 
-    static HandlerType load(String className, ClassLoader loader) {
+    public static HandlerType load(String className, ClassLoader loader) {
         Class<?> type;
         try {
             type = Class.forName(className, true, loader);
@@ -58,7 +59,7 @@ final class HandlerType {
     }
 
     /** A fresh handler instance: one per execution environment, as on Lambda. */
-    Object newInstance() throws Exception {
+    public Object newInstance() throws Exception {
         try {
             return constructor.newInstance();
         } catch (InvocationTargetException e) {
@@ -68,7 +69,7 @@ final class HandlerType {
     }
 
     @SuppressWarnings("unchecked")
-    byte[] invoke(Object handler, byte[] payload, Context context) throws IOException {
+    public byte[] invoke(Object handler, byte[] payload, Context context) throws IOException {
         if (input == null) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ((RequestStreamHandler) handler).handleRequest(new ByteArrayInputStream(payload), out, context);

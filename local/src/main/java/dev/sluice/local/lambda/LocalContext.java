@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 /** The Lambda {@link Context} of one local invocation; its remaining time counts down to the function's timeout. */
-record LocalContext(String awsRequestId, String functionName, String functionArn, int memoryLimitInMB,
+public record LocalContext(String awsRequestId, String functionName, String functionArn, int memoryLimitInMB,
         long deadlineNanos) implements Context {
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.ai.AiRequestWorker;
 import dev.sluice.workers.ai.OfflineChatModel;
 import dev.sluice.workers.jobs.JobQueueWorker;
@@ -29,7 +30,7 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
                 throw new IllegalStateException("model unavailable (attempt " + job.attempts() + ")");
             }
             return real.execute(job, payload, context);
-        }, AwsClients.fromEnvironment()));
+        }, AwsClients.fromEnvironment(), Definitions.bundledSchemas()));
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.sluice.workers.http.Headers;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
 import dev.sluice.workers.tenants.TenantSettings;
@@ -109,6 +110,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
                 Clock.systemUTC());
+        Priming.of(ApiHandler.class, aws).validate("/body", schemas, "jobs/envelope").register(this);
     }
 
     ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {

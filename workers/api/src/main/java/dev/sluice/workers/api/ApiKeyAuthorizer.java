@@ -10,6 +10,7 @@ import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.http.Headers;
+import dev.sluice.workers.priming.Priming;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,7 @@ public final class ApiKeyAuthorizer implements RequestHandler<APIGatewayCustomAu
 
     private ApiKeyAuthorizer(AwsClients aws) {
         this(new ApiKeys(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.API_KEYS_TABLE.from(aws)));
+        Priming.of(ApiKeyAuthorizer.class, aws).register(this);
     }
 
     public ApiKeyAuthorizer(ApiKeys keys) {

@@ -18,7 +18,6 @@ public final class ConnectionsApi {
      */
     public static ApiGatewayManagementApiClient client(AwsClients aws) {
         String url = Setting.WEBSOCKET_MANAGEMENT_URL.from(aws);
-        return ApiGatewayManagementApiClient.builder().region(aws.region()).credentialsProvider(aws.credentials())
-                .httpClient(aws.httpClient()).endpointOverride(URI.create(url)).build();
+        return aws.build(ApiGatewayManagementApiClient.builder(), URI.create(url));
     }
 }

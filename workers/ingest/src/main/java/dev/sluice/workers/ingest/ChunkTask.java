@@ -12,6 +12,7 @@ import dev.sluice.workers.documents.Chunker;
 import dev.sluice.workers.documents.ExtractedText;
 import dev.sluice.workers.embed.Embedders;
 import dev.sluice.workers.embed.InputWindow;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.util.List;
 
@@ -35,6 +36,7 @@ public final class ChunkTask extends IngestTask {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.PROGRESS),
                 TenantSettings.fromEnvironment(aws), Embedders.inputWindow(aws),
                 Setting.CHUNK_BATCH_SIZE.intFrom(aws));
+        Priming.of(ChunkTask.class, aws).register(this);
     }
 
     public ChunkTask(IngestServices services, TenantSettings settings, InputWindow window, int batchSize) {

@@ -18,6 +18,7 @@ import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.time.Clock;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
 
     private DocumentRouter(AwsClients aws) {
         this(aws, VectorIndexes.choice(aws));
+        Priming.of(DocumentRouter.class, aws).register(this);
     }
 
     private DocumentRouter(AwsClients aws, VectorIndexes.Choice index) {

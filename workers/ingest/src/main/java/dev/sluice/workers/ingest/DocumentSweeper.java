@@ -9,6 +9,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,7 @@ public final class DocumentSweeper implements RequestStreamHandler {
 
     private DocumentSweeper(AwsClients aws) {
         this(aws, VectorIndexes.choice(aws));
+        Priming.of(DocumentSweeper.class, aws).register(this);
     }
 
     private DocumentSweeper(AwsClients aws, VectorIndexes.Choice index) {

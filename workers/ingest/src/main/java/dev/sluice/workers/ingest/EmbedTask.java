@@ -8,6 +8,7 @@ import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.documents.Chunk;
 import dev.sluice.workers.embed.Embedders;
+import dev.sluice.workers.priming.Priming;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class EmbedTask extends IngestTask {
 
     private EmbedTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS), Embedders.fromEnvironment(aws));
+        Priming.of(EmbedTask.class, aws).register(this);
     }
 
     public EmbedTask(IngestServices services, Embedder embedder) {

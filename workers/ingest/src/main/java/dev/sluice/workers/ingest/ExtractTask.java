@@ -9,6 +9,7 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.DocumentType;
 import dev.sluice.workers.documents.ExtractedText;
 import dev.sluice.workers.documents.TextExtractor;
+import dev.sluice.workers.priming.Priming;
 import java.nio.charset.Charset;
 import java.time.Duration;
 
@@ -26,6 +27,7 @@ public final class ExtractTask extends IngestTask {
     private ExtractTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.PROGRESS),
                 new TextExtractor(), Setting.MAX_DOCUMENT_BYTES.longFrom(aws));
+        Priming.of(ExtractTask.class, aws).register(this);
     }
 
     public ExtractTask(IngestServices services, TextExtractor extractor, long maxBytes) {

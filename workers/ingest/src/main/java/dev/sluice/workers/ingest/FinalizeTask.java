@@ -7,6 +7,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class FinalizeTask extends IngestTask {
 
     private FinalizeTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws), lazily(VectorIndexes.choice(aws), aws));
+        Priming.of(FinalizeTask.class, aws).register(this);
     }
 
     public FinalizeTask(IngestServices services, VectorIndex index) {

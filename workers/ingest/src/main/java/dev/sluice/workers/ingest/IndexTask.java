@@ -8,6 +8,7 @@ import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.documents.Chunk;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class IndexTask extends IngestTask {
     private IndexTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.WORK_OBJECTS, IngestServices.Need.DOCUMENTS,
                 IngestServices.Need.PROGRESS), lazily(VectorIndexes.choice(aws), aws));
+        Priming.of(IndexTask.class, aws).register(this);
     }
 
     public IndexTask(IngestServices services, VectorIndex index) {

@@ -8,6 +8,7 @@ import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ public final class MarkFailedTask extends IngestTask {
 
     private MarkFailedTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws), lazily(VectorIndexes.choice(aws), aws));
+        Priming.of(MarkFailedTask.class, aws).register(this);
     }
 
     public MarkFailedTask(IngestServices services, VectorIndex index) {

@@ -8,6 +8,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.DocumentInspector.Inspection;
 import dev.sluice.workers.documents.DocumentInspector;
+import dev.sluice.workers.priming.Priming;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -30,6 +31,7 @@ public final class ValidateTask extends IngestTask {
     private ValidateTask(AwsClients aws) {
         this(IngestServices.fromEnvironment(aws, IngestServices.Need.DOCUMENTS, IngestServices.Need.PROGRESS),
                 Setting.MAX_DOCUMENT_BYTES.longFrom(aws));
+        Priming.of(ValidateTask.class, aws).register(this);
     }
 
     public ValidateTask(IngestServices services, long maxBytes) {

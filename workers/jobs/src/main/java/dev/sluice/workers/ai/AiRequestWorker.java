@@ -12,10 +12,13 @@ import dev.sluice.core.ai.ChatRequest;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.priming.Priming;
 
 /** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
 public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -24,7 +27,11 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
 
     public AiRequestWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws);
+        Schemas schemas = Definitions.bundledSchemas();
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws,
+                schemas);
+        Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
+                .register(this);
     }
 
     public AiRequestWorker(JobQueueWorker worker) {

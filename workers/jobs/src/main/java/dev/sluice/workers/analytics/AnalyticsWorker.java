@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.tenants.AnalyticsCounters;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,7 +29,10 @@ public final class AnalyticsWorker implements RequestHandler<SQSEvent, SQSBatchR
         AwsClients aws = AwsClients.fromEnvironment();
         AnalyticsCounters counters = new AnalyticsCounters(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
                 Setting.ANALYTICS_TABLE.from(aws));
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(counters), aws);
+        Schemas schemas = Definitions.bundledSchemas();
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(counters), aws, schemas);
+        Priming.of(AnalyticsWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
+                .register(this);
     }
 
     public AnalyticsWorker(JobQueueWorker worker) {

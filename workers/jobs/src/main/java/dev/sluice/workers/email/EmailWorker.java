@@ -14,10 +14,13 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.mail.EmailMessage;
 import dev.sluice.core.mail.Mailer;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.priming.Priming;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -42,8 +45,11 @@ public final class EmailWorker implements RequestHandler<SQSEvent, SQSBatchRespo
             default -> throw new IllegalArgumentException("MAILER must be ses or outbox");
         };
         JobStore jobs = new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws));
+        Schemas schemas = Definitions.bundledSchemas();
         this.worker = JobQueueWorker.fromEnvironment(new Executor(EmailTemplates.bundled(), mailer, jobs,
-                Setting.MAIL_FROM.from(aws), Clock.systemUTC()), aws);
+                Setting.MAIL_FROM.from(aws), Clock.systemUTC()), aws, schemas);
+        Priming.of(EmailWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
+                .register(this);
     }
 
     public EmailWorker(JobQueueWorker worker) {

@@ -14,7 +14,6 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.schema.Violation;
-import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.S3Access;
@@ -53,6 +52,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class JobQueueWorker {
 
+    /** The schema every message of a lane is checked against; priming validates the handler's fixture with it. */
+    public static final String EVENT_SCHEMA = "events/job-submitted";
     /** Results above this size are stored in S3 and pushed by reference (a push frame must stay small). */
     public static final int INLINE_RESULT_BYTES = 32 * 1024;
     /** How long an attempt holds its job when no Lambda context says how much time it has (tests). */
@@ -91,12 +92,12 @@ public final class JobQueueWorker {
     }
 
     /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
-    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws) {
+    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws, Schemas schemas) {
         DynamoDbClient dynamoDb = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
+                aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), schemas,
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
                 Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
@@ -117,7 +118,7 @@ public final class JobQueueWorker {
         JsonNode detail = event.path("detail");
         String tenantId = detail.path("tenantId").asText(null);
         String jobId = detail.path("jobId").asText(null);
-        List<Violation> violations = schemas.validate("events/job-submitted", event);
+        List<Violation> violations = schemas.validate(EVENT_SCHEMA, event);
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
             String reason = "invalid Job Submitted event: " + (first.field().isEmpty() ? "" : first.field() + ": ")

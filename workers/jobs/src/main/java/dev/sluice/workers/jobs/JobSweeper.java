@@ -15,6 +15,7 @@ import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +68,7 @@ public final class JobSweeper implements RequestStreamHandler {
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 lanes(Setting.LANE_QUEUE_URLS.mapFrom(aws), aws.build(SqsClient.builder(), "SQS")),
                 Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
+        Priming.of(JobSweeper.class, aws).register(this);
     }
 
     /** The lanes are read from the bundled rules the first time a deadline falls due, not at every cold start. */

@@ -10,6 +10,7 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.ConnectionsApi;
@@ -53,6 +54,7 @@ public final class Notifier implements RequestStreamHandler {
 
     private Notifier(AwsClients aws) {
         this(aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+        Priming.of(Notifier.class, aws).register(this);
     }
 
     private Notifier(AwsClients aws, DynamoDbClient dynamoDb) {

@@ -7,6 +7,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.ConnectionsApi;
@@ -41,6 +42,7 @@ public final class RevokedKeySweeper implements RequestStreamHandler {
 
     private RevokedKeySweeper(AwsClients aws) {
         this(aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+        Priming.of(RevokedKeySweeper.class, aws).register(this);
     }
 
     private RevokedKeySweeper(AwsClients aws, DynamoDbClient dynamoDb) {

@@ -12,6 +12,7 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.http.Caller;
+import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.ConnectionsApi;
@@ -50,6 +51,7 @@ public final class WebSocketHandler
 
     private WebSocketHandler(AwsClients aws) {
         this(aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+        Priming.of(WebSocketHandler.class, aws).register(this);
     }
 
     private WebSocketHandler(AwsClients aws, DynamoDbClient dynamoDb) {
