@@ -37,8 +37,10 @@ class AslMapParallelTest {
 
     @Test
     void aFailingBranchFailsTheStateStopsTheOthersAndCanBeCaught() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         asl.fn("Hang", in -> {
+            started.countDown();
             try {
                 Thread.sleep(30_000);
                 return in;
@@ -47,12 +49,18 @@ class AslMapParallelTest {
                 throw e;
             }
         });
+        // The failing branch fails once the other is running: under load it could otherwise fail first.
+        asl.fn("AwaitHang", in -> {
+            started.await(5, TimeUnit.SECONDS);
+            return in;
+        });
         String definition = """
                 {"StartAt":"P","States":{
                  "P":{"Type":"Parallel","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught"}],"End":true,"Branches":[
                    {"StartAt":"H","States":{"H":{"Type":"Task","Resource":"%sHang","End":true}}},
-                   {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Branch.Error","Cause":"c"}}}]},
-                 "Caught":{"Type":"Pass","End":true}}}""".formatted(FN);
+                   {"StartAt":"W","States":{"W":{"Type":"Task","Resource":"%sAwaitHang","Next":"F"},
+                     "F":{"Type":"Fail","Error":"Branch.Error","Cause":"c"}}}]},
+                 "Caught":{"Type":"Pass","End":true}}}""".formatted(FN, FN);
 
         assertThat(asl.output(definition, "{}")).isEqualTo(json("{\"Error\":\"Branch.Error\",\"Cause\":\"c\"}"));
         assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
