@@ -96,7 +96,7 @@ final class AccessPolicies {
             statements.addAll(statements(new Use(ResourceKind.QUEUE, queue, "send"), keyUse));
         }
         keyUse.forEach((service, actions) -> statements.add(PolicyStatement.Builder.create()
-                .sid(sid("Key" + service))
+                .sid(LogicalIds.of("Key" + service))
                 .actions(List.copyOf(actions))
                 .resources(List.of(key.getKeyArn()))
                 .conditions(Map.of("StringEquals", Map.of("kms:ViaService", service + "." + Aws.REGION + ".amazonaws.com")))
@@ -105,7 +105,7 @@ final class AccessPolicies {
     }
 
     private List<PolicyStatement> statements(Use use, Map<String, Set<String>> keyUse) {
-        String id = sid(use.kind().key() + LogicalIds.of(use.name()) + LogicalIds.of(use.prefix() == null ? "" : use.prefix()));
+        String id = LogicalIds.of(use.kind().key() + LogicalIds.of(use.name()) + LogicalIds.of(use.prefix() == null ? "" : use.prefix()));
         return switch (use.kind()) {
             case TABLE -> {
                 var table = deployed.tables.get(use.name());
@@ -200,10 +200,5 @@ final class AccessPolicies {
     static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {
         return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions).resources(resources)
                 .build();
-    }
-
-    /** IAM statement ids are alphanumeric. */
-    static String sid(String text) {
-        return LogicalIds.of(text);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -84,20 +85,20 @@ final class Functions {
                 .tracing(Tracing.ACTIVE)
                 .role(role)
                 .logGroup(logs);
-        boolean usesSearch = spec.uses().stream().anyMatch(u -> u.kind() == ResourceKind.SEARCH_INDEX);
-        if (usesSearch) {
-            deployed.searchStore.network().ifPresent(n -> props.vpc(n.vpc()).securityGroups(List.of(n.clients()))
-                    .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()));
-        }
+        // A function that searches joins the search store's VPC, if it has one.
+        Optional<SearchStore.Network> network = spec.uses().stream().anyMatch(u -> u.kind() == ResourceKind.SEARCH_INDEX)
+                ? deployed.searchStore.network() : Optional.empty();
+        network.ifPresent(n -> {
+            props.vpc(n.vpc()).securityGroups(List.of(n.clients()))
+                    .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build());
+            role.addToPrincipalPolicy(vpcAccess());
+        });
         Function function = props.build();
         software.amazon.awscdk.Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "Every caller invokes the published version through the live alias");
         Nag.suppress(role, "AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing)"
                 + " and, in a VPC, the network interface actions have no resource-level permissions",
                 List.of("Resource::*"));
-        if (usesSearch && deployed.searchStore.network().isPresent()) {
-            role.addToPrincipalPolicy(vpcAccess());
-        }
         Alias alias = Alias.Builder.create(scope, id + "Alias").aliasName(ALIAS).version(function.getCurrentVersion())
                 .build();
         if (spec.onFailure() != null) {

@@ -45,23 +45,20 @@ final class Observability {
         Topology topology = deployed.topology();
         List<IMetric> dlqDepths = new ArrayList<>();
         List<IMetric> queueAges = new ArrayList<>();
-        for (String name : topology.allQueueNames()) {
-            Queue queue = deployed.queues.get(name);
-            if (isDeadLetterQueue(topology, name)) {
-                Metric depth = queue.metricApproximateNumberOfMessagesVisible(metric(Duration.minutes(1), "Maximum", name));
-                dlqDepths.add(depth);
-                alarm(scope, "Alarm" + LogicalIds.of(name) + "Messages", depth, 0,
-                        "Messages in " + name + ": failed work waits for an operator (sluice dlq list)", notify);
-                // A DLQ's messages expire with its retention: warn while half of it is left, so nothing is lost unseen.
-                int halfRetention = retentionSeconds(topology, name) / 2;
-                Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum", name));
-                alarm(scope, "Alarm" + LogicalIds.of(name) + "Age", age, halfRetention, "The oldest message of " + name
-                        + " is over " + halfRetention / 86_400 + " days old: replay or purge it before it expires", notify);
-            } else {
-                Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum", name));
+        for (QueueSpec spec : topology.queues()) {
+            if (spec.hasDeadLetterQueue()) {
+                Queue queue = deployed.queues.get(spec.name());
+                Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum",
+                        spec.name()));
                 queueAges.add(age);
-                alarm(scope, "Alarm" + LogicalIds.of(name) + "Age", age, thresholds.queueAgeSeconds(),
-                        "The oldest message of " + name + " waits over " + thresholds.queueAgeSeconds() + " s", notify);
+                alarm(scope, "Alarm" + LogicalIds.of(spec.name()) + "Age", age, thresholds.queueAgeSeconds(),
+                        "The oldest message of " + spec.name() + " waits over " + thresholds.queueAgeSeconds() + " s",
+                        notify);
+                dlqDepths.add(deadLetterAlarms(scope, deployed, spec.deadLetterQueueName(),
+                        spec.deadLetter().retentionSeconds(), notify));
+            } else {
+                // A queue without a DLQ of its own is where failures end: an EventBridge target's or on-failure DLQ.
+                dlqDepths.add(deadLetterAlarms(scope, deployed, spec.name(), spec.retentionSeconds(), notify));
             }
         }
         List<IMetric> invocations = new ArrayList<>();
@@ -103,21 +100,21 @@ final class Observability {
         return topic;
     }
 
-    /** A DLQ of a queue, or a queue that is itself terminal (an EventBridge target's or an on-failure destination). */
-    static boolean isDeadLetterQueue(Topology topology, String name) {
-        return topology.queues().stream().noneMatch(q -> q.name().equals(name) && q.hasDeadLetterQueue());
-    }
-
-    private static int retentionSeconds(Topology topology, String queue) {
-        for (QueueSpec q : topology.queues()) {
-            if (q.name().equals(queue)) {
-                return q.retentionSeconds();
-            }
-            if (q.hasDeadLetterQueue() && q.deadLetterQueueName().equals(queue)) {
-                return q.deadLetter().retentionSeconds();
-            }
-        }
-        throw new IllegalArgumentException("no queue " + queue);
+    /**
+     * A DLQ's alarms: a message visible, and one there for half the DLQ's retention, since its
+     * messages expire with it and none may be lost unseen. Returns the depth, for the dashboard.
+     */
+    private static Metric deadLetterAlarms(Construct scope, Deployed deployed, String name, int retentionSeconds,
+            SnsAction notify) {
+        Queue queue = deployed.queues.get(name);
+        Metric depth = queue.metricApproximateNumberOfMessagesVisible(metric(Duration.minutes(1), "Maximum", name));
+        alarm(scope, "Alarm" + LogicalIds.of(name) + "Messages", depth, 0,
+                "Messages in " + name + ": failed work waits for an operator (sluice dlq list)", notify);
+        int halfRetention = retentionSeconds / 2;
+        Metric age = queue.metricApproximateAgeOfOldestMessage(metric(Duration.minutes(5), "Maximum", name));
+        alarm(scope, "Alarm" + LogicalIds.of(name) + "Age", age, halfRetention, "The oldest message of " + name
+                + " is over " + halfRetention / 86_400 + " days old: replay or purge it before it expires", notify);
+        return depth;
     }
 
     private static software.amazon.awscdk.services.cloudwatch.MetricOptions metric(Duration period, String statistic,

@@ -92,10 +92,12 @@ final class SearchIndexSetup extends Construct {
                 .role(role)
                 .logGroup(logs)
                 .tracing(Tracing.ACTIVE);
-        network.ifPresent(n -> role.addToPrincipalPolicy(Functions.vpcAccess()));
-        network.ifPresent(n -> fn.vpc(n.vpc()).securityGroups(List.of(n.clients()))
-                .vpcSubnets(software.amazon.awscdk.services.ec2.SubnetSelection.builder()
-                        .subnetType(software.amazon.awscdk.services.ec2.SubnetType.PRIVATE_WITH_EGRESS).build()));
+        network.ifPresent(n -> {
+            fn.vpc(n.vpc()).securityGroups(List.of(n.clients()))
+                    .vpcSubnets(software.amazon.awscdk.services.ec2.SubnetSelection.builder()
+                            .subnetType(software.amazon.awscdk.services.ec2.SubnetType.PRIVATE_WITH_EGRESS).build());
+            role.addToPrincipalPolicy(Functions.vpcAccess());
+        });
         Function made = fn.build();
         role.addToPrincipalPolicy(AccessPolicies.statement("WriteLogs" + id,
                 List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logs.getLogGroupArn())));

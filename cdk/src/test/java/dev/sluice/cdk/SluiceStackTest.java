@@ -347,8 +347,9 @@ class SluiceStackTest {
     @Test
     void alarmsWatchEveryDlqsDepthEveryQueuesAgeEveryFunctionTheCostAndEveryPlanAndGoToTheEncryptedTopic() {
         var alarms = dev.resources("AWS::CloudWatch::Alarm");
-        long dlqs = topology.allQueueNames().stream().filter(q -> Observability.isDeadLetterQueue(topology, q)).count();
-        long work = topology.allQueueNames().size() - dlqs;
+        // A work queue has a DLQ of its own; every other queue (its DLQ, a terminal queue) is where failures end.
+        long work = topology.queues().stream().filter(QueueSpec::hasDeadLetterQueue).count();
+        long dlqs = topology.allQueueNames().size() - work;
         long plans = topology.apis().stream().mapToLong(a -> a.usagePlans().size()).sum();
         assertThat(alarms).hasSize((int) (2 * dlqs + work + 2L * topology.functions().size() + 1 + plans));
         String topic = dev.resource("AWS::SNS::Topic", "AlarmTopic").getKey();
