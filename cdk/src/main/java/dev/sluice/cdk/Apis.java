@@ -84,7 +84,7 @@ final class Apis {
             LogGroup access = accessLogs(id);
             ((CfnStage) stage.getNode().getDefaultChild()).setAccessLogSettings(CfnStage.AccessLogSettingsProperty
                     .builder().destinationArn(access.getLogGroupArn())
-                    .format(Json.write(Map.of("requestId", "$context.requestId", "ip", "$context.identity.sourceIp",
+                    .format(StableJson.write(Map.of("requestId", "$context.requestId", "ip", "$context.identity.sourceIp",
                             "requestTime", "$context.requestTime", "routeKey", "$context.routeKey",
                             "eventType", "$context.eventType", "status", "$context.status",
                             "connectionId", "$context.connectionId", "error", "$context.error.message",

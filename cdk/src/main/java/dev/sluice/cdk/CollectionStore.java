@@ -1,6 +1,5 @@
 package dev.sluice.cdk;
 
-import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.DeploymentSpec;
 import dev.sluice.core.topology.ResourceKind;
 import dev.sluice.core.topology.Use;
@@ -46,11 +45,11 @@ final class CollectionStore extends Construct implements SearchStore {
                 "Resource", List.of("collection/" + name)));
         CfnSecurityPolicy encryption = CfnSecurityPolicy.Builder.create(this, "Encryption")
                 .name(name + "-enc").type("encryption")
-                .policy(Json.write(Map.of("Rules", collectionRule, "AWSOwnedKey", false, "KmsARN", key.getKeyArn())))
+                .policy(StableJson.write(Map.of("Rules", collectionRule, "AWSOwnedKey", false, "KmsARN", key.getKeyArn())))
                 .build();
         CfnSecurityPolicy network = CfnSecurityPolicy.Builder.create(this, "Network")
                 .name(name + "-net").type("network")
-                .policy(Json.write(List.of(Map.of("Rules", collectionRule, "AllowFromPublic", true))))
+                .policy(StableJson.write(List.of(Map.of("Rules", collectionRule, "AllowFromPublic", true))))
                 .build();
         collection = CfnCollection.Builder.create(this, "Collection").name(name).type("VECTORSEARCH")
                 .standbyReplicas(spec.standbyReplicas() ? "ENABLED" : "DISABLED")
@@ -89,7 +88,7 @@ final class CollectionStore extends Construct implements SearchStore {
                 "Principal", List.of(role.getRoleArn()))));
         CfnAccessPolicy access = CfnAccessPolicy.Builder.create(this, "DataAccess")
                 .name(name + "-access").type("data")
-                .policy(Json.write(rules))
+                .policy(StableJson.write(rules))
                 .build();
         for (String index : indexes) {
             var resource = setup.index(index, dimensions, Map.of("Service", "aoss", "Endpoint", endpoint()));

@@ -116,7 +116,7 @@ final class DomainStore extends Construct implements SearchStore {
         }
         CfnResourcePolicy logsPolicy = CfnResourcePolicy.Builder.create(this, "LogsPolicy")
                 .policyName(Fn.join("-", List.of(software.amazon.awscdk.Aws.STACK_NAME, "search-logs")))
-                .policyDocument(Fn.toJsonString(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                .policyDocument(StableJson.write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
                         "Effect", "Allow", "Principal", Map.of("Service", "es.amazonaws.com"),
                         "Action", List.of("logs:PutLogEvents", "logs:CreateLogStream"),
                         "Resource", List.of(slowLogs.getLogGroupArn(), appLogs.getLogGroupArn(),

@@ -6,6 +6,7 @@ import dev.sluice.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -74,7 +75,7 @@ final class Observability {
             durations.add(p95);
             MathExpression rate = MathExpression.Builder.create()
                     .expression("IF(calls > 0, 100 * failed / calls, 0)")
-                    .usingMetrics(Map.of("calls", calls, "failed", failed))
+                    .usingMetrics(new TreeMap<>(Map.of("calls", calls, "failed", failed)))
                     .label(name + " error %").period(Duration.minutes(5)).build();
             alarm(scope, "Alarm" + LogicalIds.of(name) + "ErrorRate", rate, thresholds.errorRatePercent(),
                     name + ": over " + thresholds.errorRatePercent() + " % of invocations failed for 5 minutes", notify);
@@ -87,7 +88,7 @@ final class Observability {
                 "Model spend over $" + thresholds.costUsdPerDay() + " today", notify);
         usagePlans.forEach((api, plans) -> plans.keySet().forEach(plan -> {
             Metric used = Metric.Builder.create().namespace(NAMESPACE).metricName("UsagePlanQuotaUsedPercent")
-                    .dimensionsMap(Map.of("Api", api, "UsagePlan", plan)).statistic("Maximum")
+                    .dimensionsMap(new TreeMap<>(Map.of("Api", api, "UsagePlan", plan))).statistic("Maximum")
                     .period(Duration.hours(1)).build();
             alarm(scope, "Alarm" + LogicalIds.of(api + "-" + plan) + "Quota", used, thresholds.quotaPercent(),
                     "A key of usage plan " + plan + " used over " + thresholds.quotaPercent() + " % of its quota", notify);

@@ -114,7 +114,7 @@ final class SearchIndexSetup extends Construct {
 
     /** The index resource; {@code properties} name the store (Service, Endpoint or DomainName, BackendRoles). */
     CustomResource index(String indexName, int dimensions, Map<String, Object> properties) {
-        Map<String, Object> all = new java.util.LinkedHashMap<>(properties);
+        Map<String, Object> all = new java.util.TreeMap<>(properties);
         all.put("IndexName", indexName);
         all.put("Dimensions", String.valueOf(dimensions));
         all.put("Index", OpenSearchVectorIndex.indexBody(dimensions));

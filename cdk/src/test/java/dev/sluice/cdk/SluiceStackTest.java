@@ -361,6 +361,35 @@ class SluiceStackTest {
                 .asBoolean()).isTrue();
     }
 
+    /**
+     * JSON the app writes into the template has its keys sorted, and math alarms list their metrics by
+     * id: Map.of iterates in an order that changes with each JVM, and a template that changes at every
+     * synth would update these resources at every deploy.
+     */
+    @Test
+    void theTemplateDoesNotDependOnTheOrderMapsIterateIn() throws IOException {
+        JsonNode stage = dev.resources("AWS::ApiGatewayV2::Stage").values().iterator().next();
+        assertSortedKeys(Json.MAPPER.readTree(stage.path("Properties").path("AccessLogSettings").path("Format").asText()));
+        String logsPolicy = dev.resources("AWS::Logs::ResourcePolicy").values().iterator().next()
+                .path("Properties").path("PolicyDocument").toString();
+        assertThat(logsPolicy.indexOf("Statement")).isLessThan(logsPolicy.indexOf("Version"));
+        assertThat(logsPolicy.indexOf("Action")).isLessThan(logsPolicy.indexOf("Effect"));
+        for (FunctionSpec spec : topology.functions()) {
+            JsonNode metrics = dev.resource("AWS::CloudWatch::Alarm", "Alarm" + LogicalIds.of(spec.name()) + "ErrorRate")
+                    .getValue().path("Properties").path("Metrics");
+            List<String> ids = new ArrayList<>();
+            metrics.forEach(m -> ids.add(m.path("Id").asText()));
+            assertThat(ids).as(spec.name()).containsExactly("expr_1", "calls", "failed");
+        }
+    }
+
+    private static void assertSortedKeys(JsonNode object) {
+        List<String> keys = new ArrayList<>(names(object));
+        List<String> inOrder = new ArrayList<>();
+        object.fieldNames().forEachRemaining(inOrder::add);
+        assertThat(inOrder).isEqualTo(keys);
+    }
+
     /** The path of an API Gateway resource, from its PathPart and its parent's. */
     private String path(JsonNode resourceId) {
         String id = Synthesized.ref(resourceId);
