@@ -69,6 +69,23 @@ class SluiceCommandTest {
                 .contains("sluice-audit");
     }
 
+    @Test
+    void synthRefusesAProfileMissingAValueNamingFileProfileAndValue(@TempDir Path definitions, @TempDir Path out)
+            throws Exception {
+        Definitions.exportBundled(definitions);
+        Path topology = definitions.resolve("topology.json");
+        String text = Files.readString(topology);
+        int prod = text.indexOf("\"prod\": {");
+        Files.writeString(topology, text.substring(0, prod)
+                + text.substring(prod).replaceFirst("\\s*\"chunkBatchSize\": 32,", ""));
+
+        assertThat(run("synth", "--env", "prod", "--definitions", definitions.toString(), "--out", out.toString()))
+                .isEqualTo(Sluice.INVALID_DEFINITIONS);
+        assertThat(err.toString()).startsWith("sluice: invalid definition: " + topology + ": profiles.prod")
+                .contains("chunkBatchSize");
+        assertThat(out).isEmptyDirectory();
+    }
+
     /** The built-in definitions in {@code dir}, the api function's use of the analytics table replaced by {@code use}. */
     private static Path exportWithApiUse(Path dir, String use) throws Exception {
         Definitions.exportBundled(dir);
