@@ -1,0 +1,161 @@
+package dev.sluice.cli.where;
+
+import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.local.AwsIdentity;
+import dev.sluice.local.Endpoints;
+import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.sqs.LocalSqs;
+import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.deployment.UnknownResourceException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * A running {@code sluice up}: its services from {@code DIR/endpoints.json}, its resources named as
+ * in the topology (the local runtime gives every resource its topology name), the real SDK clients
+ * pointed at loopback. The principal is the OS user.
+ */
+public final class LocalDeployment implements Deployment {
+
+    private final Topology topology;
+    private final Path dir;
+    private final Endpoints endpoints;
+    private final AwsIdentity identity;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private SqsClient sqs;
+    private DynamoDbClient dynamoDb;
+    private EventBridgeClient eventBridge;
+    private SfnClient stepFunctions;
+    private LambdaClient lambda;
+    private S3Client s3;
+
+    public LocalDeployment(Topology topology, Path dir, Endpoints endpoints) {
+        this.topology = topology;
+        this.dir = dir;
+        this.endpoints = endpoints;
+        this.identity = new AwsIdentity(endpoints.region(), AwsIdentity.LOCAL.accountId());
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public String description() {
+        return "the local stack in " + dir;
+    }
+
+    @Override
+    public String principal() {
+        return "local:" + System.getProperty("user.name", "unknown");
+    }
+
+    /** The state directory: the runtime's event archive is read from it. */
+    public Path stateDir() {
+        return dir;
+    }
+
+    @Override
+    public String queueUrl(String queue) {
+        return LocalSqs.queueUrl(endpoints.sqs(), identity, known(ResourceKind.QUEUE, queue, topology.allQueueNames()));
+    }
+
+    @Override
+    public String tableName(String table) {
+        return known(ResourceKind.TABLE, table, topology.tables().stream().map(t -> t.name()).toList());
+    }
+
+    @Override
+    public String busName(String bus) {
+        return known(ResourceKind.BUS, bus, topology.allEventBuses());
+    }
+
+    @Override
+    public String stateMachineArn(String stateMachine) {
+        return identity.stateMachineArn(known(ResourceKind.STATE_MACHINE, stateMachine,
+                topology.stateMachines().stream().map(m -> m.name()).toList()));
+    }
+
+    @Override
+    public String functionArn(String function) {
+        return identity.lambdaArn(known("function", function, topology.functions().stream().map(f -> f.name()).toList()));
+    }
+
+    @Override
+    public String bucketName(String bucket) {
+        return known(ResourceKind.BUCKET, bucket, topology.buckets().stream().map(b -> b.name()).toList());
+    }
+
+    private static String known(ResourceKind kind, String name, List<String> names) {
+        return known(kind.key(), name, names);
+    }
+
+    private static String known(String kind, String name, List<String> names) {
+        if (!names.contains(name)) {
+            throw new UnknownResourceException(kind, name, names);
+        }
+        return name;
+    }
+
+    @Override
+    public synchronized SqsClient sqs() {
+        return sqs != null ? sqs : (sqs = client(SqsClient.builder(), endpoints.sqs()));
+    }
+
+    @Override
+    public synchronized DynamoDbClient dynamoDb() {
+        return dynamoDb != null ? dynamoDb : (dynamoDb = client(DynamoDbClient.builder(), endpoints.dynamodb()));
+    }
+
+    @Override
+    public synchronized EventBridgeClient eventBridge() {
+        return eventBridge != null ? eventBridge : (eventBridge = client(EventBridgeClient.builder(), endpoints.events()));
+    }
+
+    @Override
+    public synchronized SfnClient stepFunctions() {
+        return stepFunctions != null ? stepFunctions
+                : (stepFunctions = client(SfnClient.builder(), endpoints.stepFunctions()));
+    }
+
+    @Override
+    public synchronized LambdaClient lambda() {
+        // TODO(step6-lambda): endpoints.lambda(), once the local runtime serves the Lambda API
+        throw new UnsupportedOperationException("the local runtime does not serve the Lambda API yet");
+    }
+
+    @Override
+    public synchronized S3Client s3() {
+        return s3 != null ? s3 : (s3 = client(S3Client.builder().forcePathStyle(true), endpoints.s3()));
+    }
+
+    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C extends AutoCloseable>
+            C client(B builder, URI endpoint) {
+        C client = LocalRuntime.client(builder, endpoint, endpoints.region());
+        clients.add(client);
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing HTTP clients at exit
+            }
+        }
+        clients.clear();
+    }
+
+}

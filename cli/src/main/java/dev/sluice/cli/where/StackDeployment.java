@@ -1,0 +1,194 @@
+package dev.sluice.cli.where;
+
+import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.deployment.UnknownResourceException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * A stack deployed by {@code cdk/}: every name, URL and ARN from its CloudFormation outputs
+ * ({@code DescribeStacks}), each of which the CDK app describes with the topology reference it
+ * stands for ({@code queueUrl:email-dlq}, {@code table:sluice-audit}). Credentials and region come
+ * from the SDK's default chains, as for the AWS CLI; so does every endpoint, which lets
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} point a client elsewhere.
+ */
+public final class StackDeployment implements Deployment {
+
+    private final Topology topology;
+    private final String stackName;
+    private final String region;
+    private final Map<String, String> outputs;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private String principal;
+    private SqsClient sqs;
+    private DynamoDbClient dynamoDb;
+    private EventBridgeClient eventBridge;
+    private SfnClient stepFunctions;
+    private LambdaClient lambda;
+    private S3Client s3;
+
+    private StackDeployment(Topology topology, String stackName, String region, Map<String, String> outputs) {
+        this.topology = topology;
+        this.stackName = stackName;
+        this.region = region;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Reads the stack's outputs once.
+     *
+     * @throws IllegalArgumentException the stack does not exist or has no Sluice outputs
+     */
+    public static StackDeployment open(Topology topology, String stackName) {
+        try (CloudFormationClient cloudFormation = CloudFormationClient.create()) {
+            List<Stack> stacks;
+            try {
+                stacks = cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks();
+            } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+                throw new IllegalArgumentException("stack \"" + stackName + "\": "
+                        + e.awsErrorDetails().errorMessage(), e);
+            }
+            if (stacks.isEmpty()) {
+                throw new IllegalArgumentException("stack \"" + stackName + "\" does not exist");
+            }
+            Map<String, String> byReference = new TreeMap<>();
+            for (Output output : stacks.get(0).outputs()) {
+                if (output.description() != null && output.description().contains(":")) {
+                    byReference.put(output.description(), output.outputValue());
+                }
+            }
+            if (byReference.isEmpty()) {
+                throw new IllegalArgumentException("stack \"" + stackName + "\" has no Sluice outputs: is it a stack"
+                        + " `sluice synth` made?");
+            }
+            String region = cloudFormation.serviceClientConfiguration().region().id();
+            return new StackDeployment(topology, stackName, region, byReference);
+        }
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public String description() {
+        return "stack " + stackName + " in " + region;
+    }
+
+    /** The IAM principal the default credentials belong to, as STS says: what the audit records. */
+    @Override
+    public synchronized String principal() {
+        if (principal == null) {
+            try (StsClient sts = StsClient.create()) {
+                principal = sts.getCallerIdentity().arn();
+            }
+        }
+        return principal;
+    }
+
+    @Override
+    public String queueUrl(String queue) {
+        return output("queueUrl", queue);
+    }
+
+    @Override
+    public String tableName(String table) {
+        return output(ResourceKind.TABLE.key(), table);
+    }
+
+    @Override
+    public String busName(String bus) {
+        return output(ResourceKind.BUS.key(), bus);
+    }
+
+    @Override
+    public String stateMachineArn(String stateMachine) {
+        return output(ResourceKind.STATE_MACHINE.key(), stateMachine);
+    }
+
+    @Override
+    public String functionArn(String function) {
+        return output("function", function);
+    }
+
+    @Override
+    public String bucketName(String bucket) {
+        return output(ResourceKind.BUCKET.key(), bucket);
+    }
+
+    /** The value of output {@code kind:name}; a name the stack lacks is an operator's typo or an old stack. */
+    public String output(String kind, String name) {
+        String value = outputs.get(kind + ":" + name);
+        if (value == null) {
+            String prefix = kind + ":";
+            throw new UnknownResourceException(kind, name, outputs.keySet().stream().filter(k -> k.startsWith(prefix))
+                    .map(k -> k.substring(prefix.length())).toList());
+        }
+        return value;
+    }
+
+    @Override
+    public synchronized SqsClient sqs() {
+        return sqs != null ? sqs : (sqs = client(SqsClient::builder));
+    }
+
+    @Override
+    public synchronized DynamoDbClient dynamoDb() {
+        return dynamoDb != null ? dynamoDb : (dynamoDb = client(DynamoDbClient::builder));
+    }
+
+    @Override
+    public synchronized EventBridgeClient eventBridge() {
+        return eventBridge != null ? eventBridge : (eventBridge = client(EventBridgeClient::builder));
+    }
+
+    @Override
+    public synchronized SfnClient stepFunctions() {
+        return stepFunctions != null ? stepFunctions : (stepFunctions = client(SfnClient::builder));
+    }
+
+    @Override
+    public synchronized LambdaClient lambda() {
+        return lambda != null ? lambda : (lambda = client(LambdaClient::builder));
+    }
+
+    @Override
+    public synchronized S3Client s3() {
+        return s3 != null ? s3 : (s3 = client(S3Client::builder));
+    }
+
+    private <B extends AwsClientBuilder<B, C>, C extends AutoCloseable> C client(Supplier<B> builder) {
+        C client = builder.get().region(software.amazon.awssdk.regions.Region.of(region)).build();
+        clients.add(client);
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing HTTP clients at exit
+            }
+        }
+        clients.clear();
+    }
+}
