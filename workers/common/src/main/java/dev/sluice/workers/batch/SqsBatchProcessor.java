@@ -33,7 +33,6 @@ import org.slf4j.MDC;
 public final class SqsBatchProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchProcessor.class);
-    private static final String MESSAGE_ID = "messageId";
 
     private final boolean concurrent;
 
@@ -123,7 +122,7 @@ public final class SqsBatchProcessor {
 
     /** Runs the handler on one message; returns what it threw (logged), or null when it succeeded. */
     private static Throwable handle(SQSMessage message, Context context, MessageHandler handler) {
-        try (LogContext record = LogContext.with(Map.of(MESSAGE_ID, String.valueOf(message.getMessageId())))) {
+        try (LogContext record = LogContext.with(Map.of(LogContext.MESSAGE_ID, String.valueOf(message.getMessageId())))) {
             try {
                 handler.handle(message, context);
                 return null;
@@ -145,7 +144,7 @@ public final class SqsBatchProcessor {
     }
 
     private static BatchItemFailure failed(SQSMessage message, Throwable failure) {
-        try (LogContext record = LogContext.with(Map.of(MESSAGE_ID, String.valueOf(message.getMessageId())))) {
+        try (LogContext record = LogContext.with(Map.of(LogContext.MESSAGE_ID, String.valueOf(message.getMessageId())))) {
             log(failure);
         }
         return item(message);

@@ -26,6 +26,8 @@ public final class LogContext implements AutoCloseable {
     public static final String JOB_ID = "jobId";
     public static final String TENANT_ID = "tenantId";
     public static final String DOCUMENT_ID = "documentId";
+    /** The SQS message being handled (SqsBatchProcessor). */
+    public static final String MESSAGE_ID = "messageId";
 
     private final Map<String, String> previous;
 
