@@ -7,10 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import dev.sluice.local.logs.LogFiles;
+import dev.sluice.workers.logging.LogContext;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,6 +28,8 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
 
     private static final String LOCAL_SERVICES = "dev.sluice.";
     private static final int MAX_TEXT = 300;
+    /** The MDC entries that say what a failure was about, shown before the line's own key-value pairs. */
+    private static final List<String> IDS = List.of(LogContext.JOB_ID, LogContext.DOCUMENT_ID, LogContext.MESSAGE_ID);
 
     private final PrintWriter console;
     private final Path stateDir;
@@ -75,6 +79,9 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
             line.append(": ").append(thrown.getClassName()).append(": ").append(oneLine(thrown.getMessage()));
         }
         line.append(" (");
+        Map<String, String> mdc = event.getMDCPropertyMap();
+        IDS.stream().filter(mdc::containsKey).forEach(id -> line.append(id).append('=').append(mdc.get(id))
+                .append(", "));
         if (event.getKeyValuePairs() != null && !event.getKeyValuePairs().isEmpty()) {
             line.append(event.getKeyValuePairs().stream().map(kv -> kv.key + "=" + oneLine(String.valueOf(kv.value)))
                     .collect(Collectors.joining(", "))).append(", ");
@@ -86,12 +93,12 @@ final class FailureSummary extends AppenderBase<ILoggingEvent> implements AutoCl
     }
 
     private boolean firstReportOfItsMessage(ILoggingEvent event, String function) {
-        String requestId = event.getMDCPropertyMap().get("requestId");
-        if (function == null || requestId == null || event.getKeyValuePairs() == null) {
+        String requestId = event.getMDCPropertyMap().get(LogContext.REQUEST_ID);
+        String messageId = event.getMDCPropertyMap().get(LogContext.MESSAGE_ID);
+        if (function == null || requestId == null || messageId == null) {
             return true;
         }
-        return event.getKeyValuePairs().stream().filter(kv -> kv.key.equals("messageId")).findFirst()
-                .map(kv -> shownMessages.add(function + " " + requestId + " " + kv.value)).orElse(true);
+        return shownMessages.add(function + " " + requestId + " " + messageId);
     }
 
     private static String oneLine(String text) {

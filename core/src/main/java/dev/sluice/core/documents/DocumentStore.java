@@ -42,9 +42,12 @@ public final class DocumentStore {
         this.table = table;
     }
 
-    /** {@code POST /v1/documents}: a row that remembers who asked, until the upload arrives. */
+    /**
+     * {@code POST /v1/documents}: a row that remembers who asked, and in which request
+     * ({@code correlationId}, may be null), until the upload arrives.
+     */
     public void awaitUpload(String tenantId, String documentId, String userId, String bucket, String key,
-            String filename, long now) {
+            String filename, String correlationId, long now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(tenantId));
         item.put("sk", s(documentId));
@@ -52,6 +55,9 @@ public final class DocumentStore {
         item.put("bucket", s(bucket));
         item.put("objectKey", s(key));
         item.put("filename", s(filename));
+        if (correlationId != null) {
+            item.put("correlationId", s(correlationId));
+        }
         item.put("status", s(DocumentStatus.AWAITING_UPLOAD.name()));
         item.put("createdAt", n(now));
         item.put("updatedAt", n(now));
@@ -230,7 +236,8 @@ public final class DocumentStore {
                 text(item, "objectKey"), text(item, "filename"), text(item, "version"),
                 DocumentStatus.valueOf(item.get("status").s()), text(item, "executionArn"), numberOrNull(item, "size"),
                 text(item, "docType"), item.containsKey("chunks") ? Integer.valueOf(item.get("chunks").n()) : null,
-                text(item, "errorCode"), text(item, "errorMessage"), numberOrNull(item, "createdAt"), numberOrNull(item, "updatedAt"));
+                text(item, "errorCode"), text(item, "errorMessage"), numberOrNull(item, "createdAt"), numberOrNull(item, "updatedAt"),
+                text(item, "correlationId"));
     }
 
     private static Map<String, AttributeValue> key(String tenantId, String documentId) {

@@ -330,7 +330,7 @@ public final class JobStore {
         Job done = new Job(running.jobId(), running.tenantId(), running.userId(), running.type(), running.priority(),
                 JobStatus.SUCCEEDED, running.attempts(), running.submittedAt(), running.startedAt(), now,
                 running.payload(), running.payloadRef(), resultRef == null ? result : null, resultRef, null,
-                running.replays(), running.replayedAt());
+                running.replays(), running.replayedAt(), running.correlationId());
         try {
             if (alongside.isEmpty()) {
                 dynamoDb.updateItem(b -> b.tableName(table).key(update.key()).updateExpression(update.updateExpression())
@@ -561,6 +561,9 @@ public final class JobStore {
         if (job.payloadRef() != null) {
             item.put("payloadRef", s3Ref(job.payloadRef()));
         }
+        if (job.correlationId() != null) {
+            item.put("correlationId", s(job.correlationId()));
+        }
         return item;
     }
 
@@ -571,7 +574,8 @@ public final class JobStore {
                 (int) number(item, "attempts"), number(item, "submittedAt"), numberOrNull(item, "startedAt"),
                 numberOrNull(item, "finishedAt"), json(item, "payload"), s3Ref(item.get("payloadRef")),
                 json(item, "result"), s3Ref(item.get("resultRef")), error(item.get("error")),
-                replays == null ? 0 : replays.intValue(), numberOrNull(item, "replayedAt"));
+                replays == null ? 0 : replays.intValue(), numberOrNull(item, "replayedAt"),
+                text(item, "correlationId"));
     }
 
     private static AttributeValue errorValue(JobError error) {

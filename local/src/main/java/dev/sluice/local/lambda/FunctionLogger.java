@@ -2,17 +2,16 @@ package dev.sluice.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import dev.sluice.local.logs.LogFiles;
+import dev.sluice.workers.logging.LogContext;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
  * {@code context.getLogger()} of a local invocation: what Lambda writes to the function's log group
- * goes to its file under {@code DIR/logs} ({@link LogFiles}), filed by the same MDC entries that
- * {@code JsonLog} sets.
+ * goes to its file under {@code DIR/logs} ({@code LogFiles}), filed by the same MDC entries that
+ * {@link LogContext} sets, and within the handler's own scope (job, correlation id) when it has one.
  */
 final class FunctionLogger implements LambdaLogger {
 
@@ -38,8 +37,7 @@ final class FunctionLogger implements LambdaLogger {
 
     @Override
     public void log(String message, LogLevel level) {
-        try (var f = MDC.putCloseable(LogFiles.FUNCTION_KEY, function);
-                var r = MDC.putCloseable("requestId", requestId)) {
+        try (LogContext invocation = LogContext.invocation(function, requestId, null)) {
             LOG.atLevel(switch (level) {
                 case TRACE -> Level.TRACE;
                 case DEBUG -> Level.DEBUG;

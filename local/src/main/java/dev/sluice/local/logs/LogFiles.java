@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.Context;
 import ch.qos.logback.core.FileAppender;
+import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.logging.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.util.Set;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashCommonFieldNames;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
-import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -25,14 +26,14 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * The runtime's logs under {@code DIR/logs/}, never on the console: one JSON-lines file per function,
  * {@code FUNCTION.jsonl} (what its CloudWatch log group holds on AWS), and {@code runtime.jsonl} for
  * everything else: the local services (System.Logger), the embedded servers and the libraries.
- * A line is filed by its MDC entry {@code function}, which {@code JsonLog} sets on every line a handler
- * writes. Attached to logback's root logger while the runtime runs, beside whatever the host (the
+ * A line is filed by its MDC entry {@code function}, which {@link LogContext} sets for every line of an
+ * invocation. Lines are redacted by the same {@link Redaction} as on Lambda. Attached to logback's root logger while the runtime runs, beside whatever the host (the
  * {@code sluice} command, a test) configured; which levels get through is the host's configuration.
  */
 public final class LogFiles implements AutoCloseable {
 
-    /** The MDC key {@code dev.sluice.workers.logging.JsonLog} puts the function's name under. */
-    public static final String FUNCTION_KEY = "function";
+    /** The MDC key {@link LogContext} puts the function's name under. */
+    public static final String FUNCTION_KEY = LogContext.FUNCTION;
     /** The file of every line that is not a function's. */
     public static final String RUNTIME = "runtime";
 
@@ -94,10 +95,9 @@ public final class LogFiles implements AutoCloseable {
         names.setLevelValue(LogstashCommonFieldNames.IGNORE_FIELD_INDICATOR);
         names.setLogger("logger");
         names.setThread("thread");
-        MaskingJsonGeneratorDecorator masks = new MaskingJsonGeneratorDecorator();
-        masks.addPaths("payload,body,secret,apiKey,password,authorization");
-        masks.start();
-        encoder.setJsonGeneratorDecorator(masks);
+        Redaction redaction = new Redaction();
+        redaction.start();
+        encoder.setJsonGeneratorDecorator(redaction);
         encoder.start();
         FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(context);

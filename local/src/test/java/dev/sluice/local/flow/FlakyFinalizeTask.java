@@ -56,15 +56,15 @@ public final class FlakyFinalizeTask implements RequestStreamHandler {
         ApiGatewayManagementApiClient live = ConnectionsApi.client(aws);
         this.real = new FinalizeTask(services, VectorIndexes.fromEnvironment(aws));
         this.pushFails = new FinalizeTask(with(services, new DocumentPushes(pushLog, connections,
-                new Pusher(answers500, connections), once, services.log(), services.clock())),
+                new Pusher(answers500, connections), once, services.clock())),
                 VectorIndexes.fromEnvironment(aws));
         this.idempotencyDown = new FinalizeTask(with(services, new DocumentPushes(pushLog, connections,
-                new Pusher(live, connections), missingTable, services.log(), services.clock())),
+                new Pusher(live, connections), missingTable, services.clock())),
                 VectorIndexes.fromEnvironment(aws));
     }
 
     private static IngestServices with(IngestServices services, DocumentPushes pushes) {
-        return new IngestServices(services.documents(), services.storage(), pushes, services.log(), services.clock());
+        return new IngestServices(services.documents(), services.storage(), pushes, services.clock());
     }
 
     private static synchronized URI failingConnections() {

@@ -30,7 +30,6 @@ import dev.sluice.workers.ingest.FinalizeTask;
 import dev.sluice.workers.ingest.IngestServices;
 import dev.sluice.workers.ingest.IngestStorage;
 import dev.sluice.workers.ingest.MarkFailedTask;
-import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.lucene.LuceneVectorIndex;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -128,14 +127,12 @@ class AfterReadyTest {
                 .endpointOverride(URI.create("http://127.0.0.1:" + connectionsEndpoint.getAddress().getPort() + "/local"))
                 .region(Region.US_EAST_1).credentialsProvider(LOCAL).httpClient(UrlConnectionHttpClient.create()).build();
         logged.start();
-        ((Logger) LoggerFactory.getLogger(JsonLog.class)).addAppender(logged);
-        JsonLog log = new JsonLog();
+        ((Logger) LoggerFactory.getLogger(DocumentPushes.class)).addAppender(logged);
         Clock clock = Clock.systemUTC();
         Idempotency once = new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, "sluice-idempotency"), "ingest",
                 IdempotencyConfig.defaults(), clock);
         services = new IngestServices(documents, new IngestStorage(s3, "sluice-payloads"),
-                new DocumentPushes(pushLog, connections, new Pusher(answers500, connections), once, log, clock), log,
-                clock);
+                new DocumentPushes(pushLog, connections, new Pusher(answers500, connections), once, clock), clock);
         documents.startProcessing(TENANT, DOCUMENT, "ada", "sluice-documents", "acme/handbook.txt", VERSION,
                 "arn:aws:states:us-east-1:000000000000:execution:ingest-document:x", 52, clock.millis());
         index.upsert(List.of(new IndexedChunk(TENANT, DOCUMENT, VERSION, "acme/handbook.txt", 0, 0, 52, null,
@@ -144,7 +141,7 @@ class AfterReadyTest {
 
     @AfterEach
     void stop() {
-        ((Logger) LoggerFactory.getLogger(JsonLog.class)).detachAppender(logged);
+        ((Logger) LoggerFactory.getLogger(DocumentPushes.class)).detachAppender(logged);
         index.close();
         dynamoDbLocal.shutdown();
     }

@@ -20,7 +20,6 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.jobs.RetrySchedule;
-import dev.sluice.workers.logging.JsonLog;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -84,7 +83,7 @@ class JobQueueWorkerTest {
                 new ClaimChecks(null, "unused"),
                 SqsClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials)
                         .build(), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
-                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, new JsonLog(), Clock.systemUTC());
+                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, Clock.systemUTC());
     }
 
     static Job queued() {

@@ -12,7 +12,6 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.json.Json;
 import dev.sluice.local.Loopback;
-import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.notify.Notifier;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -72,7 +71,7 @@ class NotifierTest {
         notifier = new Notifier(pushLog, jobs, connections, ConnectionsApi.client(new AwsClients(Map.of(
                 "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret",
                 "WEBSOCKET_MANAGEMENT_URL", "http://" + Loopback.HOST + ":" + connectionsApi.getAddress().getPort()
-                        + "/live"))), new JsonLog(), Clock.systemUTC());
+                        + "/live"))), Clock.systemUTC());
     }
 
     @AfterAll

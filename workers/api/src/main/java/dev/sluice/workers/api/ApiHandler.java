@@ -17,7 +17,7 @@ import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.http.Headers;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
@@ -32,6 +32,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -44,6 +46,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private static final int MAX_ANALYTICS_DAYS = 366;
     /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
     private static final int MAX_TOOL_ID_LENGTH = 128;
+    /** The request header a client names its correlation id with; every response carries it back. */
+    static final String CORRELATION_ID_HEADER = "X-Correlation-Id";
+    private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     /**
      * Every route this handler serves, as API Gateway names them ({@code "METHOD /resource"}): the
@@ -100,8 +105,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                        schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
-                        new JsonLog(), Clock.systemUTC()),
+                        schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
@@ -122,6 +126,29 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        String sent = Headers.get(request.getHeaders(), CORRELATION_ID_HEADER);
+        boolean valid = sent == null || CORRELATION_ID.matcher(sent).matches();
+        String correlationId = valid && sent != null ? sent : ownCorrelationId(request, context);
+        try (LogContext invocation = LogContext.invocation(context, correlationId)) {
+            APIGatewayProxyResponseEvent response = valid ? route(request, context, correlationId)
+                    : ApiResponses.error(400, "invalid_header", CORRELATION_ID_HEADER + " must be 1 to 128 of"
+                            + " A-Z a-z 0-9 . _ : -", CORRELATION_ID_HEADER);
+            return ApiResponses.withHeader(response, CORRELATION_ID_HEADER, correlationId);
+        }
+    }
+
+    /** API Gateway's id of the request, when the client named none. */
+    private static String ownCorrelationId(APIGatewayProxyRequestEvent request, Context context) {
+        String requestId = request.getRequestContext() == null ? null : request.getRequestContext().getRequestId();
+        if (requestId != null && CORRELATION_ID.matcher(requestId).matches()) {
+            return requestId;
+        }
+        return context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
+                : UUID.randomUUID().toString();
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request, Context context,
+            String correlationId) {
         Optional<Caller> authorized = Caller.fromAuthorizer(request.getRequestContext() == null ? null
                 : request.getRequestContext().getAuthorizer());
         if (authorized.isEmpty()) {
@@ -140,11 +167,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
         return switch (route.get()) {
             case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
-                    context == null ? "" : context.getAwsRequestId());
+                    correlationId);
             case LIST_JOBS -> jobsApi.list(caller, query);
             case GET_JOB -> jobsApi.get(caller, path.get("id"));
             case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
-            case CREATE_DOCUMENT -> documentsApi.createUpload(caller, body(request));
+            case CREATE_DOCUMENT -> documentsApi.createUpload(caller, body(request), correlationId);
             case LIST_DOCUMENTS -> documentsApi.list(caller, query);
             case GET_DOCUMENT -> documentsApi.get(caller, path.get("id"));
             case SEARCH -> documentsApi.search(caller, query);

@@ -24,6 +24,14 @@ final class ApiResponses {
                 .withBody(Json.write(body));
     }
 
+    /** {@code response} with header {@code name} added. */
+    static APIGatewayProxyResponseEvent withHeader(APIGatewayProxyResponseEvent response, String name, String value) {
+        Map<String, String> headers = response.getHeaders() == null ? new HashMap<>()
+                : new HashMap<>(response.getHeaders());
+        headers.put(name, value);
+        return response.withHeaders(headers);
+    }
+
     /** {@code field} names the offending field (a JSON path such as {@code payload.process}, or a header). */
     static APIGatewayProxyResponseEvent error(int status, String code, String message, String field) {
         return error(status, code, message, field, Map.of());

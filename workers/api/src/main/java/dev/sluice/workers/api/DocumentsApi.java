@@ -64,7 +64,7 @@ final class DocumentsApi {
         this.clock = clock;
     }
 
-    APIGatewayProxyResponseEvent createUpload(Caller caller, byte[] body) {
+    APIGatewayProxyResponseEvent createUpload(Caller caller, byte[] body, String correlationId) {
         JsonRequest parsed = JsonRequest.parse(body, schemas, "api/create-document");
         if (!parsed.valid()) {
             return parsed.error();
@@ -79,7 +79,8 @@ final class DocumentsApi {
         String key = caller.tenantId() + "/uploads/" + UuidCreator.getTimeOrderedEpoch() + "/" + filename;
         String documentId = DocumentIds.of(bucket, key);
         long now = clock.millis();
-        documents.awaitUpload(caller.tenantId(), documentId, caller.userId(), bucket, key, filename, now);
+        documents.awaitUpload(caller.tenantId(), documentId, caller.userId(), bucket, key, filename, correlationId,
+                now);
         PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p.signatureDuration(UPLOAD_URL_TTL)
                 .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType)));
         ObjectNode response = Json.object();

@@ -19,12 +19,14 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /v1/jobs}, {@code GET /v1/jobs/{id}} and {@code GET /v1/jobs}. */
 public final class JobsApi {
@@ -37,27 +39,27 @@ public final class JobsApi {
      */
     public static final int INLINE_PAYLOAD_BYTES = 192 * 1024;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    private static final Logger LOG = LoggerFactory.getLogger(JobsApi.class);
 
     private final JobStore jobs;
     private final JobEvents events;
     private final ClaimChecks claimChecks;
     private final Schemas schemas;
     private final long deadlineMillis;
-    private final JsonLog log;
     private final Clock clock;
 
     public JobsApi(JobStore jobs, JobEvents events, ClaimChecks claimChecks, Schemas schemas, long deadlineMillis,
-            JsonLog log, Clock clock) {
+            Clock clock) {
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
         this.schemas = schemas;
         this.deadlineMillis = deadlineMillis;
-        this.log = log;
         this.clock = clock;
     }
 
-    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String requestId) {
+    /** {@code correlationId} names the request; the job and its events carry it. */
+    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String correlationId) {
         if (body.length > MAX_BODY_BYTES) {
             return ApiResponses.error(413, "payload_too_large", "the body is " + body.length
                     + " bytes; the limit is " + MAX_BODY_BYTES, "body");
@@ -80,7 +82,7 @@ public final class JobsApi {
         S3Ref payloadRef = payloadJson.length > INLINE_PAYLOAD_BYTES
                 ? claimChecks.put("payloads/" + caller.tenantId() + "/" + jobId + ".json", payloadJson) : null;
         Job job = Job.queued(jobId, caller.tenantId(), caller.userId(), JobType.fromWire(request.get("type").asText()),
-                priority, now, payloadRef == null ? payload : null, payloadRef);
+                priority, now, payloadRef == null ? payload : null, payloadRef).withCorrelationId(correlationId);
         JobStore.Submission submission;
         try {
             // The same request with its keys in another order is the same request.
@@ -91,10 +93,14 @@ public final class JobsApi {
             return ApiResponses.error(409, "idempotency_key_in_use", e.getMessage(), "Idempotency-Key",
                     Map.of("Retry-After", "1"));
         }
-        if (submission.created()) {
-            publish(job, requestId);
-        }
         Job accepted = submission.job();
+        try (LogContext scope = LogContext.job(accepted.tenantId(), accepted.jobId(), accepted.correlationId())) {
+            if (submission.created()) {
+                publish(job);
+            }
+            LOG.atInfo().setMessage(submission.created() ? "job submitted" : "job submitted before: replayed")
+                    .addKeyValue("type", accepted.type().wire()).log();
+        }
         ObjectNode response = Json.object();
         response.put("jobId", accepted.jobId());
         response.put("status", accepted.status().name());
@@ -108,17 +114,15 @@ public final class JobsApi {
      * process that dies right here leaves the sweeper a job to put again; a failed put says so on the
      * row at once, and the sweeper retries it within seconds.
      */
-    private void publish(Job job, String requestId) {
+    private void publish(Job job) {
         try {
             events.submitted(job);
         } catch (RuntimeException e) {
-            log.error("Job Submitted not put; the sweeper will: " + e, "api", requestId,
-                    Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            LOG.error("Job Submitted not put; the sweeper will: " + e);
             try {
                 jobs.publishFailed(job.tenantId(), job.jobId(), clock.millis());
             } catch (RuntimeException alsoDown) {
-                log.error("could not mark the put as failed; the job's deadline will catch it: " + alsoDown, "api",
-                        requestId, Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+                LOG.error("could not mark the put as failed; the job's deadline will catch it: " + alsoDown);
             }
         }
     }

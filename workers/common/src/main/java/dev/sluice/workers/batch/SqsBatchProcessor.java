@@ -5,14 +5,18 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a handler over an SQS batch and answers with partial batch failures (the event source
@@ -21,11 +25,16 @@ import java.util.concurrent.Future;
  *
  * <p>On a FIFO queue the first failure also fails every later message of the batch, unhandled:
  * handling them would let them overtake the failed one, which SQS then redelivers out of order.
+ *
+ * <p>Logs: the invocation's function and request id ({@link LogContext}) are on every line of the
+ * batch, and each record's {@code messageId} on the lines written while it is handled, on whichever
+ * thread handles it.
  */
 public final class SqsBatchProcessor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SqsBatchProcessor.class);
+
     private final boolean concurrent;
-    private final JsonLog log;
 
     /** Handles the messages one after another, in batch order. */
     public SqsBatchProcessor() {
@@ -34,7 +43,6 @@ public final class SqsBatchProcessor {
 
     private SqsBatchProcessor(boolean concurrent) {
         this.concurrent = concurrent;
-        this.log = new JsonLog();
     }
 
     /**
@@ -48,10 +56,12 @@ public final class SqsBatchProcessor {
     public SQSBatchResponse process(SQSEvent event, Context context, MessageHandler handler) {
         List<SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
         boolean fifo = isFifo(messages);
-        List<BatchItemFailure> failures = concurrent && !fifo
-                ? concurrently(messages, context, handler)
-                : sequentially(messages, context, handler, fifo);
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        try (LogContext invocation = LogContext.invocation(context)) {
+            List<BatchItemFailure> failures = concurrent && !fifo
+                    ? concurrently(messages, context, handler)
+                    : sequentially(messages, context, handler, fifo);
+            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        }
     }
 
     // One event source mapping reads one queue, so the first message speaks for the batch.
@@ -71,45 +81,56 @@ public final class SqsBatchProcessor {
                 failures.add(item(message));
                 continue;
             }
-            Throwable failure = handle(message, context, handler);
-            if (failure != null) {
-                failures.add(failed(message, failure, context));
+            if (handle(message, context, handler) != null) {
+                failures.add(item(message));
             }
         }
         return failures;
     }
 
     private List<BatchItemFailure> concurrently(List<SQSMessage> messages, Context context, MessageHandler handler) {
-        List<Future<Void>> outcomes = new ArrayList<>(messages.size());
+        List<Future<Throwable>> outcomes = new ArrayList<>(messages.size());
+        // A new thread starts with an empty MDC: each takes the invocation's entries along.
+        Map<String, String> invocation = MDC.getCopyOfContextMap();
         // close() waits for every handler; if this thread is interrupted it cancels the rest, and a
         // cancelled message is reported failed so SQS hands it out again.
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (SQSMessage message : messages) {
-                outcomes.add(threads.submit(() -> {
-                    handler.handle(message, context);
-                    return null;
+                outcomes.add(threads.submit((Callable<Throwable>) () -> {
+                    if (invocation != null) {
+                        MDC.setContextMap(invocation);
+                    }
+                    return handle(message, context, handler);
                 }));
             }
         }
         List<BatchItemFailure> failures = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            Future<Void> outcome = outcomes.get(i);
+            Future<Throwable> outcome = outcomes.get(i);
             switch (outcome.state()) {
-                case SUCCESS -> { }
-                case FAILED -> failures.add(failed(messages.get(i), rethrowIfFatal(outcome.exceptionNow()), context));
-                default -> failures.add(failed(messages.get(i), new CancellationException("handler cancelled"), context));
+                case SUCCESS -> {
+                    if (outcome.resultNow() != null) {
+                        failures.add(item(messages.get(i)));
+                    }
+                }
+                case FAILED -> failures.add(failed(messages.get(i), rethrowIfFatal(outcome.exceptionNow())));
+                default -> failures.add(failed(messages.get(i), new CancellationException("handler cancelled")));
             }
         }
         return failures;
     }
 
-    /** Runs the handler on one message; returns what it threw, or null when it succeeded. */
+    /** Runs the handler on one message; returns what it threw (logged), or null when it succeeded. */
     private static Throwable handle(SQSMessage message, Context context, MessageHandler handler) {
-        try {
-            handler.handle(message, context);
-            return null;
-        } catch (Throwable t) {
-            return rethrowIfFatal(t);
+        try (LogContext record = LogContext.with(Map.of(LogContext.MESSAGE_ID, String.valueOf(message.getMessageId())))) {
+            try {
+                handler.handle(message, context);
+                return null;
+            } catch (Throwable t) {
+                rethrowIfFatal(t);
+                log(t);
+                return t;
+            }
         }
     }
 
@@ -122,11 +143,16 @@ public final class SqsBatchProcessor {
         return t;
     }
 
-    private BatchItemFailure failed(SQSMessage message, Throwable failure, Context context) {
-        log.error("message failed; reported as a batch item failure",
-                context,
-                Map.of("messageId", String.valueOf(message.getMessageId()), "error", String.valueOf(failure)));
+    private static BatchItemFailure failed(SQSMessage message, Throwable failure) {
+        try (LogContext record = LogContext.with(Map.of(LogContext.MESSAGE_ID, String.valueOf(message.getMessageId())))) {
+            log(failure);
+        }
         return item(message);
+    }
+
+    private static void log(Throwable failure) {
+        LOG.atError().setMessage("message failed; reported as a batch item failure")
+                .addKeyValue("error", String.valueOf(failure)).log();
     }
 
     private static BatchItemFailure item(SQSMessage message) {

@@ -7,14 +7,14 @@ import dev.sluice.workers.idempotency.DataRecord.Status;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
 import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
 import dev.sluice.workers.idempotency.exception.IdempotencyValidationException;
-import dev.sluice.workers.logging.JsonLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a unit of work safe to redeliver: SQS delivers at least once, so the same message can reach
@@ -26,7 +26,7 @@ public final class Idempotency {
     private final String scope;
     private final IdempotencyConfig config;
     private final Clock clock;
-    private final JsonLog log = new JsonLog();
+    private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
 
     /**
      * @param scope what the keys are unique within, usually the worker; it prefixes every record id
@@ -111,9 +111,8 @@ public final class Idempotency {
         } catch (RuntimeException e) {
             // The work is done and its effects are out; failing now would only make a retry do it
             // again once the INPROGRESS record times out.
-            log.error("idempotency record not marked completed; result returned anyway",
-                    context,
-                    Map.of("idempotencyId", id, "error", String.valueOf(e)));
+            LOG.atError().setMessage("idempotency record not marked completed; result returned anyway")
+                    .addKeyValue("idempotencyId", id).addKeyValue("error", String.valueOf(e)).log();
         }
         return result;
     }

@@ -64,6 +64,9 @@ public final class JobEvents {
             detail.put("userId", job.userId());
         }
         detail.put("type", job.type().wire());
+        if (job.correlationId() != null) {
+            detail.put("correlationId", job.correlationId());
+        }
         return detail;
     }
 

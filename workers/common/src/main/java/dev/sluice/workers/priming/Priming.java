@@ -5,7 +5,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.schema.Violation;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import org.crac.Core;
 import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkClient;
 
 /**
@@ -38,6 +40,8 @@ import software.amazon.awssdk.core.SdkClient;
  * registers it; outside SnapStart (a plain JVM, the local runtime) registering does nothing.
  */
 public final class Priming implements Resource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
 
     /** One warm-up. */
     @FunctionalInterface
@@ -61,13 +65,10 @@ public final class Priming implements Resource {
     private final String function;
     private final List<Named> steps;
     private final AwsClients aws;
-    private final JsonLog log;
-
-    private Priming(String function, List<Named> steps, AwsClients aws, JsonLog log) {
+    private Priming(String function, List<Named> steps, AwsClients aws) {
         this.function = function;
         this.steps = List.copyOf(steps);
         this.aws = aws;
-        this.log = log;
     }
 
     /** The priming of {@code handler}'s type, with its SDK clients: {@code aws}'s, as they are when it runs. */
@@ -99,19 +100,21 @@ public final class Priming implements Resource {
                 }
             }));
         }
-        for (Named s : all) {
-            try {
-                s.step().run();
-                ran.add(s.name());
-            } catch (Exception | LinkageError e) {
-                failed.put(s.name(), e.toString());
-                log.error("priming step failed, the snapshot is taken without it: " + e, function, null,
-                        Map.of("step", s.name()));
+        try (LogContext priming = LogContext.invocation(function, null, null)) {
+            for (Named s : all) {
+                try {
+                    s.step().run();
+                    ran.add(s.name());
+                } catch (Exception | LinkageError e) {
+                    failed.put(s.name(), e.toString());
+                    LOG.atError().setMessage("priming step failed, the snapshot is taken without it: " + e)
+                            .addKeyValue("step", s.name()).log();
+                }
             }
+            LOG.atInfo().setMessage("primed for the snapshot").addKeyValue("steps", String.join(",", ran))
+                    .addKeyValue("failed", String.join(",", failed.keySet()))
+                    .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000).log();
         }
-        log.info("primed for the snapshot", function, null, Map.of("steps", String.join(",", ran),
-                "failed", String.join(",", failed.keySet()),
-                "millis", Long.toString((System.nanoTime() - start) / 1_000_000)));
         return new Report(List.copyOf(ran), Collections.unmodifiableMap(failed));
     }
 
@@ -175,8 +178,7 @@ public final class Priming implements Resource {
 
         /** Registers the priming with SnapStart's runtime hooks, for as long as {@code instance} lives. */
         public Priming register(Object instance) {
-            Priming priming = new Priming(aws.env("AWS_LAMBDA_FUNCTION_NAME", handler.getSimpleName()), steps, aws,
-                    new JsonLog());
+            Priming priming = new Priming(aws.env("AWS_LAMBDA_FUNCTION_NAME", handler.getSimpleName()), steps, aws);
             BY_HANDLER.put(instance, priming);
             Core.getGlobalContext().register(priming);
             return priming;

@@ -7,7 +7,10 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.jobevents.JobJson;
 import java.time.Instant;
 
-/** The messages pushed over the WebSocket: {@code {"type", "seq", "jobId", "status", "result"|"resultRef"|"error", "ts"}}. */
+/**
+ * The messages pushed over the WebSocket: {@code {"type", "seq", "jobId", "status", "result"|"resultRef"|"error",
+ * "correlationId", "ts"}}; {@code correlationId} names the request that submitted the job, when known.
+ */
 public final class PushMessages {
 
     private PushMessages() {
@@ -21,7 +24,7 @@ public final class PushMessages {
         message.put("jobId", detail.get("jobId").asText());
         message.put("jobType", detail.path("type").asText());
         message.put("status", detail.get("status").asText());
-        for (String field : new String[] {"result", "resultRef", "error"}) {
+        for (String field : new String[] {"result", "resultRef", "error", "correlationId"}) {
             if (detail.has(field)) {
                 message.set(field, detail.get(field));
             }
@@ -38,6 +41,9 @@ public final class PushMessages {
         message.put("jobType", job.type().wire());
         message.put("status", job.status().name());
         JobJson.putOutcome(message, job);
+        if (job.correlationId() != null) {
+            message.put("correlationId", job.correlationId());
+        }
         message.put("ts", Instant.ofEpochMilli(now).toString());
         return message;
     }

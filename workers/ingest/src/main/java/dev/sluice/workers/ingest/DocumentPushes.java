@@ -6,16 +6,16 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
 import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
-import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.Pusher;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Tells the uploader how ingestion goes, over the WebSocket: {@code document.progress} as each
@@ -31,20 +31,20 @@ import java.util.Map;
  */
 public final class DocumentPushes {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentPushes.class);
+
     private final PushLog pushLog;
     private final Connections connections;
     private final Pusher pusher;
     private final Idempotency idempotency;
-    private final JsonLog log;
     private final Clock clock;
 
     public DocumentPushes(PushLog pushLog, Connections connections, Pusher pusher, Idempotency idempotency,
-            JsonLog log, Clock clock) {
+            Clock clock) {
         this.pushLog = pushLog;
         this.connections = connections;
         this.pusher = pusher;
         this.idempotency = idempotency;
-        this.log = log;
         this.clock = clock;
     }
 
@@ -93,20 +93,20 @@ public final class DocumentPushes {
                     () -> pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis()));
         } catch (IdempotencyAlreadyInProgressException numbering) {
             // A concurrent run of the step is numbering it right now; a second number would be a duplicate.
-            log.info("the end message is being numbered by another run", context, fields(upload, type));
+            log(upload, type).setMessage("the end message is being numbered by another run").log();
             return null;
         } catch (IdempotencyPersistenceException storeDown) {
             // A client that was away must still find the end: number it unguarded (it may then be numbered twice).
-            log.error("the idempotency store failed; numbering the end message without it: " + storeDown, context,
-                    fields(upload, type));
+            log(upload, type).setMessage("the idempotency store failed; numbering the end message without it: "
+                    + storeDown).log();
         } catch (Exception e) {
-            log.error("numbering the end message failed: " + e, context, fields(upload, type));
+            logError(upload, type).setMessage("numbering the end message failed: " + e).log();
             return null;
         }
         try {
             return pushLog.append(upload.tenantId(), upload.userId(), message, clock.millis());
         } catch (RuntimeException e) {
-            log.error("numbering the end message failed: " + e, context, fields(upload, type));
+            logError(upload, type).setMessage("numbering the end message failed: " + e).log();
             return null;
         }
     }
@@ -116,6 +116,9 @@ public final class DocumentPushes {
         message.put("type", type);
         message.put("documentId", upload.documentId());
         message.put("key", upload.key());
+        if (upload.correlationId() != null) {
+            message.put("correlationId", upload.correlationId());
+        }
         message.put("ts", Instant.ofEpochMilli(clock.millis()).toString());
         return message;
     }
@@ -127,21 +130,30 @@ public final class DocumentPushes {
         try {
             open = connections.ofUser(upload.tenantId(), upload.userId(), clock.millis());
         } catch (RuntimeException e) {
-            log.error("finding the user's connections failed: " + e, context, fields(upload, type));
+            logError(upload, type).setMessage("finding the user's connections failed: " + e).log();
             return;
         }
         for (Connection c : open) {
             try {
                 pusher.push(c.connectionId(), message);
             } catch (RuntimeException e) {
-                Map<String, String> fields = new HashMap<>(fields(upload, type));
-                fields.put("connectionId", c.connectionId());
-                log.error("push failed: " + e, context, fields);
+                logError(upload, type).setMessage("push failed: " + e).addKeyValue("connectionId", c.connectionId())
+                        .log();
             }
         }
     }
 
-    private static Map<String, String> fields(Upload upload, String type) {
-        return Map.of("documentId", upload.documentId(), "tenantId", upload.tenantId(), "type", type);
+    private static LoggingEventBuilder log(Upload upload, String type) {
+        return about(LOG.atInfo(), upload, type);
+    }
+
+    private static LoggingEventBuilder logError(Upload upload, String type) {
+        return about(LOG.atError(), upload, type);
+    }
+
+    // A step's lines carry the upload's ids already; the sweeper's too, but these say it whoever calls.
+    private static LoggingEventBuilder about(LoggingEventBuilder line, Upload upload, String type) {
+        return line.addKeyValue("documentId", upload.documentId()).addKeyValue("tenantId", upload.tenantId())
+                .addKeyValue("type", type);
     }
 }

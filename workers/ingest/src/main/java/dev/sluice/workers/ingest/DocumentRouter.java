@@ -17,12 +17,15 @@ import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -31,9 +34,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The S3 events of the documents bucket, from its queue: "Object Created" starts one ingestion per
  * upload, named by document and ETag, so a duplicate event starts nothing new; "Object Deleted"
  * removes the document's chunks and marks it DELETED. A message that is no such event, or whose
- * key has no {@code {tenantId}/} prefix, goes straight to the DLQ with the reason.
+ * key has no {@code {tenantId}/} prefix, goes straight to the DLQ with the reason. The execution's input
+ * carries the correlation id of the request that asked for the upload, or else the S3 event's id.
  */
 public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentRouter.class);
 
     private final DocumentStore documents;
     private final SfnClient stepFunctions;
@@ -44,7 +50,6 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
     private final QueueMessages queueMessages;
     private final String deadLetterQueue;
     private final SqsBatchProcessor batch = new SqsBatchProcessor();
-    private final JsonLog log;
     private final Clock clock;
 
     public DocumentRouter() {
@@ -62,12 +67,11 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
                 aws.build(SfnClient.builder(), "SFN"), Setting.INGEST_STATE_MACHINE_ARN.from(aws),
                 Setting.INGEST_MAX_CONCURRENCY.intFrom(aws), Lazy.of(() -> index.open(aws)),
                 new QueueMessages(aws.build(SqsClient.builder(), "SQS")), Setting.DEAD_LETTER_QUEUE.from(aws),
-                new JsonLog(), Clock.systemUTC());
+                Clock.systemUTC());
     }
 
     public DocumentRouter(DocumentStore documents, SfnClient stepFunctions, String stateMachineArn, int maxConcurrency,
-            Supplier<VectorIndex> index, QueueMessages queueMessages, String deadLetterQueue, JsonLog log,
-            Clock clock) {
+            Supplier<VectorIndex> index, QueueMessages queueMessages, String deadLetterQueue, Clock clock) {
         this.documents = documents;
         this.stepFunctions = stepFunctions;
         this.stateMachineArn = stateMachineArn;
@@ -75,7 +79,6 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
         this.index = index;
         this.queueMessages = queueMessages;
         this.deadLetterQueue = deadLetterQueue;
-        this.log = log;
         this.clock = clock;
     }
 
@@ -104,8 +107,15 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
             return;
         }
         String documentId = DocumentIds.of(bucket, key);
+        try (LogContext document = LogContext.document(tenantId, documentId, null)) {
+            route(message, event, tenantId, documentId, bucket, key, context);
+        }
+    }
+
+    private void route(SQSMessage message, JsonNode event, String tenantId, String documentId, String bucket,
+            String key, Context context) {
         switch (event.path("detail-type").asText()) {
-            case "Object Created" -> start(event.get("detail"), tenantId, documentId, bucket, key, context);
+            case "Object Created" -> start(event, tenantId, documentId, bucket, key, context);
             case "Object Deleted" -> {
                 // Chunks first, so a client that sees DELETED finds none. An Index step of a running
                 // ingestion may still be writing a batch: once the row is marked (which makes that step
@@ -114,36 +124,41 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
                 index.get().deleteDocument(tenantId, documentId);
                 documents.markDeleted(tenantId, documentId, clock.millis());
                 index.get().deleteDocument(tenantId, documentId);
-                log.info("document deleted", context, Map.of("documentId", documentId, "tenantId", tenantId));
+                LOG.info("document deleted");
             }
             default -> poison(message, "invalid_event", "detail-type \"" + event.path("detail-type").asText()
                     + "\" is neither Object Created nor Object Deleted", context);
         }
     }
 
-    private void start(JsonNode detail, String tenantId, String documentId, String bucket, String key,
+    private void start(JsonNode event, String tenantId, String documentId, String bucket, String key,
             Context context) {
+        JsonNode detail = event.get("detail");
         String etag = detail.path("object").path("etag").asText("");
         // The user who asked for the upload URL hears the progress; a plain S3 upload, the tenant's own user.
-        String userId = documents.get(tenantId, documentId).map(Document::userId).orElse(tenantId);
+        Optional<Document> asked = documents.get(tenantId, documentId);
+        String userId = asked.map(Document::userId).orElse(tenantId);
+        // Always set, as the Map state's ItemSelector names it.
+        String correlationId = asked.map(Document::correlationId).orElse(event.path("id").asText(documentId));
         ObjectNode input = new Upload(tenantId, userId, documentId, bucket, key, etag,
-                detail.path("object").path("size").asLong()).toJson();
+                detail.path("object").path("size").asLong(), correlationId).toJson();
         input.putObject("config").put("maxConcurrency", maxConcurrency);
         String name = DocumentIds.executionName(documentId, etag);
-        try {
-            String arn = stepFunctions.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name)
-                    .input(Json.write(input))).executionArn();
-            log.info("ingestion started", context, Map.of("documentId", documentId, "tenantId", tenantId,
-                    "executionArn", arn));
-        } catch (ExecutionAlreadyExistsException duplicate) {
-            log.info("ingestion already started for this upload", context, Map.of("documentId", documentId,
-                    "tenantId", tenantId, "execution", name));
+        try (LogContext correlated = LogContext.with(Map.of(LogContext.CORRELATION_ID, correlationId))) {
+            try {
+                String arn = stepFunctions.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name)
+                        .input(Json.write(input))).executionArn();
+                LOG.atInfo().setMessage("ingestion started").addKeyValue("executionArn", arn).log();
+            } catch (ExecutionAlreadyExistsException duplicate) {
+                LOG.atInfo().setMessage("ingestion already started for this upload").addKeyValue("execution", name)
+                        .log();
+            }
         }
     }
 
     private void poison(SQSMessage message, String code, String reason, Context context) {
         queueMessages.toDeadLetterQueue(message, deadLetterQueue, code, reason);
-        log.error("message moved to the DLQ: " + reason, context, Map.of("messageId", message.getMessageId(),
-                "deadLetterQueue", deadLetterQueue));
+        LOG.atError().setMessage("message moved to the DLQ: " + reason).addKeyValue("deadLetterQueue", deadLetterQueue)
+                .log();
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -30,6 +33,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * stays PROCESSING, and search returns READY documents only.
  */
 public final class DocumentSweeper implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentSweeper.class);
 
     private static final int PAGE = 100;
 
@@ -64,8 +69,10 @@ public final class DocumentSweeper implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        int failed = sweep(context);
-        output.write(Json.write(Map.of("failed", failed)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (LogContext invocation = LogContext.invocation(context)) {
+            int failed = sweep(context);
+            output.write(Json.write(Map.of("failed", failed)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** @return how many documents it marked FAILED */
@@ -78,8 +85,8 @@ public final class DocumentSweeper implements RequestStreamHandler {
                 continue;
             }
             Upload upload = new Upload(d.tenantId(), d.userId(), d.documentId(), d.bucket(), d.key(), d.version(),
-                    d.size() == null ? 0 : d.size());
-            try {
+                    d.size() == null ? 0 : d.size(), d.correlationId());
+            try (LogContext document = LogContext.document(d.tenantId(), d.documentId(), d.correlationId())) {
                 // The row said PROCESSING for this version: whatever its execution indexed goes first.
                 index.get().deleteDocument(d.tenantId(), d.documentId());
                 if (services.documents().markFailed(d.tenantId(), d.documentId(), d.userId(), d.bucket(), d.key(),
@@ -87,11 +94,11 @@ public final class DocumentSweeper implements RequestStreamHandler {
                     services.pushes().failed(upload, failure.code(), failure.message(), context);
                     failed++;
                 }
-                services.log().error("document swept: its execution ended without finalizing", context, Map.of(
-                        "documentId", d.documentId(), "tenantId", d.tenantId(), "code", failure.code()));
+                LOG.atError().setMessage("document swept: its execution ended without finalizing")
+                        .addKeyValue("code", failure.code()).log();
             } catch (Exception e) {
-                services.log().error("sweeping a document failed: " + e, context, Map.of(
-                        "documentId", d.documentId(), "tenantId", d.tenantId()));
+                LOG.atError().setMessage("sweeping a document failed: " + e).addKeyValue("documentId", d.documentId())
+                        .addKeyValue("tenantId", d.tenantId()).log();
             }
         }
         return failed;

@@ -10,8 +10,9 @@ import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last step: a re-upload's leftover chunks (beyond the new last ordinal) go, the document is
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  * delivered or a clean-up that did not happen is logged, not a failed ingestion.
  */
 public final class FinalizeTask extends IngestTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinalizeTask.class);
 
     private final IngestServices services;
     /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
@@ -61,15 +64,14 @@ public final class FinalizeTask extends IngestTask {
         }
         if (!current || !services.documents().markReady(upload.tenantId(), upload.documentId(), upload.version(), type,
                 chunks, services.clock().millis())) {
-            services.log().info("upload superseded before it was finalized", context, Map.of(
-                    "documentId", upload.documentId(), "tenantId", upload.tenantId(), "version", upload.version()));
+            LOG.atInfo().setMessage("upload superseded before it was finalized").addKeyValue("version",
+                    upload.version()).log();
             return result.put("status", "SUPERSEDED");
         }
         // READY is written: nothing after this may fail the step, or its Catch would fail a READY document.
-        services.log().info("document ready", context, Map.of("documentId", upload.documentId(),
-                "tenantId", upload.tenantId(), "chunks", Integer.toString(chunks)));
+        LOG.atInfo().setMessage("document ready").addKeyValue("chunks", chunks).log();
         services.pushes().ready(upload, chunks, context);
-        services.storage().deletePrefixQuietly(upload.workPrefix(), services.log(), context);
+        services.storage().deletePrefixQuietly(upload.workPrefix());
         return result.put("status", "READY").put("chunks", chunks);
     }
 

@@ -12,9 +12,10 @@ import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Indexes one embedded batch, then counts it on the document row and tells the uploader. Chunks are
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  * finds the document deleted or uploaded again once it is written removes what it wrote.
  */
 public final class IndexTask extends IngestTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexTask.class);
 
     private final IngestServices services;
     /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
@@ -92,9 +95,8 @@ public final class IndexTask extends IngestTask {
         } else {
             index.get().deleteOtherVersions(upload.tenantId(), upload.documentId(), current);
         }
-        services.log().info("document deleted or superseded while a batch was indexed; its chunks were removed",
-                context, Map.of("documentId", upload.documentId(), "tenantId", upload.tenantId(),
-                        "version", upload.version()));
+        LOG.atInfo().setMessage("document deleted or superseded while a batch was indexed; its chunks were removed")
+                .addKeyValue("version", upload.version()).log();
     }
 
     private static Supplier<VectorIndex> lazily(VectorIndexes.Choice choice, AwsClients aws) {

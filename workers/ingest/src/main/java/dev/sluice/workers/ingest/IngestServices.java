@@ -7,7 +7,6 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.IdempotencyConfig;
-import dev.sluice.workers.logging.JsonLog;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.PushLog;
@@ -18,9 +17,8 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** What every ingestion step uses: the document rows, the S3 side, the pushes, a log and a clock. */
-public record IngestServices(DocumentStore documents, IngestStorage storage, DocumentPushes pushes, JsonLog log,
-        Clock clock) {
+/** What every ingestion step uses: the document rows, the S3 side, the pushes and a clock. */
+public record IngestServices(DocumentStore documents, IngestStorage storage, DocumentPushes pushes, Clock clock) {
 
     /**
      * The parts of these services a step uses. A step built from its environment reads the settings
@@ -48,7 +46,6 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
         boolean pushes = need.contains(Need.PROGRESS) || need.contains(Need.END_PUSHES);
         DynamoDbClient dynamoDb = need.contains(Need.DOCUMENTS) || pushes
                 ? aws.build(DynamoDbClient.builder(), "DYNAMODB") : null;
-        JsonLog log = new JsonLog();
         Clock clock = Clock.systemUTC();
         DocumentPushes documentPushes = null;
         if (pushes) {
@@ -57,12 +54,12 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
             Idempotency once = end ? new Idempotency(new DynamoDbIdempotencyStore(dynamoDb,
                     Setting.IDEMPOTENCY_TABLE.from(aws)), "ingest", IdempotencyConfig.defaults(), clock) : null;
             documentPushes = new DocumentPushes(end ? new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)) : null,
-                    connections, new Pusher(ConnectionsApi.client(aws), connections), once, log, clock);
+                    connections, new Pusher(ConnectionsApi.client(aws), connections), once, clock);
         }
         return new IngestServices(need.contains(Need.DOCUMENTS)
                         ? new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)) : null,
                 new IngestStorage(S3Access.client(aws),
                         need.contains(Need.WORK_OBJECTS) ? Setting.PAYLOAD_BUCKET.from(aws) : null),
-                documentPushes, log, clock);
+                documentPushes, clock);
     }
 }

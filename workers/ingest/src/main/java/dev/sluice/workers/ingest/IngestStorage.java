@@ -1,13 +1,12 @@
 package dev.sluice.workers.ingest;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import dev.sluice.core.json.Json;
-import dev.sluice.workers.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,6 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * steps by key (in the payload bucket) because a state's payload may not exceed 256 KiB.
  */
 public final class IngestStorage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestStorage.class);
 
     private final S3Client s3;
     private final String workBucket;
@@ -103,11 +104,12 @@ public final class IngestStorage {
      * As {@link #deletePrefix}, for a step whose outcome is already written: a failure is logged: the
      * objects left behind are clutter, not a reason to fail the upload.
      */
-    public void deletePrefixQuietly(String prefix, JsonLog log, Context context) {
+    public void deletePrefixQuietly(String prefix) {
         try {
             deletePrefix(prefix);
         } catch (RuntimeException e) {
-            log.error("removing the intermediate objects failed: " + e, context, Map.of("prefix", prefix));
+            LOG.atError().setMessage("removing the intermediate objects failed: " + e).addKeyValue("prefix", prefix)
+                    .log();
         }
     }
 

@@ -10,9 +10,10 @@ import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every Catch leads: the document is FAILED with the reason and the uploader hears
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  * say) is not a failed ingestion.
  */
 public final class MarkFailedTask extends IngestTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarkFailedTask.class);
 
     private final IngestServices services;
     /** Opened on first use: a cold start makes no call to the index (on AWS, a request to OpenSearch). */
@@ -52,9 +55,8 @@ public final class MarkFailedTask extends IngestTask {
         Optional<Document> row = services.documents().get(upload.tenantId(), upload.documentId());
         if (row.filter(d -> upload.version().equals(d.version()) && d.status() == DocumentStatus.READY).isPresent()) {
             // Finalize wrote READY and then failed (or timed out): nothing after READY undoes it.
-            services.log().error("a step failed after the document was READY; it stays READY", context, Map.of(
-                    "documentId", upload.documentId(), "tenantId", upload.tenantId(), "code", failure.code(),
-                    "reason", failure.message()));
+            LOG.atError().setMessage("a step failed after the document was READY; it stays READY")
+                    .addKeyValue("code", failure.code()).addKeyValue("reason", failure.message()).log();
             return Json.object().put("status", "READY");
         }
         // As in FinalizeTask: the chunks go before the row says FAILED, and only if this upload still
@@ -70,9 +72,9 @@ public final class MarkFailedTask extends IngestTask {
             return Json.object().put("status", "SUPERSEDED");
         }
         services.pushes().failed(upload, failure.code(), failure.message(), context);
-        services.storage().deletePrefixQuietly(upload.workPrefix(), services.log(), context);
-        services.log().error("document failed", context, Map.of("documentId", upload.documentId(),
-                "tenantId", upload.tenantId(), "code", failure.code(), "reason", failure.message()));
+        services.storage().deletePrefixQuietly(upload.workPrefix());
+        LOG.atError().setMessage("document failed").addKeyValue("code", failure.code())
+                .addKeyValue("reason", failure.message()).log();
         return Json.object().put("status", "FAILED").put("code", failure.code());
     }
 

@@ -6,14 +6,16 @@ import dev.sluice.core.json.Json;
 
 /**
  * The upload an ingestion works on, as the router puts it in the execution's input and every step
- * finds it again at the top of its own input. {@code version} is the object's ETag.
+ * finds it again at the top of its own input. {@code version} is the object's ETag; {@code correlationId}
+ * names the request that asked for the upload, for logs and pushes (null in executions older than it).
  */
 public record Upload(String tenantId, String userId, String documentId, String bucket, String key, String version,
-        long size) {
+        long size, String correlationId) {
 
     public static Upload from(JsonNode input) {
         return new Upload(text(input, "tenantId"), text(input, "userId"), text(input, "documentId"),
-                text(input, "bucket"), text(input, "key"), text(input, "version"), input.path("size").asLong());
+                text(input, "bucket"), text(input, "key"), text(input, "version"), input.path("size").asLong(),
+                input.path("correlationId").asText(null));
     }
 
     private static String text(JsonNode input, String field) {
@@ -33,6 +35,9 @@ public record Upload(String tenantId, String userId, String documentId, String b
         o.put("key", key);
         o.put("version", version);
         o.put("size", size);
+        if (correlationId != null) {
+            o.put("correlationId", correlationId);
+        }
         return o;
     }
 

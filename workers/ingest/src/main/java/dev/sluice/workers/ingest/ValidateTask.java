@@ -9,7 +9,8 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.documents.DocumentInspector.Inspection;
 import dev.sluice.workers.documents.DocumentInspector;
 import dev.sluice.workers.priming.Priming;
-import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * quietly: the newer upload's own execution owns the row.
  */
 public final class ValidateTask extends IngestTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateTask.class);
 
     private final IngestServices services;
     private final DocumentInspector inspector;
@@ -46,8 +49,7 @@ public final class ValidateTask extends IngestTask {
         ObjectNode result = Json.object();
         HeadObjectResponse head = services.storage().head(upload.bucket(), upload.key());
         if (head == null || !sameETag(head.eTag(), upload.version())) {
-            services.log().info("upload superseded", context, Map.of("documentId", upload.documentId(),
-                    "tenantId", upload.tenantId(), "version", upload.version()));
+            LOG.atInfo().setMessage("upload superseded").addKeyValue("version", upload.version()).log();
             return result.put("superseded", true);
         }
         long size = head.contentLength();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.json.Json;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.opensearch.IndexDimensionMismatchException;
 import dev.sluice.workers.opensearch.OpenSearchIndexProvider;
 import dev.sluice.workers.opensearch.OpenSearchVectorIndex;
@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.util.Map;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
 import software.amazon.awssdk.services.opensearch.model.AdvancedSecurityOptions;
 import software.amazon.awssdk.services.opensearch.model.DomainStatus;
@@ -44,7 +46,7 @@ public final class SearchIndexReadiness implements RequestStreamHandler {
 
     private final OpenSearchClient domains;
     private final Transports transports;
-    private final JsonLog log = new JsonLog();
+    private static final Logger LOG = LoggerFactory.getLogger(SearchIndexReadiness.class);
 
     public SearchIndexReadiness() {
         this(AwsClients.fromEnvironment());
@@ -63,11 +65,13 @@ public final class SearchIndexReadiness implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        CustomResourceEvent event = CustomResourceEvent.read(input);
-        ObjectNode response = event.requestType() == CustomResourceEvent.RequestType.Delete
-                ? Json.object().put("IsComplete", true)
-                : ready(SearchIndexProperties.of(event.properties()), context);
-        Json.MAPPER.writeValue(output, response);
+        try (LogContext invocation = LogContext.invocation(context)) {
+            CustomResourceEvent event = CustomResourceEvent.read(input);
+            ObjectNode response = event.requestType() == CustomResourceEvent.RequestType.Delete
+                    ? Json.object().put("IsComplete", true)
+                    : ready(SearchIndexProperties.of(event.properties()), context);
+            Json.MAPPER.writeValue(output, response);
+        }
     }
 
     private ObjectNode ready(SearchIndexProperties properties, Context context) throws IOException {
@@ -106,7 +110,8 @@ public final class SearchIndexReadiness implements RequestStreamHandler {
             waiting(e.getMessage(), properties, context);
             return notYet();
         }
-        log.info("search index ready", context, fields(properties, Map.of("endpoint", endpoint.toString())));
+        about(LOG.atInfo(), properties).setMessage("search index ready").addKeyValue("endpoint", endpoint.toString())
+                .log();
         ObjectNode response = Json.object().put("IsComplete", true);
         response.putObject("Data").put("Endpoint", endpoint.toString());
         return response;
@@ -144,13 +149,10 @@ public final class SearchIndexReadiness implements RequestStreamHandler {
     }
 
     private void waiting(String why, SearchIndexProperties properties, Context context) {
-        log.info("search index not ready yet", context, fields(properties, Map.of("reason", why)));
+        about(LOG.atInfo(), properties).setMessage("search index not ready yet").addKeyValue("reason", why).log();
     }
 
-    private static Map<String, String> fields(SearchIndexProperties properties, Map<String, String> more) {
-        Map<String, String> fields = new java.util.LinkedHashMap<>(more);
-        fields.put("service", properties.service());
-        fields.put("index", properties.indexName());
-        return fields;
+    private static LoggingEventBuilder about(LoggingEventBuilder line, SearchIndexProperties properties) {
+        return line.addKeyValue("service", properties.service()).addKeyValue("index", properties.indexName());
     }
 }

@@ -20,13 +20,14 @@ import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -62,6 +63,7 @@ public final class JobQueueWorker {
     private static final int COMPLETION_ATTEMPTS = 4;
     /** SQS's longest visibility timeout. */
     private static final int MAX_VISIBILITY_SECONDS = 12 * 3600;
+    private static final Logger LOG = LoggerFactory.getLogger(JobQueueWorker.class);
 
     private final JobExecutor executor;
     private final JobStore jobs;
@@ -72,12 +74,11 @@ public final class JobQueueWorker {
     private final Schemas schemas;
     private final RetrySchedule retries;
     private final long deadlineMillis;
-    private final JsonLog log;
     private final Clock clock;
 
     public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
             SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries, long deadlineMillis,
-            JsonLog log, Clock clock) {
+            Clock clock) {
         this.executor = executor;
         this.jobs = jobs;
         this.events = events;
@@ -87,7 +88,6 @@ public final class JobQueueWorker {
         this.schemas = schemas;
         this.retries = retries;
         this.deadlineMillis = deadlineMillis;
-        this.log = log;
         this.clock = clock;
     }
 
@@ -100,7 +100,7 @@ public final class JobQueueWorker {
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), schemas,
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC());
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -118,6 +118,13 @@ public final class JobQueueWorker {
         JsonNode detail = event.path("detail");
         String tenantId = detail.path("tenantId").asText(null);
         String jobId = detail.path("jobId").asText(null);
+        try (LogContext job = LogContext.job(tenantId, jobId, detail.path("correlationId").asText(null))) {
+            handleJob(message, event, detail, tenantId, jobId, context);
+        }
+    }
+
+    private void handleJob(SQSMessage message, JsonNode event, JsonNode detail, String tenantId, String jobId,
+            Context context) throws Exception {
         List<Violation> violations = schemas.validate(EVENT_SCHEMA, event);
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
@@ -144,8 +151,8 @@ public final class JobQueueWorker {
                         context);
                 throw new IllegalStateException("job " + jobId + " is running under another delivery's lease");
             }
-            log.info("nothing to run: duplicate delivery skipped", context, Map.of("jobId", jobId, "tenantId",
-                    tenantId, "status", skipped.current() == null ? "unknown" : skipped.current().status().name()));
+            LOG.atInfo().setMessage("nothing to run: duplicate delivery skipped").addKeyValue("status",
+                    skipped.current() == null ? "unknown" : skipped.current().status().name()).log();
             return;
         }
         JobStore.Claim.Running running = (JobStore.Claim.Running) claim;
@@ -154,9 +161,8 @@ public final class JobQueueWorker {
         } catch (Exception e) {
             // The last failure goes to the DLQ at once instead of after a whole visibility timeout.
             retryAfter(message, retries.lastAttempt(receiveCount) ? 0 : retries.delaySeconds(receiveCount), context);
-            log.error("job attempt failed: " + e, context, Map.of("jobId", jobId,
-                    "tenantId", tenantId, "messageId", message.getMessageId(),
-                    "receiveCount", Integer.toString(receiveCount)));
+            LOG.atError().setMessage("job attempt failed: " + e)
+                    .addKeyValue("receiveCount", Integer.toString(receiveCount)).log();
             throw e;
         }
     }
@@ -212,8 +218,8 @@ public final class JobQueueWorker {
                 if (attempt == COMPLETION_ATTEMPTS || !timeLeft) {
                     throw e;
                 }
-                log.error("recording the outcome failed, trying again: " + e, context, Map.of("jobId", job.jobId(),
-                        "tenantId", job.tenantId(), "attempt", Integer.toString(attempt)));
+                LOG.atError().setMessage("recording the outcome failed, trying again: " + e)
+                        .addKeyValue("attempt", Integer.toString(attempt)).log();
                 pause(attempt);
             }
         }
@@ -224,11 +230,10 @@ public final class JobQueueWorker {
         try {
             events.finished(job);
         } catch (RuntimeException e) {
-            log.error("announcing the finished job failed; the sweeper will repeat it: " + e, context,
-                    Map.of("jobId", job.jobId(), "tenantId", job.tenantId()));
+            LOG.error("announcing the finished job failed; the sweeper will repeat it: " + e);
         }
-        log.info("job " + job.status(), context, Map.of("jobId", job.jobId(),
-                "tenantId", job.tenantId(), "type", job.type().wire(), "attempts", Integer.toString(job.attempts())));
+        LOG.atInfo().setMessage("job " + job.status()).addKeyValue("type", job.type().wire())
+                .addKeyValue("attempts", Integer.toString(job.attempts())).log();
     }
 
     private void retryAfter(SQSMessage message, int seconds, Context context) {
@@ -236,16 +241,15 @@ public final class JobQueueWorker {
             queueMessages.delay(message, seconds);
         } catch (RuntimeException e) {
             // The message still comes back, after the queue's own visibility timeout.
-            log.error("could not delay the retry: " + e, context,
-                    Map.of("messageId", message.getMessageId()));
+            LOG.error("could not delay the retry: " + e);
         }
     }
 
     /** A message that is no job cannot be failed or retried into health: straight to the DLQ with why. */
     private void toDeadLetterQueue(SQSMessage message, String code, String reason, Context context) {
         queueMessages.toDeadLetterQueue(message, retries.deadLetterQueue(), code, reason);
-        log.error("message moved to the DLQ: " + reason, context,
-                Map.of("messageId", message.getMessageId(), "deadLetterQueue", retries.deadLetterQueue()));
+        LOG.atError().setMessage("message moved to the DLQ: " + reason)
+                .addKeyValue("deadLetterQueue", retries.deadLetterQueue()).log();
     }
 
     private static void pause(int attempt) {

@@ -14,7 +14,7 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.JobEvents;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -51,12 +53,12 @@ public final class JobSweeper implements RequestStreamHandler {
     static final int MAX_PUBLISH_SWEEPS = 8;
     static final int MAX_ANNOUNCE_SWEEPS = 5;
     static final Duration UNREADABLE_DEFERRAL = Duration.ofHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(JobSweeper.class);
 
     private final JobStore jobs;
     private final JobEvents events;
     private final Supplier<JobLanes> lanes;
     private final long deadlineMillis;
-    private final JsonLog log;
     private final Clock clock;
 
     public JobSweeper() {
@@ -67,7 +69,7 @@ public final class JobSweeper implements RequestStreamHandler {
         this(new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 lanes(Setting.LANE_QUEUE_URLS.mapFrom(aws), aws.build(SqsClient.builder(), "SQS")),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, new JsonLog(), Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC());
         Priming.of(JobSweeper.class, aws).register(this);
     }
 
@@ -76,13 +78,11 @@ public final class JobSweeper implements RequestStreamHandler {
         return Lazy.of(() -> new JobLanes(Definitions.bundled().topology(), queueUrls, sqs));
     }
 
-    public JobSweeper(JobStore jobs, JobEvents events, Supplier<JobLanes> lanes, long deadlineMillis, JsonLog log,
-            Clock clock) {
+    public JobSweeper(JobStore jobs, JobEvents events, Supplier<JobLanes> lanes, long deadlineMillis, Clock clock) {
         this.jobs = jobs;
         this.events = events;
         this.lanes = lanes;
         this.deadlineMillis = deadlineMillis;
-        this.log = log;
         this.clock = clock;
     }
 
@@ -93,12 +93,14 @@ public final class JobSweeper implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Sweep sweep = sweep();
-        log.info("sweep done", context, Map.of("republished", Integer.toString(sweep.republished()),
-                "expired", Integer.toString(sweep.expired()), "extended", Integer.toString(sweep.extended()),
-                "announced", Integer.toString(sweep.announced()), "failed", Integer.toString(sweep.failed()),
-                "setAside", Integer.toString(sweep.setAside()), "errors", Integer.toString(sweep.errors())));
-        output.write(Json.write(sweep).getBytes(StandardCharsets.UTF_8));
+        try (LogContext invocation = LogContext.invocation(context)) {
+            Sweep sweep = sweep();
+            LOG.atInfo().setMessage("sweep done").addKeyValue("republished", sweep.republished())
+                    .addKeyValue("expired", sweep.expired()).addKeyValue("extended", sweep.extended())
+                    .addKeyValue("announced", sweep.announced()).addKeyValue("failed", sweep.failed())
+                    .addKeyValue("setAside", sweep.setAside()).addKeyValue("errors", sweep.errors()).log();
+            output.write(Json.write(sweep).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     public Sweep sweep() {
@@ -124,7 +126,7 @@ public final class JobSweeper implements RequestStreamHandler {
 
     private void sweepOne(JobStore.Due.Owed owed, Supplier<JobLanes.Depths> depths, long now, Tally tally) {
         Job job = owed.job();
-        try {
+        try (LogContext scope = LogContext.job(job.tenantId(), job.jobId(), job.correlationId())) {
             switch (owed.duty()) {
                 case PUBLISH -> publish(job, owed.sweeps(), now, tally);
                 case DEADLINE -> deadline(job, owed.sweeps(), depths, now, tally);
@@ -132,8 +134,9 @@ public final class JobSweeper implements RequestStreamHandler {
             }
         } catch (RuntimeException e) {
             tally.errors++;
-            log.error("sweeping a job failed: " + e, "job-sweeper", "", Map.of("jobId", job.jobId(),
-                    "tenantId", job.tenantId(), "duty", owed.duty().name()));
+            try (LogContext scope = LogContext.job(job.tenantId(), job.jobId(), job.correlationId())) {
+                LOG.atError().setMessage("sweeping a job failed: " + e).addKeyValue("duty", owed.duty().name()).log();
+            }
             try {
                 jobs.retryLater(job.tenantId(), job.jobId(), owed.duty(), now + backoff(owed.sweeps()));
             } catch (RuntimeException storeDown) {
@@ -190,9 +193,8 @@ public final class JobSweeper implements RequestStreamHandler {
     private void announce(Job job, int sweeps, long now, Tally tally) {
         if (sweeps >= MAX_ANNOUNCE_SWEEPS) {
             jobs.abandon(job.tenantId(), job.jobId(), Pending.ANNOUNCE);
-            log.error("the notifier never confirmed this outcome; giving up on announcing it (GET /v1/jobs shows"
-                    + " it)", "job-sweeper", "", Map.of("jobId", job.jobId(), "tenantId", job.tenantId(),
-                    "status", job.status().name()));
+            LOG.atError().setMessage("the notifier never confirmed this outcome; giving up on announcing it"
+                    + " (GET /v1/jobs shows it)").addKeyValue("status", job.status().name()).log();
             return;
         }
         events.finished(job);
@@ -213,8 +215,9 @@ public final class JobSweeper implements RequestStreamHandler {
 
     private void setAside(JobStore.Due.Unreadable bad, long now, Tally tally) {
         tally.setAside++;
-        log.error("a pending row does not read as a job; set aside for " + UNREADABLE_DEFERRAL.toMinutes()
-                + " minutes: " + bad.problem(), "job-sweeper", "", Map.of("pk", bad.pk(), "sk", bad.sk()));
+        LOG.atError().setMessage("a pending row does not read as a job; set aside for "
+                + UNREADABLE_DEFERRAL.toMinutes() + " minutes: " + bad.problem()).addKeyValue("pk", bad.pk())
+                .addKeyValue("sk", bad.sk()).log();
         try {
             jobs.deferUnreadable(bad.pk(), bad.sk(), now + UNREADABLE_DEFERRAL.toMillis());
         } catch (RuntimeException e) {

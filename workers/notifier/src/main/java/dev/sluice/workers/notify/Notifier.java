@@ -9,7 +9,7 @@ import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -41,11 +43,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class Notifier implements RequestStreamHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+
     private final PushLog pushLog;
     private final JobStore jobs;
     private final Connections connections;
     private final Pusher pusher;
-    private final JsonLog log;
     private final Clock clock;
 
     public Notifier() {
@@ -60,17 +63,15 @@ public final class Notifier implements RequestStreamHandler {
     private Notifier(AwsClients aws, DynamoDbClient dynamoDb) {
         this(new PushLog(dynamoDb, Setting.PUSH_LOG_TABLE.from(aws)), new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws),
-                new JsonLog(), Clock.systemUTC());
+                Clock.systemUTC());
     }
 
     public Notifier(PushLog pushLog, JobStore jobs, Connections connections,
-            ApiGatewayManagementApiClient client, JsonLog log,
-            Clock clock) {
+            ApiGatewayManagementApiClient client, Clock clock) {
         this.pushLog = pushLog;
         this.jobs = jobs;
         this.connections = connections;
         this.pusher = new Pusher(client, connections);
-        this.log = log;
         this.clock = clock;
     }
 
@@ -81,13 +82,21 @@ public final class Notifier implements RequestStreamHandler {
         String tenantId = detail.get("tenantId").asText();
         String userId = detail.path("userId").asText(tenantId);
         String jobId = detail.get("jobId").asText();
+        try (LogContext invocation = LogContext.invocation(context);
+                LogContext job = LogContext.job(tenantId, jobId, detail.path("correlationId").asText(null))) {
+            notify(detail, event, tenantId, userId, jobId, output);
+        }
+    }
+
+    private void notify(JsonNode detail, JsonNode event, String tenantId, String userId, String jobId,
+            OutputStream output) throws IOException {
         JobStatus status = JobStatus.valueOf(detail.get("status").asText());
         Optional<ObjectNode> appended = pushLog.append(tenantId, userId,
                 PushMessages.fromJobEvent(detail, event.path("time").asText()), clock.millis(),
                 jobs.announcementReceived(tenantId, jobId, status));
         if (appended.isEmpty()) {
-            log.info("outcome already pushed, or the job moved on: nothing to do", context,
-                    Map.of("jobId", jobId, "tenantId", tenantId, "status", status.name()));
+            LOG.atInfo().setMessage("outcome already pushed, or the job moved on: nothing to do")
+                    .addKeyValue("status", status.name()).log();
             output.write("{\"seq\":null,\"delivered\":0}".getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -101,13 +110,12 @@ public final class Notifier implements RequestStreamHandler {
                 }
             } catch (RuntimeException e) {
                 failed++;
-                log.error("push to a connection failed; it can resume: " + e, context, Map.of("jobId", jobId,
-                        "tenantId", tenantId, "connectionId", c.connectionId()));
+                LOG.atError().setMessage("push to a connection failed; it can resume: " + e)
+                        .addKeyValue("connectionId", c.connectionId()).log();
             }
         }
-        log.info("pushed " + message.get("type").asText(), context, Map.of("jobId", jobId, "tenantId", tenantId,
-                "seq", message.get("seq").asText(), "connections", Integer.toString(delivered),
-                "failedConnections", Integer.toString(failed)));
+        LOG.atInfo().setMessage("pushed " + message.get("type").asText()).addKeyValue("seq", message.get("seq").asText())
+                .addKeyValue("connections", delivered).addKeyValue("failedConnections", failed).log();
         output.write(Json.write(Map.of("seq", message.get("seq").asLong(), "delivered", delivered))
                 .getBytes(StandardCharsets.UTF_8));
     }

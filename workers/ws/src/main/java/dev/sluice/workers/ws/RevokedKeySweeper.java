@@ -6,7 +6,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.logging.LogContext;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
@@ -15,8 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,10 +32,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class RevokedKeySweeper implements RequestStreamHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RevokedKeySweeper.class);
+
     private final ApiKeys keys;
     private final Connections connections;
     private final ApiGatewayManagementApiClient management;
-    private final JsonLog log;
 
     public RevokedKeySweeper() {
         this(AwsClients.fromEnvironment());
@@ -47,16 +49,13 @@ public final class RevokedKeySweeper implements RequestStreamHandler {
 
     private RevokedKeySweeper(AwsClients aws, DynamoDbClient dynamoDb) {
         this(new ApiKeys(dynamoDb, Setting.API_KEYS_TABLE.from(aws)),
-                new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws),
-                new JsonLog());
+                new Connections(dynamoDb, Setting.CONNECTIONS_TABLE.from(aws)), ConnectionsApi.client(aws));
     }
 
-    public RevokedKeySweeper(ApiKeys keys, Connections connections, ApiGatewayManagementApiClient management,
-            JsonLog log) {
+    public RevokedKeySweeper(ApiKeys keys, Connections connections, ApiGatewayManagementApiClient management) {
         this.keys = keys;
         this.connections = connections;
         this.management = management;
-        this.log = log;
     }
 
     /** What one sweep did: connections closed, found gone already, and failed to close (tried again next time). */
@@ -65,10 +64,12 @@ public final class RevokedKeySweeper implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Sweep sweep = sweep();
-        log.info("revoked keys' connections swept", context, Map.of("closed", Integer.toString(sweep.closed()),
-                "gone", Integer.toString(sweep.gone()), "errors", Integer.toString(sweep.errors())));
-        output.write(Json.write(sweep).getBytes(StandardCharsets.UTF_8));
+        try (LogContext invocation = LogContext.invocation(context)) {
+            Sweep sweep = sweep();
+            LOG.atInfo().setMessage("revoked keys' connections swept").addKeyValue("closed", sweep.closed())
+                    .addKeyValue("gone", sweep.gone()).addKeyValue("errors", sweep.errors()).log();
+            output.write(Json.write(sweep).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     public Sweep sweep() {
@@ -85,8 +86,9 @@ public final class RevokedKeySweeper implements RequestStreamHandler {
             } catch (RuntimeException e) {
                 // The row stays: the next sweep tries again.
                 errors++;
-                log.error("closing a revoked key's connection failed: " + e, "revoked-key-sweeper", "",
-                        Map.of("connectionId", c.connectionId(), "tenantId", c.tenantId(), "keyId", c.keyId()));
+                LOG.atError().setMessage("closing a revoked key's connection failed: " + e)
+                        .addKeyValue("connectionId", c.connectionId()).addKeyValue("tenantId", c.tenantId())
+                        .addKeyValue("keyId", c.keyId()).log();
                 continue;
             }
             connections.remove(c.connectionId());
