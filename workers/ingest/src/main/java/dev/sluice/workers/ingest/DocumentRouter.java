@@ -11,6 +11,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.documents.IngestionInput;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.batch.QueueMessages;
@@ -126,9 +127,8 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
         String etag = detail.path("object").path("etag").asText("");
         // The user who asked for the upload URL hears the progress; a plain S3 upload, the tenant's own user.
         String userId = documents.get(tenantId, documentId).map(Document::userId).orElse(tenantId);
-        ObjectNode input = new Upload(tenantId, userId, documentId, bucket, key, etag,
-                detail.path("object").path("size").asLong()).toJson();
-        input.putObject("config").put("maxConcurrency", maxConcurrency);
+        ObjectNode input = new IngestionInput(tenantId, userId, documentId, bucket, key, etag,
+                detail.path("object").path("size").asLong(), maxConcurrency).toJson();
         String name = DocumentIds.executionName(documentId, etag);
         try {
             String arn = stepFunctions.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name)
