@@ -55,8 +55,9 @@ final class OperatorConsole {
         }
     }
 
+    /** The first line only: a parser's message (Jackson's, under Event Ruler) may add where it stopped below. */
     static int usage(CommandSpec spec, String message) {
-        spec.commandLine().getErr().println("sluice: " + message);
+        spec.commandLine().getErr().println("sluice: " + String.valueOf(message).lines().findFirst().orElse(""));
         return USAGE;
     }
 
