@@ -24,6 +24,10 @@ final class Deployed {
     final Map<String, Queue> queues = new LinkedHashMap<>();
     final Map<String, Bucket> buckets = new LinkedHashMap<>();
     final Map<String, IEventBus> buses = new LinkedHashMap<>();
+    /** By the bus they archive: what {@code sluice events replay} replays from. */
+    final Map<String, software.amazon.awscdk.services.events.Archive> archives = new LinkedHashMap<>();
+    /** By topology name: {@code sluice events replay --rule} replays to one of them (FilterArns). */
+    final Map<String, software.amazon.awscdk.services.events.Rule> rules = new LinkedHashMap<>();
     final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     final Map<String, WebSocketApi> webSocketApis = new LinkedHashMap<>();
     final Map<String, WebSocketStage> webSocketStages = new LinkedHashMap<>();

@@ -62,12 +62,13 @@ final class Messaging {
             deployed.buses.put(bus, made);
         }
         for (String bus : topology.eventBuses()) {
-            Archive.Builder.create(scope, "Archive" + LogicalIds.of(bus))
+            Archive archive = Archive.Builder.create(scope, "Archive" + LogicalIds.of(bus))
                     .sourceEventBus(deployed.buses.get(bus))
                     .description("Every event of " + bus + ", for sluice events replay")
                     .eventPattern(EventPattern.builder().account(List.of(software.amazon.awscdk.Aws.ACCOUNT_ID)).build())
                     .retention(Duration.days(deployment.archiveRetentionDays()))
                     .build();
+            deployed.archives.put(bus, archive);
         }
     }
 
@@ -97,6 +98,7 @@ final class Messaging {
             // The pattern exactly as written, which Event Ruler matches locally.
             ((CfnRule) rule.getNode().getDefaultChild()).addPropertyOverride("EventPattern",
                     deployedNames(pattern(spec), deployed));
+            deployed.rules.put(spec.name(), rule);
             for (TargetSpec target : spec.targets()) {
                 rule.addTarget(target(deployed, functions, target));
             }

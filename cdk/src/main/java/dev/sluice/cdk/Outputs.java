@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
 /**
- * One output per endpoint, table, queue, bucket, bus, state machine and function, so that a
+ * One output per endpoint, table, queue, bucket, bus (and its archive), rule, state machine and function, so that a
  * {@code sluice} command finds a deployed stack's resources from {@code DescribeStacks} alone. Each
  * output's description is the topology reference it stands for ({@code table:sluice-jobs}), its
  * key the same in CamelCase ({@code TableSluiceJobs}).
@@ -25,6 +25,8 @@ final class Outputs {
         deployed.queues.forEach((name, queue) -> output(scope, "queueUrl", name, queue.getQueueUrl()));
         deployed.buckets.forEach((name, bucket) -> output(scope, ResourceKind.BUCKET.key(), name, bucket.getBucketName()));
         deployed.buses.forEach((name, bus) -> output(scope, ResourceKind.BUS.key(), name, bus.getEventBusName()));
+        deployed.archives.forEach((bus, archive) -> output(scope, "archive", bus, archive.getArchiveArn()));
+        deployed.rules.forEach((name, rule) -> output(scope, "rule", name, rule.getRuleArn()));
         deployed.stateMachines.forEach((name, machine) -> output(scope, ResourceKind.STATE_MACHINE.key(), name,
                 machine.getStateMachineArn()));
         functions.forEach((name, f) -> output(scope, "function", name, f.alias().getFunctionArn()));

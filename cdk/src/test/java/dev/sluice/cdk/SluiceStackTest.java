@@ -327,6 +327,9 @@ class SluiceStackTest {
         topology.apis().forEach(a -> assertThat(outputs).contains("api:" + a.name()));
         topology.searchIndexes().forEach(i -> assertThat(outputs).contains("searchEndpoint:" + i));
         assertThat(outputs).contains("webSocketManagement:sluice-ws", "topic:alarms");
+        // sluice events replay: StartReplay from the bus's archive, FilterArns naming one rule
+        topology.eventBuses().forEach(b -> assertThat(outputs).contains("archive:" + b));
+        topology.rules().forEach(r -> assertThat(outputs).contains("rule:" + r.name()));
     }
 
     @Test

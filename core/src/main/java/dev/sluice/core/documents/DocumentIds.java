@@ -41,4 +41,16 @@ public final class DocumentIds {
         String name = documentId + "-" + clean;
         return name.length() <= 80 ? name : name.substring(0, 80);
     }
+
+    /**
+     * A fresh execution name for an operator's retry of one upload: the document, the ETag's first 8
+     * characters and {@code r} with the time in base 36, so each retry has its own name (a name
+     * cannot be used twice) and it still says which upload it ran. At most 36 + 1 + 8 + 2 + 9 = 56
+     * characters.
+     */
+    public static String retryExecutionName(String documentId, String etag, long epochMillis) {
+        String clean = etag.replace("\"", "").replaceAll("[^A-Za-z0-9_-]", "_");
+        return documentId + "-" + clean.substring(0, Math.min(8, clean.length())) + "-r"
+                + Long.toString(epochMillis, 36);
+    }
 }

@@ -93,6 +93,74 @@ public final class DocumentStore {
                 .expressionAttributeValues(values));
     }
 
+    /**
+     * An operator retries the upload {@code version} under a new execution: the row becomes
+     * PROCESSING for it, as the first step would make it, but only if it still is what the operator
+     * saw ({@code seen}'s status and version), so two operators retrying at once start one ingestion.
+     * The row names the execution before it is started: if the start never happens, the sweeper
+     * finds the execution missing and fails the document again.
+     *
+     * @return false if the row changed since it was read
+     */
+    public boolean claimForRetry(Document seen, String version, String executionArn, long size, long now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":seenStatus", s(seen.status().name()));
+        values.put(":seenVersion", s(seen.version()));
+        values.put(":v", s(version));
+        values.put(":exec", s(executionArn));
+        values.put(":size", n(size));
+        values.put(":processing", s(DocumentStatus.PROCESSING.name()));
+        values.put(":shard", s(PROCESSING_SHARD));
+        values.put(":now", n(now));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(seen.tenantId(), seen.documentId()))
+                    .updateExpression("SET #version = :v, executionArn = :exec, #size = :size, #status = :processing,"
+                            + " processingShard = :shard, updatedAt = :now"
+                            + " REMOVE expiresAt, errorCode, errorMessage, chunks, indexedBatches, docType")
+                    .conditionExpression("#status = :seenStatus AND #version = :seenVersion")
+                    .expressionAttributeNames(Map.of("#status", "status", "#size", "size", "#version", "version"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    /**
+     * Every row of one document id, whichever tenant holds it (ids are name-based UUIDs of bucket and
+     * key: in practice one). A Scan: for an operator naming one document, not for a request path.
+     */
+    public List<Document> withId(String documentId) {
+        return scan("sk = :id", Map.of(":id", s(documentId)), Map.of());
+    }
+
+    /**
+     * The FAILED documents last changed at or after {@code since}. A Scan, filtered: operators ask
+     * this rarely, and no index of failed documents is worth its writes on every ingestion.
+     */
+    public List<Document> failedSince(long since) {
+        return scan("#status = :failed AND updatedAt >= :since",
+                Map.of(":failed", s(DocumentStatus.FAILED.name()), ":since", n(since)), Map.of("#status", "status"));
+    }
+
+    private List<Document> scan(String filter, Map<String, AttributeValue> values, Map<String, String> names) {
+        List<Document> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamoDb.scan(b -> {
+                b.tableName(table).filterExpression(filter).expressionAttributeValues(values).consistentRead(true)
+                        .exclusiveStartKey(from);
+                if (!names.isEmpty()) {
+                    b.expressionAttributeNames(names);
+                }
+            });
+            page.items().forEach(item -> found.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return found;
+    }
+
     /** One more batch of chunks indexed; returns how many are now, or -1 if the version is stale. */
     public long batchIndexed(String tenantId, String documentId, String version, long now) {
         try {

@@ -11,6 +11,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.documents.IngestionInput;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.batch.QueueMessages;
@@ -140,9 +141,8 @@ public final class DocumentRouter implements RequestHandler<SQSEvent, SQSBatchRe
         String userId = asked.map(Document::userId).orElse(tenantId);
         // Always set, as the Map state's ItemSelector names it.
         String correlationId = asked.map(Document::correlationId).orElse(event.path("id").asText(documentId));
-        ObjectNode input = new Upload(tenantId, userId, documentId, bucket, key, etag,
-                detail.path("object").path("size").asLong(), correlationId).toJson();
-        input.putObject("config").put("maxConcurrency", maxConcurrency);
+        ObjectNode input = new IngestionInput(tenantId, userId, documentId, bucket, key, etag,
+                detail.path("object").path("size").asLong(), maxConcurrency, correlationId).toJson();
         String name = DocumentIds.executionName(documentId, etag);
         try (LogContext correlated = LogContext.with(Map.of(LogContext.CORRELATION_ID, correlationId))) {
             try {

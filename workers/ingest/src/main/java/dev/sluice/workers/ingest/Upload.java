@@ -1,12 +1,10 @@
 package dev.sluice.workers.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.json.Json;
 
 /**
- * The upload an ingestion works on, as the router puts it in the execution's input and every step
- * finds it again at the top of its own input. {@code version} is the object's ETag; {@code correlationId}
+ * The upload an ingestion works on, as every step finds it at the top of its own input (written by
+ * {@link dev.sluice.core.documents.IngestionInput}). {@code version} is the object's ETag; {@code correlationId}
  * names the request that asked for the upload, for logs and pushes (null in executions older than it).
  */
 public record Upload(String tenantId, String userId, String documentId, String bucket, String key, String version,
@@ -24,21 +22,6 @@ public record Upload(String tenantId, String userId, String documentId, String b
             throw new PermanentIngestException("invalid_input", "the step's input has no \"" + field + "\"");
         }
         return value.asText();
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("tenantId", tenantId);
-        o.put("userId", userId);
-        o.put("documentId", documentId);
-        o.put("bucket", bucket);
-        o.put("key", key);
-        o.put("version", version);
-        o.put("size", size);
-        if (correlationId != null) {
-            o.put("correlationId", correlationId);
-        }
-        return o;
     }
 
     /** Where this upload's intermediate text, chunks and vectors live in the payload bucket. */
