@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.where.UsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Sluice: an event-driven job pipeline for AI workloads on AWS, and its local runtime.",
         subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, IngestCommand.class, SearchCommand.class,
                 KeysCommand.class, DefinitionsCommand.class, SynthCommand.class,
-                BenchCommand.class, DocumentsCommand.class, ExecutionsCommand.class, EventsCommand.class})
+                BenchCommand.class, DocumentsCommand.class, ExecutionsCommand.class, EventsCommand.class,
+                AuditCommand.class})
 public final class Sluice {
 
     /** Exit status for definitions that cannot be used (a broken rule, schema or topology file). */
@@ -22,7 +24,7 @@ public final class Sluice {
         if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
             System.setProperty(LOGBACK_CONFIGURATION, "sluice/logback-cli.xml");
         }
-        CommandLine cli = new CommandLine(new Sluice());
+        CommandLine cli = UsageErrors.install(new CommandLine(new Sluice()));
         int status = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();

@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -185,6 +187,62 @@ public final class JobStore {
         String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                 ? encodeCursor(page.lastEvaluatedKey()) : null;
         return new JobPage(jobs, next);
+    }
+
+    /**
+     * The job with this id in whichever tenant it is, for an operator who knows only the id. The
+     * table is keyed by tenant, so this reads all of it (a Scan): an operator's lookup, never the
+     * API's; {@link #get} is one read when the tenant is known.
+     */
+    public Optional<Job> find(String jobId) {
+        if (!JobIds.valid(jobId)) {
+            return Optional.empty();
+        }
+        List<Job> found = scan("jobId = :jobId", Map.of(":jobId", s(jobId)), Map.of());
+        return found.stream().findFirst();
+    }
+
+    /**
+     * The FAILED jobs that finished at or after {@code since} (epoch millis): the tenant's from the
+     * {@code byStatus} index, or with a null tenant every tenant's, by reading the whole table (a Scan),
+     * as an operator asks after an incident.
+     */
+    public List<Job> failedSince(String tenantId, long since) {
+        if (tenantId == null) {
+            return scan("#status = :failed AND finishedAt >= :since", Map.of(":failed", s(JobStatus.FAILED.name()),
+                    ":since", n(since)), Map.of("#status", "status"));
+        }
+        List<Job> jobs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamoDb.query(QueryRequest.builder().tableName(table).indexName("byStatus")
+                    .keyConditionExpression("statusKey = :sk").filterExpression("finishedAt >= :since")
+                    .expressionAttributeValues(Map.of(":sk", s(statusKey(tenantId, JobStatus.FAILED)),
+                            ":since", n(since)))
+                    .exclusiveStartKey(start).build());
+            page.items().forEach(item -> jobs.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return jobs;
+    }
+
+    private List<Job> scan(String filter, Map<String, AttributeValue> values, Map<String, String> names) {
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.put(":jobRow", s("J#"));
+        List<Job> jobs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder scan = ScanRequest.builder().tableName(table)
+                    .filterExpression("begins_with(sk, :jobRow) AND " + filter).expressionAttributeValues(allValues)
+                    .exclusiveStartKey(start);
+            if (!names.isEmpty()) {
+                scan.expressionAttributeNames(names);
+            }
+            ScanResponse page = dynamoDb.scan(scan.build());
+            page.items().forEach(item -> jobs.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return jobs;
     }
 
     /** "Job Submitted" could not be put: the sweeper puts it again soon. */

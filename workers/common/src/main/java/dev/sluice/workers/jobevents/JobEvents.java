@@ -29,6 +29,18 @@ public final class JobEvents {
         put(SUBMITTED, submittedDetail(job));
     }
 
+    /**
+     * A job's "Job Submitted" event as the rules see it (source, detail-type, detail), without the
+     * envelope fields EventBridge adds on delivery.
+     */
+    public static ObjectNode submittedEvent(Job job) {
+        ObjectNode event = Json.object();
+        event.put("source", SOURCE);
+        event.put("detail-type", SUBMITTED);
+        event.set("detail", submittedDetail(job));
+        return event;
+    }
+
     /** The detail of a job's "Job Submitted" event, which the bus's rules route by. */
     public static ObjectNode submittedDetail(Job job) {
         ObjectNode detail = identity(job);

@@ -1,71 +1,37 @@
 package dev.sluice.workers.jobs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.jobs.Job;
-import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.QueueSpec;
-import dev.sluice.core.topology.RuleSpec;
-import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.core.topology.Topology;
-import dev.sluice.workers.jobevents.JobEvents;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import dev.sluice.workers.jobevents.JobRoutes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.event.ruler.Machine;
 
 /**
- * The queues a job's "Job Submitted" event lands in, found by the bus's own rules (matched with
- * Event Ruler, as EventBridge matches them), and whether those queues may still hold its message.
+ * The queues a job's "Job Submitted" event lands in ({@link JobRoutes}), and whether those queues
+ * may still hold its message.
  * The sweeper asks before it gives up on a job: a job whose message may wait in a backlog is never
  * failed for being slow.
  */
 public final class JobLanes {
 
-    private final Machine machine = Machine.builder().build();
-    private final Map<String, List<QueueSpec>> queuesByRule = new HashMap<>();
+    private final JobRoutes routes;
     private final SqsClient sqs;
     private final Map<String, String> queueUrls;
 
-    /**
-     * The lanes of {@code topology}'s rules, whose queues are at {@code queueUrls} (by topology name).
-     * Every rule with a queue target is read: only the job bus's match a "Job Submitted" event.
-     */
+    /** The lanes of {@code topology}'s rules, whose queues are at {@code queueUrls} (by topology name). */
     public JobLanes(Topology topology, Map<String, String> queueUrls, SqsClient sqs) {
+        this.routes = new JobRoutes(topology);
         this.sqs = sqs;
         this.queueUrls = Map.copyOf(queueUrls);
-        for (RuleSpec rule : topology.rules()) {
-            List<QueueSpec> queues = rule.targets().stream().filter(t -> t.kind() == TargetSpec.Kind.SQS)
-                    .map(t -> topology.queue(t.resource()).orElseThrow()).toList();
-            if (queues.isEmpty()) {
-                continue;
-            }
-            try {
-                machine.addRule(rule.name(), rule.eventPattern());
-            } catch (IOException e) {
-                throw new UncheckedIOException("rule " + rule.name(), e);
-            }
-            queuesByRule.put(rule.name(), queues);
-        }
     }
 
     /** The queues the job's "Job Submitted" event is routed to. */
     public List<QueueSpec> of(Job job) {
-        ObjectNode event = Json.object();
-        event.put("source", JobEvents.SOURCE);
-        event.put("detail-type", JobEvents.SUBMITTED);
-        event.set("detail", JobEvents.submittedDetail(job));
-        List<QueueSpec> lanes = new ArrayList<>();
-        try {
-            machine.rulesForJSONEvent(Json.write(event)).forEach(rule -> lanes.addAll(queuesByRule.get(rule)));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot match job " + job.jobId() + " against the rules", e);
-        }
-        return lanes;
+        return routes.of(job);
     }
 
     /**

@@ -1,0 +1,41 @@
+package dev.sluice.cli;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.failure.PortFailure;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.ai.AiRequestWorker;
+import dev.sluice.workers.ai.OfflineChatModel;
+import dev.sluice.workers.jobs.JobQueueWorker;
+
+/**
+ * The real AI worker (batching, retries, DLQ, the replay transition) whose model fails on request:
+ * input {@code fail-until-replayed} fails every attempt until the job is replayed, {@code fail-permanently}
+ * fails at once for good. Only the model is a double.
+ */
+public final class FlakyAiHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final AiRequestWorker worker;
+
+    public FlakyAiHandler() {
+        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel());
+        this.worker = new AiRequestWorker(JobQueueWorker.fromEnvironment((job, payload, context) -> {
+            String input = payload.get("input").asText();
+            if (input.equals("fail-until-replayed") && job.replays() == 0) {
+                throw new IllegalStateException("model unavailable (attempt " + job.attempts() + ")");
+            }
+            if (input.equals("fail-permanently")) {
+                throw PortFailure.permanent("model_refused", "the model refuses this input", null);
+            }
+            return real.execute(job, payload, context);
+        }, AwsClients.fromEnvironment(), Definitions.bundledSchemas()));
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return worker.handleRequest(event, context);
+    }
+}
