@@ -18,6 +18,7 @@ import dev.sluice.local.events.EventBridgeApi;
 import dev.sluice.local.events.LocalEventBridge;
 import dev.sluice.local.events.TargetDelivery;
 import dev.sluice.local.http.AwsJsonServer;
+import dev.sluice.local.lambda.LambdaApi;
 import dev.sluice.local.lambda.LocalLambda;
 import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
@@ -203,6 +204,7 @@ public final class LocalRuntime implements AutoCloseable {
                         s3.endpoint(), sfn.endpoint(), managementByApi));
         lambda.environment(environments::of);
         eventBridge.redeliverUnfinished(); // now that functions have their environment
+        LambdaApi lambdaApi = stopLast(LambdaApi.start(lambda, identity));
         String devApiKey = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {
@@ -232,7 +234,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey);
+                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, lambdaApi.endpoint());
         endpoints.writeTo(stateDir);
     }
 

@@ -89,7 +89,7 @@ class LocalRuntimeTest {
     void everyServiceListensOnLoopbackOnly() throws Exception {
         try (LocalRuntime runtime = LocalRuntime.start(TestTopology.create(), state, LocalRuntime.Options.defaults())) {
             Endpoints e = runtime.endpoints();
-            List<URI> uris = List.of(e.sqs(), e.dynamodb(), e.events(), e.s3());
+            List<URI> uris = List.of(e.sqs(), e.dynamodb(), e.events(), e.s3(), e.lambda());
             assertThat(uris).allSatisfy(u -> assertThat(u.getHost()).isEqualTo(Loopback.HOST));
             Optional<InetAddress> external = NetworkInterface.networkInterfaces()
                     .flatMap(NetworkInterface::inetAddresses)

@@ -40,15 +40,7 @@ final class InvocationRecord {
         response.put("statusCode", 200);
         response.put("executedVersion", "$LATEST");
         response.put("functionError", "Unhandled");
-        ObjectNode thrown = record.putObject("responsePayload");
-        thrown.put("errorMessage", error.getMessage());
-        thrown.put("errorType", error.errorType());
-        if (error.getCause() != null) {
-            var trace = thrown.putArray("stackTrace");
-            for (StackTraceElement frame : error.getCause().getStackTrace()) {
-                trace.add(frame.toString());
-            }
-        }
+        record.set("responsePayload", error.payload());
         try {
             return WellFormedJson.write(record);
         } catch (JsonProcessingException e) {

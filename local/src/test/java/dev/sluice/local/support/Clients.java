@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -40,6 +41,11 @@ public final class Clients {
 
     public static SfnClient sfn(Endpoints e) {
         return SfnClient.builder().endpointOverride(e.stepFunctions()).region(Region.of(e.region()))
+                .credentialsProvider(ANY).build();
+    }
+
+    public static LambdaClient lambda(Endpoints e) {
+        return LambdaClient.builder().endpointOverride(e.lambda()).region(Region.of(e.region()))
                 .credentialsProvider(ANY).build();
     }
 
