@@ -47,6 +47,8 @@ final class AccessPolicies {
     private static final Map<String, List<String>> STATE_MACHINE = Map.of(
             "start", List.of("states:StartExecution"),
             "read", List.of("states:ListExecutions", "states:DescribeStateMachine"));
+    private static final Map<String, List<String>> FUNCTION = Map.of(
+            "invoke", List.of("lambda:InvokeFunction"));
     private static final List<String> EXECUTION_READ = List.of("states:DescribeExecution",
             "states:GetExecutionHistory");
     private static final Map<String, List<String>> KEY_READ_WRITE = Map.of(
@@ -151,6 +153,8 @@ final class AccessPolicies {
             case MODEL -> List.of(statement(id, List.of("bedrock:InvokeModel"), List.of("arn:" + Aws.PARTITION
                     + ":bedrock:" + Aws.REGION + "::foundation-model/" + use.name())));
             case SEARCH_INDEX -> deployed.searchStore.statements(id, use);
+            case FUNCTION -> List.of(statement(id, actions(FUNCTION, use),
+                    List.of(deployed.functionAliases.get(use.name()).getFunctionArn())));
             case EMAIL_IDENTITY -> {
                 EmailIdentitySpec identity = deployed.topology().emailIdentities().stream()
                         .filter(e -> e.name().equals(use.name())).findFirst().orElseThrow();

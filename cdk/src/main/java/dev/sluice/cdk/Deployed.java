@@ -9,6 +9,7 @@ import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -31,6 +32,8 @@ final class Deployed {
     final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     final Map<String, WebSocketApi> webSocketApis = new LinkedHashMap<>();
     final Map<String, WebSocketStage> webSocketStages = new LinkedHashMap<>();
+    /** Each function's {@code live} alias: what other functions invoke it by. */
+    final Map<String, Alias> functionAliases = new LinkedHashMap<>();
     SearchStore searchStore;
 
     private final Topology topology;
@@ -54,6 +57,7 @@ final class Deployed {
             case BUS -> get(buses, name, reference).getEventBusName();
             case BUCKET -> get(buckets, name, reference).getBucketName();
             case STATE_MACHINE -> get(stateMachines, name, reference).getStateMachineArn();
+            case FUNCTION_ARN -> get(functionAliases, name, reference).getFunctionArn();
             case WEB_SOCKET_MANAGEMENT -> managementUrl(name, reference);
             case SEARCH_INDEX -> name;
             case SEARCH_ENDPOINT -> searchStore.endpoint();

@@ -55,6 +55,7 @@ public final class SluiceStack extends Stack {
         apis.webSockets(deployed);
         Map<String, Functions.Deployment> functions = Functions.build(this, deployed, root, deployment, key, retention,
                 removal);
+        functions.forEach((name, f) -> deployed.functionAliases.put(name, f.alias()));
         Orchestration.build(this, deployed, functions, key, retention, removal);
         Functions.wire(this, deployed, functions, profile, new AccessPolicies(deployed, key, profile));
         deployed.searchStore.finish(topology.searchIndexes(), Integer.parseInt(profile.value("embeddingDimensions")));

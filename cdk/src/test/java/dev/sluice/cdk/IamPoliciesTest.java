@@ -87,6 +87,24 @@ class IamPoliciesTest {
         assertThat(policies).contains("/payloads/*").contains("/results/*").doesNotContain("Arn\"]},\"/*\"");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void theApiMayInvokeTheNotifiersAliasAndNoOtherFunction(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        String role = synthesized.resource("AWS::IAM::Role", "FunctionApiRole").getKey();
+        String notifierAlias = synthesized.resource("AWS::Lambda::Alias", "FunctionNotifierAlias").getKey();
+        List<List<String>> invoked = new ArrayList<>();
+        synthesized.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> Synthesized.refs(p.path("Properties").path("Roles")).contains(role))
+                .forEach(p -> p.path("Properties").path("PolicyDocument").path("Statement").forEach(statement -> {
+                    if (strings(statement.path("Action")).contains("lambda:InvokeFunction")) {
+                        assertThat(strings(statement.path("Action"))).containsExactly("lambda:InvokeFunction");
+                        invoked.add(Synthesized.refs(statement.path("Resource")));
+                    }
+                }));
+        assertThat(invoked).containsExactly(List.of(notifierAlias));
+    }
+
     /** Logical id of every data resource the stack made for the topology, to the {@code kind:name} it stands for. */
     private Map<String, String> declaredResources(Synthesized synthesized) {
         Map<String, String> byId = new HashMap<>();
@@ -100,6 +118,8 @@ class IamPoliciesTest {
                 "Bus" + LogicalIds.of(b)).getKey(), ResourceKind.BUS.key() + ":" + b));
         topology.stateMachines().forEach(s -> byId.put(synthesized.resource("AWS::StepFunctions::StateMachine",
                 "StateMachine" + LogicalIds.of(s.name())).getKey(), ResourceKind.STATE_MACHINE.key() + ":" + s.name()));
+        topology.functions().forEach(f -> byId.put(synthesized.resource("AWS::Lambda::Alias",
+                "Function" + LogicalIds.of(f.name()) + "Alias").getKey(), ResourceKind.FUNCTION.key() + ":" + f.name()));
         synthesized.resources("AWS::ApiGatewayV2::Api").keySet().forEach(id -> byId.put(id,
                 ResourceKind.WEB_SOCKET_API.key() + ":sluice-ws"));
         synthesized.resources("AWS::OpenSearchService::Domain").keySet().forEach(id -> byId.put(id,

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.keys.ApiKey;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.IssuedKey;
+import dev.sluice.core.keys.KeyRole;
 import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.UsagePlanSpec;
@@ -30,8 +31,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code sluice keys create|list|revoke}: API keys, straight in their table (an operator's tool). A key
- * names the usage plan of the HTTP API that meters it; locally, {@code list} shows what the gateway
- * counted of each key this period.
+ * names the usage plan of the HTTP API that meters it, and its role: a tenant's (the default) or an
+ * admin's, which also opens the admin API; locally, {@code list} shows what the gateway counted of each
+ * key this period.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
@@ -92,6 +94,10 @@ final class KeysCommand {
                 + " the key: one of the HTTP API's (default: ${DEFAULT-VALUE}).")
         String plan;
 
+        @Option(names = "--admin", description = "An admin key: it also opens the admin API (/v1/admin/...: every"
+                + " tenant's dead-letter queues, replays). Default: a tenant's key.")
+        boolean admin;
+
         @Option(names = "--definitions", description = "Definitions whose usage plans --plan must name, as given to"
                 + " `sluice up --definitions` (default: the bundled ones).")
         Path definitions;
@@ -109,10 +115,11 @@ final class KeysCommand {
                         + String.join(", ", plans));
             }
             IssuedKey issued = table.open(spec.commandLine()).create(tenant, user, name, plan,
-                    System.currentTimeMillis());
+                    admin ? KeyRole.ADMIN : KeyRole.TENANT, System.currentTimeMillis());
             PrintWriter out = spec.commandLine().getOut();
             out.println("key id:  " + issued.key().keyId());
             out.println("plan:    " + issued.key().usagePlan());
+            out.println("role:    " + issued.key().role().wire());
             out.println("secret:  " + issued.secret());
             out.println("Keep the secret now: only its SHA-256 hash is stored.");
             return 0;
@@ -132,12 +139,12 @@ final class KeysCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Map<String, UsageMeter.Usage> usage = table.aws ? Map.of() : gatewayUsage(table.dir);
-            out.printf("%-16s %-12s %-12s %-10s %-8s %-20s %s%n", "KEY ID", "TENANT", "USER", "PLAN", "STATE",
-                    "CREATED", table.aws ? "" : "USED (PERIOD)");
+            out.printf("%-16s %-12s %-12s %-10s %-6s %-8s %-20s %s%n", "KEY ID", "TENANT", "USER", "PLAN", "ROLE",
+                    "STATE", "CREATED", table.aws ? "" : "USED (PERIOD)");
             for (ApiKey k : table.open(spec.commandLine()).list()) {
                 UsageMeter.Usage used = usage.get(k.usagePlan() + " " + k.keyHash());
-                out.printf("%-16s %-12s %-12s %-10s %-8s %-20s %s%n", k.keyId(), k.tenantId(), k.userId(),
-                        k.usagePlan(), k.revoked() ? "revoked" : "active",
+                out.printf("%-16s %-12s %-12s %-10s %-6s %-8s %-20s %s%n", k.keyId(), k.tenantId(), k.userId(),
+                        k.usagePlan(), k.role().wire(), k.revoked() ? "revoked" : "active",
                         Instant.ofEpochMilli(k.createdAt()).truncatedTo(ChronoUnit.SECONDS),
                         table.aws ? "" : used == null ? "0" : used.used() + " (" + used.period() + ")");
             }

@@ -66,7 +66,7 @@ class ClientCommandsTest {
     void aKeyIsCreatedOnItsPlanListedWithItsUsageButNotItsSecretAndRevoked() throws Exception {
         assertThat(run("keys", "create", "--dir", state.toString(), "--tenant", "acme", "--user", "ada",
                 "--name", "ci", "--plan", "bulk")).as(err.toString()).isZero();
-        Matcher created = Pattern.compile("key id:  (key_\\w+)\\R+plan:    bulk\\R+secret:  (sk_\\S+)")
+        Matcher created = Pattern.compile("key id:  (key_\\w+)\\R+plan:    bulk\\R+role:    tenant\\R+secret:  (sk_\\S+)")
                 .matcher(out.toString());
         assertThat(created.find()).as(out.toString()).isTrue();
         String keyId = created.group(1);
@@ -74,7 +74,7 @@ class ClientCommandsTest {
 
         assertThat(run("jobs", "list", "--dir", state.toString(), "--api-key", secret)).isZero();
         // The gateway saves its counts within a second.
-        Pattern counted = Pattern.compile(keyId + " +acme +ada +bulk +active [^\\n]* 1 \\(\\d{4}-\\d{2}\\)");
+        Pattern counted = Pattern.compile(keyId + " +acme +ada +bulk +tenant +active [^\\n]* 1 \\(\\d{4}-\\d{2}\\)");
         long deadline = System.nanoTime() + 10_000_000_000L;
         do {
             assertThat(run("keys", "list", "--dir", state.toString())).isZero();
@@ -83,7 +83,7 @@ class ClientCommandsTest {
 
         assertThat(run("keys", "revoke", "--dir", state.toString(), keyId)).isZero();
         assertThat(run("keys", "list", "--dir", state.toString())).isZero();
-        assertThat(out.toString()).containsPattern(keyId + " +acme +ada +bulk +revoked");
+        assertThat(out.toString()).containsPattern(keyId + " +acme +ada +bulk +tenant +revoked");
         // Refused once the authorizer's cached answer (1 s here) expires.
         deadline = System.nanoTime() + 10_000_000_000L;
         while (run("jobs", "list", "--dir", state.toString(), "--api-key", secret) == 0
@@ -94,6 +94,18 @@ class ClientCommandsTest {
                 .isEqualTo(JobsCommand.API_ERROR);
         assertThat(err.toString()).contains("invalid_api_key", "revoked");
         assertThat(run("keys", "revoke", "--dir", state.toString(), "key_nonesuch")).isEqualTo(1);
+    }
+
+    @Test
+    void anAdminKeyIsCreatedWithAdminAndListedAsAnAdmins() {
+        assertThat(run("keys", "create", "--dir", state.toString(), "--tenant", "ops", "--user", "oscar",
+                "--admin")).as(err.toString()).isZero();
+        Matcher created = Pattern.compile("key id:  (key_\\w+)\\R+plan:    default\\R+role:    admin\\R")
+                .matcher(out.toString());
+        assertThat(created.find()).as(out.toString()).isTrue();
+
+        assertThat(run("keys", "list", "--dir", state.toString())).isZero();
+        assertThat(out.toString()).containsPattern(created.group(1) + " +ops +oscar +default +admin +active");
     }
 
     @Test

@@ -32,7 +32,7 @@ public final class FunctionEnvironments {
      * Where the local services listen. Bedrock, SES and OpenSearch have no local service here: the
      * local profile uses the in-process embedder, the mail outbox and Lucene instead.
      */
-    public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions,
+    public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI lambda,
             Map<String, URI> webSocketManagement) {
 
         public Services {
@@ -47,6 +47,7 @@ public final class FunctionEnvironments {
                 case BUS -> Map.entry("AWS_ENDPOINT_URL_EVENTBRIDGE", events);
                 case BUCKET -> Map.entry("AWS_ENDPOINT_URL_S3", s3);
                 case STATE_MACHINE -> Map.entry("AWS_ENDPOINT_URL_SFN", stepFunctions);
+                case FUNCTION -> Map.entry("AWS_ENDPOINT_URL_LAMBDA", lambda);
                 case WEB_SOCKET_API, MODEL, SEARCH_INDEX, EMAIL_IDENTITY -> null;
             };
         }
@@ -111,6 +112,7 @@ public final class FunctionEnvironments {
                     .orElseThrow(() -> new IllegalArgumentException(r + ": queue \"" + r.name()
                             + "\" has no dead-letter queue"));
             case STATE_MACHINE -> identity.stateMachineArn(r.name());
+            case FUNCTION_ARN -> identity.lambdaArn(r.name());
             case WEB_SOCKET_MANAGEMENT -> services.webSocketManagement().get(r.name()).toString();
             case STATE_DIR -> stateDir.resolve(r.name()).toAbsolutePath().toString();
             case SEARCH_ENDPOINT -> throw new IllegalArgumentException(r + ": the local runtime runs no search"

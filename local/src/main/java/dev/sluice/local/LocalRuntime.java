@@ -199,12 +199,13 @@ public final class LocalRuntime implements AutoCloseable {
                 managementByApi.put(spec.name(), webSocketManagement);
             }
         }
+        // Before the environments, which name it to the functions that invoke others.
+        LambdaApi lambdaApi = stopLast(LambdaApi.start(lambda, identity));
         FunctionEnvironments environments = new FunctionEnvironments(topology, profile, identity, stateDir,
                 new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                        s3.endpoint(), sfn.endpoint(), managementByApi));
+                        s3.endpoint(), sfn.endpoint(), lambdaApi.endpoint(), managementByApi));
         lambda.environment(environments::of);
         eventBridge.redeliverUnfinished(); // now that functions have their environment
-        LambdaApi lambdaApi = stopLast(LambdaApi.start(lambda, identity));
         String devApiKey = null;
         for (ApiSpec spec : topology.apis()) {
             if (spec.protocol() == ApiSpec.Protocol.HTTP) {

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -198,16 +199,20 @@ class TopologyParityTest {
                 SqsClient sqs = Clients.sqs(runtime.endpoints());
                 EventBridgeClient events = Clients.events(runtime.endpoints());
                 S3Client s3 = Clients.s3(runtime.endpoints());
-                SfnClient sfn = Clients.sfn(runtime.endpoints())) {
+                SfnClient sfn = Clients.sfn(runtime.endpoints());
+                LambdaClient lambda = Clients.lambda(runtime.endpoints())) {
             for (FunctionSpec f : topology.functions()) {
                 Map<String, String> env = runtime.lambda().function(f.name()).environment();
                 f.environment().forEach((variable, template) -> {
                     String at = f.name() + " " + variable;
                     if (Reference.whole(template).isEmpty()) {
-                        // A list of queue URLs by name: each reference resolved, the text around it kept.
+                        // A list of queue URLs or function ARNs by name: each reference resolved as the
+                        // running service names it, the text around it kept.
                         assertThat(env.get(variable)).as(at).isEqualTo(Reference.substitute(template, q -> {
-                            assertThat(q.kind()).as(at).isEqualTo(Reference.Kind.QUEUE_URL);
-                            return sqs.getQueueUrl(b -> b.queueName(q.name())).queueUrl();
+                            assertThat(q.kind()).as(at).isIn(Reference.Kind.QUEUE_URL, Reference.Kind.FUNCTION_ARN);
+                            return q.kind() == Reference.Kind.QUEUE_URL
+                                    ? sqs.getQueueUrl(b -> b.queueName(q.name())).queueUrl()
+                                    : lambda.getFunction(b -> b.functionName(q.name())).configuration().functionArn();
                         }));
                         return;
                     }
@@ -240,6 +245,8 @@ class TopologyParityTest {
                         case BUCKET -> s3.headBucket(b -> b.bucket(value));
                         case STATE_MACHINE -> assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(value)).name())
                                 .isEqualTo(r.name());
+                        case FUNCTION_ARN -> assertThat(lambda.getFunction(b -> b.functionName(value))
+                                .configuration().functionName()).as(at).isEqualTo(r.name());
                         case WEB_SOCKET_MANAGEMENT -> assertThat(value).as(at)
                                 .isEqualTo(runtime.endpoints().webSocketManagement().toString());
                         default -> throw new AssertionError(at + ": " + r + " has no local check");
@@ -257,7 +264,8 @@ class TopologyParityTest {
                 ResourceKind.QUEUE, Map.entry("AWS_ENDPOINT_URL_SQS", e.sqs().toString()),
                 ResourceKind.BUS, Map.entry("AWS_ENDPOINT_URL_EVENTBRIDGE", e.events().toString()),
                 ResourceKind.BUCKET, Map.entry("AWS_ENDPOINT_URL_S3", e.s3().toString()),
-                ResourceKind.STATE_MACHINE, Map.entry("AWS_ENDPOINT_URL_SFN", e.stepFunctions().toString()));
+                ResourceKind.STATE_MACHINE, Map.entry("AWS_ENDPOINT_URL_SFN", e.stepFunctions().toString()),
+                ResourceKind.FUNCTION, Map.entry("AWS_ENDPOINT_URL_LAMBDA", e.lambda().toString()));
         for (FunctionSpec f : topology.functions()) {
             Map<String, String> expected = new java.util.TreeMap<>();
             f.uses().stream().map(u -> local.get(u.kind())).filter(java.util.Objects::nonNull)

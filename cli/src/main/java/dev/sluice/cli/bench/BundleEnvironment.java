@@ -59,6 +59,7 @@ public final class BundleEnvironment {
             case MAX_RECEIVE_COUNT -> topology.queue(r.name()).filter(QueueSpec::hasDeadLetterQueue)
                     .map(q -> Integer.toString(q.deadLetter().maxReceiveCount())).orElseThrow();
             case STATE_MACHINE -> "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + r.name();
+            case FUNCTION_ARN -> "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + r.name() + ":live";
             case WEB_SOCKET_MANAGEMENT -> "http://" + endpoint + "/" + r.name();
             case SEARCH_ENDPOINT -> "http://" + endpoint;
             case STATE_DIR -> throw new IllegalArgumentException(r + ": a deployed profile has no state directory");

@@ -130,8 +130,11 @@ public final class LocalDeployment implements Deployment {
 
     @Override
     public synchronized LambdaClient lambda() {
-        // TODO(step6-lambda): endpoints.lambda(), once the local runtime serves the Lambda API
-        throw new UnsupportedOperationException("the local runtime does not serve the Lambda API yet");
+        if (endpoints.lambda() == null) {
+            throw new IllegalStateException("the local stack in " + dir + " predates the local Lambda API:"
+                    + " restart it with `sluice up`");
+        }
+        return lambda != null ? lambda : (lambda = client(LambdaClient.builder(), endpoints.lambda()));
     }
 
     @Override

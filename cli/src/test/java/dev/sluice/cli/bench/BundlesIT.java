@@ -51,9 +51,11 @@ class BundlesIT {
      * What each bundle may weigh: the goal is 15 MB for the API and the job lanes. The job lanes' five
      * SDK service clients alone come to about 11 MB, the API's OpenSearch client to 9 MB (BENCHMARKS.md),
      * the OpenSearch Service client of ingest's search index custom resource to 3.4 MB: these bounds
-     * hold what was measured, so that any growth is a decision.
+     * hold what was measured, so that any growth is a decision. The API grew from 33.6 to 39.3 MiB with
+     * the admin API (step 6): the operations library's Lambda client (2.9 MB, to replay to the notifier),
+     * Step Functions (1.2 MB, named by its Deployment), SQS (0.7 MB) and Event Ruler.
      */
-    private static final Map<String, Long> MAX_MIB = Map.of("api", 36L, "ws", 15L, "notifier", 15L, "jobs", 26L,
+    private static final Map<String, Long> MAX_MIB = Map.of("api", 40L, "ws", 15L, "notifier", 15L, "jobs", 26L,
             "ingest", 52L);
     /** The stack's search index custom resource (onEvent, isComplete): handlers of no topology function. */
     private static final List<String> SEARCH_INDEX_HANDLERS = List.of("dev.sluice.workers.search.SearchIndexResource",

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * API keys per tenant in DynamoDB (table {@code sluice-api-keys}, partition key {@code keyHash}): only
- * the SHA-256 of a secret is stored, with the tenant, the user and the usage plan the key is metered
- * by. The gateway meters and throttles; this table is read by the authorizer, one GetItem per key and
+ * the SHA-256 of a secret is stored, with the tenant, the user, the usage plan the key is metered
+ * by and its role (tenant or admin). The gateway meters and throttles; this table is read by the authorizer, one GetItem per key and
  * authorizer cache period, never per request.
  */
 public final class ApiKeys {
@@ -38,7 +38,12 @@ public final class ApiKeys {
         this.table = table;
     }
 
+    /** A tenant's key. */
     public IssuedKey create(String tenantId, String userId, String name, String usagePlan, long now) {
+        return create(tenantId, userId, name, usagePlan, KeyRole.TENANT, now);
+    }
+
+    public IssuedKey create(String tenantId, String userId, String name, String usagePlan, KeyRole role, long now) {
         byte[] secretBytes = new byte[32];
         random.nextBytes(secretBytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -52,6 +57,7 @@ public final class ApiKeys {
         item.put("userId", s(userId));
         item.put("name", s(name));
         item.put("usagePlan", s(usagePlan));
+        item.put("role", s(role.wire()));
         item.put("createdAt", n(now));
         dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(keyHash)"));
         return new IssuedKey(fromItem(item), secret);
@@ -96,12 +102,14 @@ public final class ApiKeys {
         return true;
     }
 
-    /** Keys made before keys named their plan are on the default plan. */
+    /** Keys made before keys named their plan are on the default plan; before they had a role, tenants'. */
     private static ApiKey fromItem(Map<String, AttributeValue> item) {
         AttributeValue revoked = item.get("revokedAt");
         AttributeValue plan = item.get("usagePlan");
+        AttributeValue role = item.get("role");
         return new ApiKey(item.get("keyId").s(), item.get("tenantId").s(), item.get("userId").s(),
                 item.get("name").s(), plan == null ? UsagePlanSpec.DEFAULT : plan.s(),
+                KeyRole.fromWire(role == null ? null : role.s()),
                 Long.parseLong(item.get("createdAt").n()), revoked == null ? null : Long.parseLong(revoked.n()),
                 item.get("keyHash").s());
     }

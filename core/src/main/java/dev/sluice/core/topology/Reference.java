@@ -30,6 +30,8 @@ public record Reference(Kind kind, String name) {
         STATE_MACHINE("stateMachine", ResourceKind.STATE_MACHINE),
         /** The {@code @connections} endpoint URL of a WebSocket API's stage. */
         WEB_SOCKET_MANAGEMENT("webSocketManagement", ResourceKind.WEB_SOCKET_API),
+        /** What to invoke a function by: on AWS its alias's ARN, locally its name. */
+        FUNCTION_ARN("functionArn", ResourceKind.FUNCTION),
         /** A search index's name. */
         SEARCH_INDEX("searchIndex", ResourceKind.SEARCH_INDEX),
         /** The endpoint of the search service that holds an index. */

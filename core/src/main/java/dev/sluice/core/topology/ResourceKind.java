@@ -17,7 +17,9 @@ public enum ResourceKind {
     WEB_SOCKET_API("webSocketApi"),
     MODEL("model"),
     SEARCH_INDEX("searchIndex"),
-    EMAIL_IDENTITY("emailIdentity");
+    EMAIL_IDENTITY("emailIdentity"),
+    /** Another function of the topology, invoked (asynchronously) by this one: the admin API replays to the notifier. */
+    FUNCTION("function");
 
     private final String key;
 

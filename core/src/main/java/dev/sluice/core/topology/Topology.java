@@ -124,6 +124,7 @@ public record Topology(List<String> eventBuses, List<QueueSpec> queues, List<Buc
             case MODEL -> models.contains(name);
             case SEARCH_INDEX -> searchIndexes.contains(name);
             case EMAIL_IDENTITY -> emailIdentities.stream().anyMatch(e -> e.name().equals(name));
+            case FUNCTION -> function(name).isPresent();
         };
     }
 }

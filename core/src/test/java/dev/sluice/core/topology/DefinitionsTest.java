@@ -76,7 +76,8 @@ class DefinitionsTest {
     @Test
     void anOnFailureDestinationThatIsNoQueueOfTheTopologyIsRefused(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
-        edit(dir.resolve("topology.json"), "\"queue\": \"notifier-dlq\"", "\"queue\": \"notifier-dead\"");
+        // The function's own destination (the admin API uses the queue too, in its uses list).
+        edit(dir.resolve("topology.json"), "\"queue\": \"notifier-dlq\"\n", "\"queue\": \"notifier-dead\"\n");
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
                 + ": function \"notifier\": on-failure destination \"notifier-dead\" is not a queue of the topology");
     }
@@ -94,7 +95,8 @@ class DefinitionsTest {
     @Test
     void aTriggerOnAnUnknownQueueIsRefused(@TempDir Path dir) throws IOException {
         Definitions.exportBundled(dir);
-        edit(dir.resolve("topology.json"), "\"queue\": \"email\"", "\"queue\": \"emails\"");
+        // The trigger's (the admin API's uses name the queue first).
+        edit(dir.resolve("topology.json"), "\"queue\": \"email\",\n", "\"queue\": \"emails\",\n");
         assertThatThrownBy(() -> Definitions.load(dir))
                 .hasMessage(dir.resolve("topology.json") + ": function \"email-worker\" is triggered by unknown queue \"emails\"");
     }
@@ -203,6 +205,45 @@ class DefinitionsTest {
         assertThatThrownBy(() -> Definitions.load(dir)).hasMessageStartingWith(dir.resolve("topology.json")
                 + ": functions[0].uses[4].access[0]: ")
                 .hasMessageContaining("publish");
+    }
+
+    @Test
+    void theApiInvokesTheNotifierByTheFunctionItUses() {
+        FunctionSpec api = topology.function("api").orElseThrow();
+        assertThat(api.uses()).contains(new Use(ResourceKind.FUNCTION, "notifier", "invoke"),
+                new Use(ResourceKind.TABLE, "sluice-audit", "read", "write"));
+        assertThat(api.environment()).containsEntry("FUNCTION_ARNS", "notifier=${functionArn:notifier}");
+        assertThat(Reference.in(api.environment().get("FUNCTION_ARNS")))
+                .containsExactly(new Reference(Reference.Kind.FUNCTION_ARN, "notifier"));
+        assertThat(topology.declares(ResourceKind.FUNCTION, "notifier")).isTrue();
+        assertThat(topology.declares(ResourceKind.FUNCTION, "notifer")).isFalse();
+    }
+
+    @Test
+    void aFunctionArnOfAFunctionOutsideTheUsesIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "\"notifier=${functionArn:notifier}\"",
+                "\"notifier=${functionArn:notifier},ws=${functionArn:ws}\"");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\": FUNCTION_ARNS refers to function \"ws\", which the function's uses do not"
+                + " declare: a function declares every resource it touches, with its access");
+    }
+
+    @Test
+    void aUseOfAnUndeclaredFunctionOrAModeFunctionsDoNotHaveIsRefused(@TempDir Path dir) throws IOException {
+        Definitions.exportBundled(dir);
+        edit(dir.resolve("topology.json"), "{ \"function\": \"notifier\", \"access\": [\"invoke\"] }",
+                "{ \"function\": \"notifier\", \"access\": [\"invoke\"] }, { \"function\": \"notifer\","
+                        + " \"access\": [\"invoke\"] }");
+        assertThatThrownBy(() -> Definitions.load(dir)).hasMessage(dir.resolve("topology.json")
+                + ": function \"api\" uses function \"notifer\", which the topology does not declare");
+
+        Path other = dir.resolve("other");
+        Definitions.exportBundled(other);
+        edit(other.resolve("topology.json"), "{ \"function\": \"notifier\", \"access\": [\"invoke\"] }",
+                "{ \"function\": \"notifier\", \"access\": [\"publish\"] }");
+        assertThatThrownBy(() -> Definitions.load(other)).hasMessageContaining(".access[0]: ")
+                .hasMessageContaining("invoke");
     }
 
     @Test

@@ -68,7 +68,7 @@ class HandlerSettingsTest {
         URI nowhere = URI.create("http://127.0.0.1:9");
         FunctionEnvironments environments = new FunctionEnvironments(topology,
                 FunctionEnvironments.localProfile(topology, Map.of()), AwsIdentity.LOCAL, state,
-                new FunctionEnvironments.Services(nowhere, nowhere, nowhere, nowhere, nowhere,
+                new FunctionEnvironments.Services(nowhere, nowhere, nowhere, nowhere, nowhere, nowhere,
                         Map.of("sluice-ws", URI.create("http://127.0.0.1:9/live"))));
         boolean modelLoadedBefore = BgeSmallEmbedder.modelLoaded();
         Map<String, String> failed = new TreeMap<>();

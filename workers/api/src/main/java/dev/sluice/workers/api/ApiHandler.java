@@ -9,6 +9,8 @@ import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.Topology;
+import dev.sluice.operations.dlq.DeadLetterQueues;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -65,7 +67,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         GET_DOCUMENT("GET /v1/documents/{id}"),
         SEARCH("GET /v1/search"),
         GET_CHUNKING("GET /v1/settings/chunking"),
-        PUT_CHUNKING("PUT /v1/settings/chunking");
+        PUT_CHUNKING("PUT /v1/settings/chunking"),
+        LIST_DLQS("GET /v1/admin/dlqs"),
+        PEEK_DLQ("GET /v1/admin/dlqs/{name}/messages"),
+        REPLAY_DLQ("POST /v1/admin/dlqs/{name}/replay");
 
         private final String key;
 
@@ -85,6 +90,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final JobsApi jobsApi;
     private final AnalyticsCounters analytics;
     private final DocumentsApi documentsApi;
+    private final AdminApi adminApi;
     private final Clock clock;
 
     public ApiHandler() {
@@ -113,15 +119,29 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Lazy.of(() -> embedder.embedder(aws)),
                         Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
+                adminApi(aws, schemas),
                 Clock.systemUTC());
         Priming.of(ApiHandler.class, aws).validate("/body", schemas, "jobs/envelope").register(this);
     }
 
-    ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, Clock clock) {
+    ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, AdminApi adminApi,
+            Clock clock) {
         this.jobsApi = jobsApi;
         this.analytics = analytics;
         this.documentsApi = documentsApi;
+        this.adminApi = adminApi;
         this.clock = clock;
+    }
+
+    /**
+     * The admin API on the stack this function runs in. The topology (which DLQs there are) is read at
+     * the first admin request, so tenants' requests never pay for it.
+     */
+    private static AdminApi adminApi(AwsClients aws, Schemas schemas) {
+        Lazy<Topology> topology = Lazy.of(() -> Definitions.bundled().topology());
+        EnvironmentDeployment deployment = EnvironmentDeployment.of(aws, topology);
+        return new AdminApi(Lazy.of(() -> DeadLetterQueues.of(topology.get())),
+                new OperationsDeadLetters(deployment, Clock.systemUTC()), schemas);
     }
 
     @Override
@@ -165,6 +185,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         if (route.isEmpty()) {
             return ApiResponses.error(404, "not_found", "no route " + key, null);
         }
+        Optional<APIGatewayProxyResponseEvent> forbidden = AdminApi.refuses(key, caller);
+        if (forbidden.isPresent()) {
+            return forbidden.get();
+        }
         return switch (route.get()) {
             case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
                     correlationId);
@@ -177,6 +201,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             case SEARCH -> documentsApi.search(caller, query);
             case GET_CHUNKING -> documentsApi.chunking(caller);
             case PUT_CHUNKING -> documentsApi.setChunking(caller, body(request));
+            case LIST_DLQS -> adminApi.list();
+            case PEEK_DLQ -> adminApi.messages(path.get("name"), query);
+            case REPLAY_DLQ -> adminApi.replay(caller, path.get("name"), body(request));
         };
     }
 

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code x-api-key}, or on a WebSocket {@code $connect} the query parameter {@code apiKey}) by its
  * SHA-256 with one GetItem, and answers API Gateway with an IAM policy:
  * <ul>
- * <li>a valid key: Allow, {@code context} {tenantId, userId, keyId, usagePlan} for the integration,
+ * <li>a valid key: Allow, {@code context} {tenantId, userId, keyId, usagePlan, role} for the integration,
  * and the key's hash as {@code usageIdentifierKey}, which the gateway meters it by;</li>
  * <li>an unknown or revoked key: Deny (403);</li>
  * <li>no key at all: the error {@code Unauthorized}, which API Gateway answers 401 to.</li>
@@ -35,6 +35,7 @@ public final class ApiKeyAuthorizer implements RequestHandler<APIGatewayCustomAu
     public static final String USER_ID = Caller.USER_ID;
     public static final String KEY_ID = Caller.KEY_ID;
     public static final String USAGE_PLAN = "usagePlan";
+    public static final String ROLE = Caller.ROLE;
     public static final String HEADER = "x-api-key";
     public static final String QUERY_PARAMETER = "apiKey";
     /** The one error message API Gateway turns into 401 rather than 500. */
@@ -70,7 +71,7 @@ public final class ApiKeyAuthorizer implements RequestHandler<APIGatewayCustomAu
         ApiKey key = found.get();
         return new IamPolicyResponseV1(key.tenantId() + "/" + key.userId(), policy(IamPolicyResponseV1.ALLOW, stage),
                 Map.of(TENANT_ID, key.tenantId(), USER_ID, key.userId(), KEY_ID, key.keyId(),
-                        USAGE_PLAN, key.usagePlan()),
+                        USAGE_PLAN, key.usagePlan(), ROLE, key.role().wire()),
                 key.keyHash());
     }
 

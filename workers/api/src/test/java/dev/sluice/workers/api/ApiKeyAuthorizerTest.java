@@ -2,6 +2,7 @@ package dev.sluice.workers.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.sluice.core.dynamodb.Attributes.s;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
@@ -11,13 +12,16 @@ import dev.sluice.core.hash.Sha256;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.keys.IssuedKey;
+import dev.sluice.core.keys.KeyRole;
 import dev.sluice.workers.support.LambdaJson;
 import dev.sluice.workers.support.TestContext;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -68,8 +72,31 @@ class ApiKeyAuthorizerTest {
                 {"Version": "2012-10-17", "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
                  "Resource": ["arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/*"]}]}"""));
         assertThat(answer.get("context")).isEqualTo(Json.parse("{\"tenantId\": \"acme\", \"userId\": \"ada\","
-                + " \"keyId\": \"" + issued.key().keyId() + "\", \"usagePlan\": \"bulk\"}"));
+                + " \"keyId\": \"" + issued.key().keyId() + "\", \"usagePlan\": \"bulk\", \"role\": \"tenant\"}"));
         assertThat(answer.get("usageIdentifierKey").asText()).isEqualTo(Sha256.hex(issued.secret()));
+    }
+
+    @Test
+    void anAdminKeysRoleIsInTheContextTheApiReadsItsCallerFrom() {
+        IssuedKey issued = keys.create("ops", "oscar", "on call", "default", KeyRole.ADMIN, 1_000);
+
+        JsonNode answer = authorize("authorizer-request-rest.json", issued.secret());
+
+        assertThat(answer.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
+        assertThat(answer.at("/context/role").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void aKeyRowFromBeforeKeysHadARoleIsATenants() {
+        String secret = "sk_from-before-roles";
+        dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("keyHash", s(Sha256.hex(secret)), "keyId",
+                s("key_old"), "tenantId", s("acme"), "userId", s("ada"), "name", s("old"), "usagePlan", s("default"),
+                "createdAt", AttributeValue.fromN("1000"))));
+
+        JsonNode answer = authorize("authorizer-request-rest.json", secret);
+
+        assertThat(answer.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
+        assertThat(answer.at("/context/role").asText()).isEqualTo("tenant");
     }
 
     @Test

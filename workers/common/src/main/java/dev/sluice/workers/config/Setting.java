@@ -30,6 +30,18 @@ public record Setting(String name) {
      * CloudFormation's, so the sweeper cannot look a lane up by the name the rules give it.
      */
     public static final Setting LANE_QUEUE_URLS = new Setting("LANE_QUEUE_URLS");
+    /**
+     * The queues the admin API reads and replays, {@code name=URL,...} by topology name: every
+     * dead-letter queue and every queue a replay sends back to.
+     */
+    public static final Setting QUEUE_URLS = new Setting("QUEUE_URLS");
+    /** The operators' audit table (sluice-audit): every replay is recorded there before and after it acts. */
+    public static final Setting AUDIT_TABLE = new Setting("AUDIT_TABLE");
+    /**
+     * The functions the admin API invokes asynchronously to replay a failed invocation or event,
+     * {@code name=ARN,...} by topology name (on AWS the ARN of the function's alias).
+     */
+    public static final Setting FUNCTION_ARNS = new Setting("FUNCTION_ARNS");
     /** The WebSocket API's @connections endpoint, https://{api}.execute-api.{region}.amazonaws.com/{stage}. */
     public static final Setting WEBSOCKET_MANAGEMENT_URL = new Setting("WEBSOCKET_MANAGEMENT_URL");
     /** {@code ses} or {@code outbox} (RFC 5322 files under MAIL_OUTBOX_DIR). */
