@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Sluice: an event-driven job pipeline for AI workloads on AWS, and its local runtime.",
         subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, IngestCommand.class, SearchCommand.class,
                 KeysCommand.class, DefinitionsCommand.class, SynthCommand.class,
-                BenchCommand.class})
+                DlqCommand.class, BenchCommand.class})
 public final class Sluice {
 
     /** Exit status for definitions that cannot be used (a broken rule, schema or topology file). */
