@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.cli.bench.BundlesBenchmark;
 import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
+import dev.sluice.cli.bench.ReplayBenchmark;
 import dev.sluice.cli.bench.SearchBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search or bundles.")
+    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search, bundles or replay.")
     String which;
 
     @Option(names = "--runs", defaultValue = "3", description = "startup, bundles: fresh JVMs per subject"
@@ -64,6 +65,14 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int k;
 
+    @Option(names = "--messages", defaultValue = "2000", description = "replay: messages in the throughput run"
+            + " (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--rates", defaultValue = "20,50,200", split = ",", description = "replay: the --rate values"
+            + " checked, each for about 3 s of sends (default: ${DEFAULT-VALUE}).")
+    List<Double> rates;
+
     @Override
     public Integer call() throws Exception {
         String report = switch (which) {
@@ -74,10 +83,11 @@ final class BenchCommand implements Callable<Integer> {
             case "search" -> new SearchBenchmark(chunks, dimensions, queries, k).run();
             // The ./sluice script names the checkout, where mvn package leaves the bundles.
             case "bundles" -> new BundlesBenchmark(Path.of(System.getProperty("sluice.root", ".")), runs).run();
+            case "replay" -> new ReplayBenchmark(messages, rates, 3).run();
             default -> null;
         };
         if (report == null) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles");
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles, replay");
             return 2;
         }
         spec.commandLine().getOut().print(report);

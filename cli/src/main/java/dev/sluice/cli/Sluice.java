@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         description = "Sluice: an event-driven job pipeline for AI workloads on AWS, and its local runtime.",
         subcommands = {UpCommand.class, DemoCommand.class, JobsCommand.class, IngestCommand.class, SearchCommand.class,
                 KeysCommand.class, DefinitionsCommand.class, SynthCommand.class,
-                BenchCommand.class, DocumentsCommand.class, ExecutionsCommand.class, EventsCommand.class,
-                AuditCommand.class})
+                DlqCommand.class, BenchCommand.class, DocumentsCommand.class, ExecutionsCommand.class,
+                EventsCommand.class, AuditCommand.class})
 public final class Sluice {
 
     /** Exit status for definitions that cannot be used (a broken rule, schema or topology file). */

@@ -72,7 +72,9 @@ public final class MessagePattern {
     public static final class InvalidPatternException extends IllegalArgumentException {
 
         public InvalidPatternException(String pattern, String reason) {
-            super("not a valid EventBridge event pattern: " + reason + " (pattern: " + pattern + ")");
+            // Event Ruler's reasons can carry Jackson's multi-line source location: a usage error is one line.
+            super(("not a valid EventBridge event pattern: " + reason + " (pattern: " + pattern + ")")
+                    .replaceAll("\\s*\\R\\s*", " "));
         }
     }
 }

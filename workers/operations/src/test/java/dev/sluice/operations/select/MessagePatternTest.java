@@ -37,4 +37,11 @@ class MessagePatternTest {
         assertThatThrownBy(() -> MessagePattern.of("{not json")).isInstanceOf(
                 MessagePattern.InvalidPatternException.class);
     }
+
+    @Test
+    void theReasonIsOneLineEvenWhenEventRulerQuotesTheSource() {
+        assertThatThrownBy(() -> MessagePattern.of("{\"detail\": 5}"))
+                .isInstanceOf(MessagePattern.InvalidPatternException.class)
+                .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
+    }
 }
