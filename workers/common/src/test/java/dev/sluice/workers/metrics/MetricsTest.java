@@ -1,10 +1,13 @@
 package dev.sluice.workers.metrics;
 
+import static dev.sluice.workers.support.KeptMetrics.dimensionSets;
+import static dev.sluice.workers.support.KeptMetrics.directive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.support.KeptMetrics;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -13,75 +16,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import software.amazon.cloudwatchlogs.emf.environment.Environment;
-import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 class MetricsTest {
 
-    /** An environment whose sink keeps the EMF documents the library serializes. */
-    private static final class Kept implements Environment, ISink {
-
-        final List<JsonNode> documents = new ArrayList<>();
-
-        @Override
-        public boolean probe() {
-            return true;
-        }
-
-        @Override
-        public String getName() {
-            return "test";
-        }
-
-        @Override
-        public String getType() {
-            return "test";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "test";
-        }
-
-        @Override
-        public void configureContext(MetricsContext context) {
-        }
-
-        @Override
-        public ISink getSink() {
-            return this;
-        }
-
-        @Override
-        public void accept(MetricsContext context) {
-            try {
-                context.serialize().forEach(line -> documents.add(Json.parse(line)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public CompletableFuture<Void> shutdown() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        /** The document whose directive has exactly these dimension names. */
-        JsonNode withDimensions(String... names) {
-            return documents.stream().filter(d -> dimensionSets(d).equals(List.of(List.of(names)))).findFirst()
-                    .orElseThrow(() -> new AssertionError("no document with dimensions " + List.of(names) + " in "
-                            + documents));
-        }
-    }
-
-    private final Kept kept = new Kept();
-    private final Metrics metrics = new Metrics(kept);
+    private final KeptMetrics kept = new KeptMetrics();
+    private final Metrics metrics = kept.metrics();
 
     @Test
     void aFailedJobIsOneDocumentPerDimensionSetInNamespaceSluiceWithItsIdsAsProperties() {
@@ -91,18 +33,18 @@ class MetricsTest {
                     .put(Metric.JOB_LATENCY, 1234, "email.send");
         }
 
-        assertThat(kept.documents).hasSize(2);
-        JsonNode failed = kept.withDimensions("type", "reason");
+        assertThat(kept.documents()).hasSize(2);
+        JsonNode failed = one(kept.withDimensions("type", "reason"));
         assertThat(directive(failed).path("Namespace").asText()).isEqualTo("Sluice");
         assertThat(metricUnits(failed)).isEqualTo(Map.of("JobsFailed", "Count"));
         assertThat(failed.path("JobsFailed").asDouble()).isEqualTo(1);
         assertThat(failed.path("type").asText()).isEqualTo("email.send");
         assertThat(failed.path("reason").asText()).isEqualTo("retries_exhausted");
-        JsonNode latency = kept.withDimensions("type");
+        JsonNode latency = one(kept.withDimensions("type"));
         assertThat(directive(latency).path("Namespace").asText()).isEqualTo("Sluice");
         assertThat(metricUnits(latency)).isEqualTo(Map.of("JobLatency", "Milliseconds"));
         assertThat(latency.path("JobLatency").asDouble()).isEqualTo(1234);
-        for (JsonNode d : kept.documents) {
+        for (JsonNode d : kept.documents()) {
             // Ids are properties, never dimensions; the library's default dimensions are left out.
             assertThat(d.path("jobId").asText()).isEqualTo("j-1");
             assertThat(d.path("tenantId").asText()).isEqualTo("acme");
@@ -118,8 +60,8 @@ class MetricsTest {
                     .put(Metric.QUEUE_AGE, 7, "email");
         }
 
-        assertThat(kept.documents).hasSize(2);
-        JsonNode high = kept.documents.stream().filter(d -> d.path("queue").asText().equals("ai-high")).findFirst()
+        assertThat(kept.documents()).hasSize(2);
+        JsonNode high = kept.documents().stream().filter(d -> d.path("queue").asText().equals("ai-high")).findFirst()
                 .orElseThrow();
         assertThat(metricUnits(high)).isEqualTo(Map.of("QueueAge", "Milliseconds"));
         assertThat(high.path("QueueAge").isArray()).isTrue();
@@ -132,8 +74,8 @@ class MetricsTest {
             scope.put(Metric.INGEST_CHUNKS, 12).count(Metric.DOCUMENTS_READY);
         }
 
-        assertThat(kept.documents).hasSize(1);
-        JsonNode d = kept.documents.get(0);
+        assertThat(kept.documents()).hasSize(1);
+        JsonNode d = kept.documents().get(0);
         assertThat(dimensionSets(d)).containsExactly(List.of());
         assertThat(metricUnits(d)).isEqualTo(Map.of("IngestChunks", "Count", "DocumentsReady", "Count"));
         assertThat(d.path("IngestChunks").asDouble()).isEqualTo(12);
@@ -148,7 +90,7 @@ class MetricsTest {
             }
         }).hasMessage("the step failed");
 
-        assertThat(kept.withDimensions("reason").path("DocumentsFailed").asDouble()).isEqualTo(1);
+        assertThat(one(kept.withDimensions("reason")).path("DocumentsFailed").asDouble()).isEqualTo(1);
     }
 
     @Test
@@ -157,7 +99,7 @@ class MetricsTest {
             scope.count(Metric.DOCUMENTS_FAILED, (String) null);
         }
 
-        assertThat(kept.withDimensions("reason").path("reason").asText()).isEqualTo("unknown");
+        assertThat(one(kept.withDimensions("reason")).path("reason").asText()).isEqualTo("unknown");
     }
 
     @Test
@@ -167,14 +109,14 @@ class MetricsTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("JobsFailed takes the dimensions [type, reason], not 1 values");
         }
-        assertThat(kept.documents).isEmpty();
+        assertThat(kept.documents()).isEmpty();
     }
 
     @Test
     void aReplayCountsTheMessagesItSentBackByQueue() {
         metrics.dlqReplayed("email-dlq", 42);
 
-        JsonNode d = kept.withDimensions("queue");
+        JsonNode d = one(kept.withDimensions("queue"));
         assertThat(metricUnits(d)).isEqualTo(Map.of("DlqReplayed", "Count"));
         assertThat(d.path("DlqReplayed").asDouble()).isEqualTo(42);
         assertThat(d.path("queue").asText()).isEqualTo("email-dlq");
@@ -241,20 +183,9 @@ class MetricsTest {
         }
     }
 
-    private static JsonNode directive(JsonNode document) {
-        JsonNode directives = document.path("_aws").path("CloudWatchMetrics");
-        assertThat(directives).hasSize(1);
-        return directives.get(0);
-    }
-
-    private static List<List<String>> dimensionSets(JsonNode document) {
-        List<List<String>> sets = new ArrayList<>();
-        directive(document).path("Dimensions").forEach(set -> {
-            List<String> names = new ArrayList<>();
-            set.forEach(n -> names.add(n.asText()));
-            sets.add(names);
-        });
-        return sets;
+    private static JsonNode one(List<JsonNode> documents) {
+        assertThat(documents).hasSize(1);
+        return documents.get(0);
     }
 
     private static Map<String, String> metricUnits(JsonNode document) {
