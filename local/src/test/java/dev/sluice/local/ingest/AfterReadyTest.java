@@ -36,6 +36,7 @@ import dev.sluice.workers.push.Connection;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.PushLog;
 import dev.sluice.workers.push.Pusher;
+import dev.sluice.workers.support.KeptMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,7 +136,7 @@ class AfterReadyTest {
                 IdempotencyConfig.defaults(), clock);
         services = new IngestServices(documents, new IngestStorage(s3, "sluice-payloads"),
                 new DocumentPushes(pushLog, connections, new Pusher(answers500, connections), once, log, clock), log,
-                clock);
+                clock, new KeptMetrics().metrics());
         documents.startProcessing(TENANT, DOCUMENT, "ada", "sluice-documents", "acme/handbook.txt", VERSION,
                 "arn:aws:states:us-east-1:000000000000:execution:ingest-document:x", 52, clock.millis());
         index.upsert(List.of(new IndexedChunk(TENANT, DOCUMENT, VERSION, "acme/handbook.txt", 0, 0, 52, null,

@@ -21,6 +21,7 @@ import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.jobs.RetrySchedule;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.support.KeptMetrics;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -77,6 +78,10 @@ class JobQueueWorkerTest {
     static final URI NOWHERE = URI.create("http://127.0.0.1:9");
 
     static JobQueueWorker worker(JobExecutor executor, DynamoDbClient dynamoDb) {
+        return worker(executor, dynamoDb, new KeptMetrics());
+    }
+
+    static JobQueueWorker worker(JobExecutor executor, DynamoDbClient dynamoDb, KeptMetrics metrics) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"));
         return new JobQueueWorker(executor, new JobStore(dynamoDb, "sluice-jobs"),
                 new JobEvents(EventBridgeClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1)
@@ -84,7 +89,8 @@ class JobQueueWorkerTest {
                 new ClaimChecks(null, "unused"),
                 SqsClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials)
                         .build(), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
-                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, new JsonLog(), Clock.systemUTC());
+                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, new JsonLog(), Clock.systemUTC(),
+                metrics.metrics());
     }
 
     static Job queued() {
@@ -122,15 +128,26 @@ class JobQueueWorkerTest {
     @Test
     void aPermanentFailureOfAPortFailsTheJobAtOnceWithItsCode() {
         Job job = queued();
+        KeptMetrics metrics = new KeptMetrics();
         SQSBatchResponse response = worker((j, p, c) -> {
             throw PortFailure.permanent("model_rejected", "the model refuses this request", null);
-        }, fixture.dynamoDb).handle(delivery(job, 1), null);
+        }, fixture.dynamoDb, metrics).handle(delivery(job, 1), null);
 
         assertThat(failedItem(response)).isFalse();
         Job failed = jobs.get(job.tenantId(), job.jobId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo("model_rejected");
         assertThat(failed.error().retryable()).isFalse();
+        // Counted once by type and reason, its latency from submission to the failure; the ids as properties.
+        assertThat(metrics.withDimensions("type", "reason")).singleElement().satisfies(d -> {
+            assertThat(KeptMetrics.values(d, "JobsFailed")).containsExactly(1.0);
+            assertThat(d.path("type").asText()).isEqualTo("ai.request");
+            assertThat(d.path("reason").asText()).isEqualTo("model_rejected");
+            assertThat(d.path("jobId").asText()).isEqualTo(job.jobId());
+        });
+        assertThat(metrics.withDimensions("type")).singleElement().satisfies(d -> assertThat(
+                KeptMetrics.values(d, "JobLatency")).containsExactly((double) (failed.finishedAt() - job.submittedAt())));
+        assertThat(metrics.documents()).hasSize(2);
     }
 
     @Test

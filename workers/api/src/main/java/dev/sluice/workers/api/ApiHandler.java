@@ -18,6 +18,7 @@ import dev.sluice.workers.http.Headers;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
@@ -101,7 +102,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L,
-                        new JsonLog(), Clock.systemUTC()),
+                        new JsonLog(), Clock.systemUTC(), Metrics.fromEnvironment()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),

@@ -20,6 +20,9 @@ import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.JsonLog;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -45,9 +48,10 @@ public final class JobsApi {
     private final long deadlineMillis;
     private final JsonLog log;
     private final Clock clock;
+    private final Metrics metrics;
 
     public JobsApi(JobStore jobs, JobEvents events, ClaimChecks claimChecks, Schemas schemas, long deadlineMillis,
-            JsonLog log, Clock clock) {
+            JsonLog log, Clock clock, Metrics metrics) {
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
@@ -55,6 +59,7 @@ public final class JobsApi {
         this.deadlineMillis = deadlineMillis;
         this.log = log;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String requestId) {
@@ -93,6 +98,11 @@ public final class JobsApi {
         }
         if (submission.created()) {
             publish(job, requestId);
+            // An idempotent replay accepted nothing new: only a created job counts.
+            try (MetricsScope scope = metrics.scope()) {
+                scope.property("jobId", job.jobId()).property("tenantId", job.tenantId())
+                        .count(Metric.JOBS_SUBMITTED, job.type().wire());
+            }
         }
         Job accepted = submission.job();
         ObjectNode response = Json.object();
