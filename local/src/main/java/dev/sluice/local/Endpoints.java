@@ -11,10 +11,11 @@ import java.nio.file.Path;
 /**
  * Where each local service listens, as written to {@code endpoints.json} for SDK clients, the AWS
  * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands. {@code api},
- * {@code webSocket} and {@code devApiKey} are null when the topology declares no API.
+ * {@code webSocket} and {@code devApiKey} are null when the topology declares no API. {@code metrics}
+ * serves the functions' metrics in Prometheus's text format.
  */
 public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
-        URI webSocket, URI webSocketManagement, String devApiKey) {
+        URI webSocket, URI webSocketManagement, String devApiKey, URI metrics) {
 
     public static final String FILE = "endpoints.json";
 
@@ -32,6 +33,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         if (devApiKey != null) {
             o.put("devApiKey", devApiKey);
         }
+        putUri(o, "metrics", metrics);
         return Json.writePretty(o);
     }
 
@@ -52,7 +54,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         return new Endpoints(o.get("region").asText(), uri(o, "sqs"), uri(o, "dynamodb"), uri(o, "events"),
                 uri(o, "s3"), uri(o, "stepFunctions"), uri(o, "api"), uri(o, "webSocket"),
                 uri(o, "webSocketManagement"),
-                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null);
+                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "metrics"));
     }
 
     private static URI uri(JsonNode o, String name) {

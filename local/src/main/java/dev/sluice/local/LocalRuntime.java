@@ -22,6 +22,7 @@ import dev.sluice.local.lambda.LocalLambda;
 import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
 import dev.sluice.local.logs.LogFiles;
+import dev.sluice.local.metrics.LocalMetrics;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
 import dev.sluice.local.stepfunctions.AslEngine;
@@ -198,9 +199,11 @@ public final class LocalRuntime implements AutoCloseable {
                 managementByApi.put(spec.name(), webSocketManagement);
             }
         }
+        // Stopped after the functions (stopLast is a stack), so their last documents are counted.
+        LocalMetrics metrics = stopLast(LocalMetrics.start());
         FunctionEnvironments environments = new FunctionEnvironments(topology, profile, identity, stateDir,
                 new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                        s3.endpoint(), sfn.endpoint(), managementByApi));
+                        s3.endpoint(), sfn.endpoint(), managementByApi, metrics.agentEndpoint()));
         lambda.environment(environments::of);
         eventBridge.redeliverUnfinished(); // now that functions have their environment
         String devApiKey = null;
@@ -232,7 +235,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey);
+                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, metrics.url());
         endpoints.writeTo(stateDir);
     }
 
