@@ -3,6 +3,7 @@ package dev.sluice.cdk;
 import dev.sluice.core.topology.DeploymentSpec;
 import dev.sluice.core.topology.QueueSpec;
 import dev.sluice.core.topology.Topology;
+import dev.sluice.workers.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import software.constructs.Construct;
  */
 final class Observability {
 
-    /** Where Sluice's own metrics (EMF) go. */
-    static final String NAMESPACE = "Sluice";
+    /** Where Sluice's own metrics (EMF) go: the namespace the handlers write them in. */
+    static final String NAMESPACE = Metrics.NAMESPACE;
 
     private Observability() {
     }

@@ -48,6 +48,8 @@ final class Launch {
                 String.format("  %-9s %-28s %s, %s", "lambda", "in-process", count(t.functions().size(), "function"),
                         count((int) triggers, "SQS trigger")),
                 apis(t, e),
+                String.format("  %-9s %-28s the functions' CloudWatch metrics (EMF), Prometheus text", "metrics",
+                        e.metrics()),
                 "  dev API key (tenant dev): " + e.devApiKey(),
                 "For the AWS SDKs and CLI (an AWS CLI older than 2.13 needs --endpoint-url):",
                 "  export AWS_REGION=" + e.region() + " AWS_DEFAULT_REGION=" + e.region()

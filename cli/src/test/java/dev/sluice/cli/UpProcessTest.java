@@ -47,6 +47,10 @@ class UpProcessTest {
             assertThat(line).as("ready line; output so far: %s", output).isNotNull();
             JsonNode endpoints = Json.parse(Files.readString(state.resolve("endpoints.json")));
             assertThat(endpoints.get("events").asText()).startsWith("http://127.0.0.1:");
+            String metrics = endpoints.get("metrics").asText();
+            assertThat(metrics).startsWith("http://127.0.0.1:").endsWith("/metrics");
+            assertThat(output).as("the metrics URL is printed").anyMatch(l -> l.startsWith("  metrics ")
+                    && l.contains(metrics));
 
             // A message that is no job: the analytics worker logs an ERROR and moves it to the DLQ.
             Endpoints local = Endpoints.read(state);

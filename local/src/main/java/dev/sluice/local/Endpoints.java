@@ -12,10 +12,11 @@ import java.nio.file.Path;
  * Where each local service listens, as written to {@code endpoints.json} for SDK clients, the AWS
  * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands. {@code api},
  * {@code webSocket} and {@code devApiKey} are null when the topology declares no API; {@code lambda} is
- * null in a file written before the runtime served the Lambda API.
+ * null in a file written before the runtime served the Lambda API. {@code metrics} serves the
+ * functions' metrics in Prometheus's text format (null in a file written before it did).
  */
 public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
-        URI webSocket, URI webSocketManagement, String devApiKey, URI lambda) {
+        URI webSocket, URI webSocketManagement, String devApiKey, URI lambda, URI metrics) {
 
     public static final String FILE = "endpoints.json";
 
@@ -34,6 +35,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
             o.put("devApiKey", devApiKey);
         }
         putUri(o, "lambda", lambda);
+        putUri(o, "metrics", metrics);
         return Json.writePretty(o);
     }
 
@@ -54,7 +56,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         return new Endpoints(o.get("region").asText(), uri(o, "sqs"), uri(o, "dynamodb"), uri(o, "events"),
                 uri(o, "s3"), uri(o, "stepFunctions"), uri(o, "api"), uri(o, "webSocket"),
                 uri(o, "webSocketManagement"),
-                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "lambda"));
+                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "lambda"), uri(o, "metrics"));
     }
 
     private static URI uri(JsonNode o, String name) {

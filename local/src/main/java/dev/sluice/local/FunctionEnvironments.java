@@ -29,11 +29,17 @@ public final class FunctionEnvironments {
             "AWS_LAMBDA_FUNCTION_TIMEOUT");
 
     /**
+     * What the local runtime adds for the CloudWatch agent it plays: the metrics library's own settings,
+     * so a function's EMF documents go to the runtime ({@code /metrics}) instead of the console.
+     */
+    public static final Set<String> METRICS_AGENT = Set.of("AWS_EMF_ENVIRONMENT", "AWS_EMF_AGENT_ENDPOINT");
+
+    /**
      * Where the local services listen. Bedrock, SES and OpenSearch have no local service here: the
      * local profile uses the in-process embedder, the mail outbox and Lucene instead.
      */
     public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI lambda,
-            Map<String, URI> webSocketManagement) {
+            Map<String, URI> webSocketManagement, URI metricsAgent) {
 
         public Services {
             webSocketManagement = Map.copyOf(webSocketManagement);
@@ -96,6 +102,8 @@ public final class FunctionEnvironments {
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeoutSeconds()));
+        env.put("AWS_EMF_ENVIRONMENT", "Agent");
+        env.put("AWS_EMF_AGENT_ENDPOINT", services.metricsAgent().toString());
         return Map.copyOf(env);
     }
 

@@ -23,6 +23,7 @@ import dev.sluice.local.lambda.LocalLambda;
 import dev.sluice.local.lambda.LocalSchedules;
 import dev.sluice.local.lambda.SqsEventSourceMapping;
 import dev.sluice.local.logs.LogFiles;
+import dev.sluice.local.metrics.LocalMetrics;
 import dev.sluice.local.s3.LocalS3;
 import dev.sluice.local.sqs.LocalSqs;
 import dev.sluice.local.stepfunctions.AslEngine;
@@ -201,9 +202,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
         // Before the environments, which name it to the functions that invoke others.
         LambdaApi lambdaApi = stopLast(LambdaApi.start(lambda, identity));
+        // Stopped after the functions (stopLast is a stack), so their last documents are counted.
+        LocalMetrics metrics = stopLast(LocalMetrics.start());
         FunctionEnvironments environments = new FunctionEnvironments(topology, profile, identity, stateDir,
                 new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                        s3.endpoint(), sfn.endpoint(), lambdaApi.endpoint(), managementByApi));
+                        s3.endpoint(), sfn.endpoint(), lambdaApi.endpoint(), managementByApi,
+                        metrics.agentEndpoint()));
         lambda.environment(environments::of);
         eventBridge.redeliverUnfinished(); // now that functions have their environment
         String devApiKey = null;
@@ -235,7 +239,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
-                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, lambdaApi.endpoint());
+                s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, lambdaApi.endpoint(),
+                metrics.url());
         endpoints.writeTo(stateDir);
     }
 

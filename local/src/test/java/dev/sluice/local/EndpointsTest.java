@@ -24,13 +24,15 @@ class EndpointsTest {
 
         assertThat(e.stepFunctions()).isEqualTo(URI.create("http://127.0.0.1:5"));
         assertThat(e.lambda()).isNull();
+        assertThat(e.metrics()).isNull();
     }
 
     @Test
-    void theLambdaEndpointIsWrittenAndReadBack() throws Exception {
+    void theLambdaAndMetricsEndpointsAreWrittenAndReadBack() throws Exception {
         Endpoints written = new Endpoints("us-east-1", URI.create("http://127.0.0.1:1"),
                 URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"), URI.create("http://127.0.0.1:4"),
-                URI.create("http://127.0.0.1:5"), null, null, null, null, URI.create("http://127.0.0.1:6"));
+                URI.create("http://127.0.0.1:5"), null, null, null, null, URI.create("http://127.0.0.1:6"),
+                URI.create("http://127.0.0.1:7/metrics"));
 
         written.writeTo(dir);
 

@@ -26,9 +26,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -156,9 +158,14 @@ class LocalRuntimeTest {
                     .doesNotContainKey("NOT_HERE");
             assertThat(env.keySet().stream().filter(k -> k.startsWith("AWS_ENDPOINT_URL")))
                     .containsExactly("AWS_ENDPOINT_URL_SQS");
-            // A function that declares nothing gets what Lambda provides, and no endpoint at all.
+            // A function that declares nothing gets what Lambda provides, the metrics agent the runtime
+            // plays, and no endpoint at all.
+            Set<String> provided = new HashSet<>(FunctionEnvironments.LAMBDA_PROVIDED);
+            provided.addAll(FunctionEnvironments.METRICS_AGENT);
             assertThat(runtime.lambda().function(TestTopology.EVENT_FUNCTION).environment().keySet())
-                    .containsExactlyInAnyOrderElementsOf(FunctionEnvironments.LAMBDA_PROVIDED);
+                    .containsExactlyInAnyOrderElementsOf(provided);
+            assertThat(env).containsEntry("AWS_EMF_ENVIRONMENT", "Agent");
+            assertThat(env.get("AWS_EMF_AGENT_ENDPOINT")).startsWith("tcp://127.0.0.1:");
         }
     }
 

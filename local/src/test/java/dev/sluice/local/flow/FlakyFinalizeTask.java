@@ -64,7 +64,8 @@ public final class FlakyFinalizeTask implements RequestStreamHandler {
     }
 
     private static IngestServices with(IngestServices services, DocumentPushes pushes) {
-        return new IngestServices(services.documents(), services.storage(), pushes, services.clock());
+        return new IngestServices(services.documents(), services.storage(), pushes, services.clock(),
+                services.metrics());
     }
 
     private static synchronized URI failingConnections() {

@@ -21,7 +21,9 @@ import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.dynamodb.LocalTables;
+import dev.sluice.local.metrics.LocalMetrics;
 import dev.sluice.local.s3.LocalS3;
+import dev.sluice.local.support.Scraped;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.IdempotencyConfig;
@@ -79,6 +81,7 @@ class AfterReadyTest {
     private static LocalS3 s3Server;
     private static S3Client s3;
     private static HttpServer connectionsEndpoint;
+    private static LocalMetrics agent;
     private static final AtomicInteger PUSH_ATTEMPTS = new AtomicInteger();
 
     private AmazonDynamoDBLocal dynamoDbLocal;
@@ -104,10 +107,12 @@ class AfterReadyTest {
             exchange.close();
         });
         connectionsEndpoint.start();
+        agent = LocalMetrics.start();
     }
 
     @AfterAll
     static void stopServers() {
+        agent.close();
         connectionsEndpoint.stop(0);
         s3.close();
         s3Server.close();
@@ -132,7 +137,8 @@ class AfterReadyTest {
         Idempotency once = new Idempotency(new DynamoDbIdempotencyStore(dynamoDb, "sluice-idempotency"), "ingest",
                 IdempotencyConfig.defaults(), clock);
         services = new IngestServices(documents, new IngestStorage(s3, "sluice-payloads"),
-                new DocumentPushes(pushLog, connections, new Pusher(answers500, connections), once, clock), clock);
+                new DocumentPushes(pushLog, connections, new Pusher(answers500, connections), once, clock),
+                clock, Scraped.metricsOf("ingest-finalize", agent));
         documents.startProcessing(TENANT, DOCUMENT, "ada", "sluice-documents", "acme/handbook.txt", VERSION,
                 "arn:aws:states:us-east-1:000000000000:execution:ingest-document:x", 52, clock.millis());
         index.upsert(List.of(new IndexedChunk(TENANT, DOCUMENT, VERSION, "acme/handbook.txt", 0, 0, 52, null,

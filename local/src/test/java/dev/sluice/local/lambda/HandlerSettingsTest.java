@@ -69,7 +69,7 @@ class HandlerSettingsTest {
         FunctionEnvironments environments = new FunctionEnvironments(topology,
                 FunctionEnvironments.localProfile(topology, Map.of()), AwsIdentity.LOCAL, state,
                 new FunctionEnvironments.Services(nowhere, nowhere, nowhere, nowhere, nowhere, nowhere,
-                        Map.of("sluice-ws", URI.create("http://127.0.0.1:9/live"))));
+                        Map.of("sluice-ws", URI.create("http://127.0.0.1:9/live")), URI.create("tcp://127.0.0.1:9")));
         boolean modelLoadedBefore = BgeSmallEmbedder.modelLoaded();
         Map<String, String> failed = new TreeMap<>();
         Map<String, Set<String>> undeclared = new TreeMap<>();

@@ -13,6 +13,9 @@ import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.local.metrics.LocalMetrics;
+import dev.sluice.local.support.Await;
+import dev.sluice.local.support.Scraped;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
@@ -20,6 +23,7 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.jobs.RetrySchedule;
+import dev.sluice.workers.metrics.Metrics;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -47,13 +51,20 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 class JobQueueWorkerTest {
 
     static StoreFixture fixture;
+    /** The lane's metrics go where the local runtime's functions send theirs. */
+    static LocalMetrics agent;
+    static Metrics metrics;
+    static SqsBatchProcessor batch;
     static JobStore jobs;
     /** Fails the next write of an outcome (an update setting finishedAt) once, before it is sent. */
     static final AtomicInteger failOutcomeWrites = new AtomicInteger();
     static DynamoDbClient flaky;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        agent = LocalMetrics.start();
+        metrics = Scraped.metricsOf("ai-worker", agent);
+        batch = Scraped.builtFor("ai-worker", agent, SqsBatchProcessor::parallel);
         fixture = new StoreFixture();
         jobs = new JobStore(fixture.dynamoDb, "sluice-jobs");
         flaky = fixture.flakyClient(new ExecutionInterceptor() {
@@ -69,6 +80,7 @@ class JobQueueWorkerTest {
 
     @AfterAll
     static void stop() {
+        agent.close();
         fixture.close();
     }
 
@@ -76,14 +88,18 @@ class JobQueueWorkerTest {
     static final URI NOWHERE = URI.create("http://127.0.0.1:9");
 
     static JobQueueWorker worker(JobExecutor executor, DynamoDbClient dynamoDb) {
+        return worker(executor, dynamoDb, metrics);
+    }
+
+    static JobQueueWorker worker(JobExecutor executor, DynamoDbClient dynamoDb, Metrics metrics) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"));
         return new JobQueueWorker(executor, new JobStore(dynamoDb, "sluice-jobs"),
                 new JobEvents(EventBridgeClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1)
                         .credentialsProvider(credentials).build(), "sluice-jobs"),
                 new ClaimChecks(null, "unused"),
                 SqsClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials)
-                        .build(), SqsBatchProcessor.parallel(), Definitions.bundledSchemas(),
-                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, Clock.systemUTC());
+                        .build(), batch, Definitions.bundledSchemas(),
+                new RetrySchedule(1, 1, 3, "ai-requests-dlq"), 3_600_000, Clock.systemUTC(), metrics);
     }
 
     static Job queued() {
@@ -119,7 +135,7 @@ class JobQueueWorkerTest {
     }
 
     @Test
-    void aPermanentFailureOfAPortFailsTheJobAtOnceWithItsCode() {
+    void aPermanentFailureOfAPortFailsTheJobAtOnceWithItsCode() throws Exception {
         Job job = queued();
         SQSBatchResponse response = worker((j, p, c) -> {
             throw PortFailure.permanent("model_rejected", "the model refuses this request", null);
@@ -130,6 +146,10 @@ class JobQueueWorkerTest {
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo("model_rejected");
         assertThat(failed.error().retryable()).isFalse();
+        // Counted once, by type and reason (no other test of this class fails a job for this reason).
+        String series = "sluice_jobs_failed_total{reason=\"model_rejected\",type=\"ai.request\"}";
+        Await.until(series, () -> Scraped.scrape(agent.url()).containsKey(series));
+        assertThat(Scraped.scrape(agent.url())).containsEntry(series, 1.0);
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.sluice.workers.http.Headers;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
@@ -111,7 +112,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"),
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                        schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC()),
+                        schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(),
+                        Metrics.fromEnvironment()),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),

@@ -20,6 +20,9 @@ import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -47,15 +50,17 @@ public final class JobsApi {
     private final Schemas schemas;
     private final long deadlineMillis;
     private final Clock clock;
+    private final Metrics metrics;
 
     public JobsApi(JobStore jobs, JobEvents events, ClaimChecks claimChecks, Schemas schemas, long deadlineMillis,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
         this.schemas = schemas;
         this.deadlineMillis = deadlineMillis;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** {@code correlationId} names the request; the job and its events carry it. */
@@ -97,6 +102,11 @@ public final class JobsApi {
         try (LogContext scope = LogContext.job(accepted.tenantId(), accepted.jobId(), accepted.correlationId())) {
             if (submission.created()) {
                 publish(job);
+                // An idempotent replay accepted nothing new: only a created job counts.
+                try (MetricsScope metered = metrics.scope()) {
+                    metered.property("jobId", job.jobId()).property("tenantId", job.tenantId())
+                            .count(Metric.JOBS_SUBMITTED, job.type().wire());
+                }
             }
             LOG.atInfo().setMessage(submission.created() ? "job submitted" : "job submitted before: replayed")
                     .addKeyValue("type", accepted.type().wire()).log();

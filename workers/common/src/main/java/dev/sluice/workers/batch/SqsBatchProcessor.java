@@ -6,6 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.metrics.MetricsScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import org.slf4j.MDC;
  * Runs a handler over an SQS batch and answers with partial batch failures (the event source
  * mapping needs {@code ReportBatchItemFailures}), so one bad message is redelivered alone instead of
  * taking the whole batch with it. Semantics follow Powertools' {@code SqsBatchMessageHandler}.
+ * Each message's {@code QueueAge} (since its SentTimestamp) goes into one EMF document per batch.
  *
  * <p>On a FIFO queue the first failure also fails every later message of the batch, unhandled:
  * handling them would let them overtake the failed one, which SQS then redelivers out of order.
@@ -35,6 +39,7 @@ public final class SqsBatchProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchProcessor.class);
 
     private final boolean concurrent;
+    private final Metrics metrics;
 
     /** Handles the messages one after another, in batch order. */
     public SqsBatchProcessor() {
@@ -42,7 +47,12 @@ public final class SqsBatchProcessor {
     }
 
     private SqsBatchProcessor(boolean concurrent) {
+        this(concurrent, Metrics.fromEnvironment());
+    }
+
+    SqsBatchProcessor(boolean concurrent, Metrics metrics) {
         this.concurrent = concurrent;
+        this.metrics = metrics;
     }
 
     /**
@@ -56,11 +66,30 @@ public final class SqsBatchProcessor {
     public SQSBatchResponse process(SQSEvent event, Context context, MessageHandler handler) {
         List<SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
         boolean fifo = isFifo(messages);
-        try (LogContext invocation = LogContext.invocation(context)) {
-            List<BatchItemFailure> failures = concurrent && !fifo
+        List<BatchItemFailure> failures;
+        try (LogContext invocation = LogContext.invocation(context); MetricsScope scope = metrics.scope()) {
+            queueAges(messages, scope);
+            failures = concurrent && !fifo
                     ? concurrently(messages, context, handler)
                     : sequentially(messages, context, handler, fifo);
-            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** How long each message waited before this batch took it: the lane's backlog, as the handler sees it. */
+    private static void queueAges(List<SQSMessage> messages, MetricsScope scope) {
+        long now = System.currentTimeMillis();
+        for (SQSMessage message : messages) {
+            String sent = message.getAttributes() == null ? null : message.getAttributes().get("SentTimestamp");
+            String arn = message.getEventSourceArn();
+            if (sent != null && arn != null) {
+                try {
+                    scope.put(Metric.QUEUE_AGE, Math.max(0, now - Long.parseLong(sent)),
+                            arn.substring(arn.lastIndexOf(':') + 1));
+                } catch (NumberFormatException e) {
+                    // Not SQS's attribute: no age to tell.
+                }
+            }
         }
     }
 

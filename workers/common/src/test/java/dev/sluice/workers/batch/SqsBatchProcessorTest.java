@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.support.KeptMetrics;
 import dev.sluice.workers.support.TestContext;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,11 +38,13 @@ class SqsBatchProcessorTest {
     private static final String FIFO_FOURTH = "a1b2c3d4-0004-4e5f-8a9b-0c1d2e3f4a5b";
 
     private final Context context = new TestContext();
+    /** Keeps the metrics off the build's console. */
+    private final KeptMetrics metrics = new KeptMetrics();
     private final List<String> handled = new CopyOnWriteArrayList<>();
 
     @Test
     void reportsExactlyTheMessagesWhoseHandlerThrew() throws Exception {
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), context,
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch.json"), context,
                 failingFor(Set.of("job_02", "job_04")));
 
         assertThat(failedIds(response)).containsExactly(SECOND, FOURTH);
@@ -59,7 +62,7 @@ class SqsBatchProcessorTest {
             }
         };
 
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), context, handler);
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch.json"), context, handler);
 
         assertThat(failedIds(response)).containsExactly(FIRST, SECOND, THIRD);
         assertThat(handled).containsExactly("job_04");
@@ -67,7 +70,7 @@ class SqsBatchProcessorTest {
 
     @Test
     void allSucceedingGivesAnEmptyFailureList() throws Exception {
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), context,
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch.json"), context,
                 failingFor(Set.of()));
 
         assertThat(response.getBatchItemFailures()).isNotNull().isEmpty();
@@ -80,7 +83,7 @@ class SqsBatchProcessorTest {
         SQSEvent emptyRecords = new SQSEvent();
         emptyRecords.setRecords(List.of());
 
-        for (SqsBatchProcessor processor : List.of(new SqsBatchProcessor(), SqsBatchProcessor.parallel())) {
+        for (SqsBatchProcessor processor : List.of(sequential(), parallel())) {
             assertThat(processor.process(noRecords, context, failingFor(Set.of())).getBatchItemFailures()).isEmpty();
             assertThat(processor.process(emptyRecords, context, failingFor(Set.of())).getBatchItemFailures())
                     .isEmpty();
@@ -92,15 +95,15 @@ class SqsBatchProcessorTest {
     void handsTheInvocationContextToTheHandler() throws Exception {
         List<Context> seen = new CopyOnWriteArrayList<>();
 
-        new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), context, (message, ctx) -> seen.add(ctx));
-        SqsBatchProcessor.parallel().process(fixture("events/sqs-batch.json"), context, (message, ctx) -> seen.add(ctx));
+        sequential().process(fixture("events/sqs-batch.json"), context, (message, ctx) -> seen.add(ctx));
+        parallel().process(fixture("events/sqs-batch.json"), context, (message, ctx) -> seen.add(ctx));
 
         assertThat(seen).hasSize(8).allSatisfy(ctx -> assertThat(ctx).isSameAs(context));
     }
 
     @Test
     void fifoStopsAtTheFirstFailureAndReportsTheRestUnhandled() throws Exception {
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch-fifo.json"), context,
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch-fifo.json"), context,
                 failingFor(Set.of("job_02")));
 
         assertThat(failedIds(response)).containsExactly(FIFO_SECOND, FIFO_THIRD, FIFO_FOURTH);
@@ -109,7 +112,7 @@ class SqsBatchProcessorTest {
 
     @Test
     void fifoWithoutFailuresHandlesEveryMessageInOrder() throws Exception {
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch-fifo.json"), context,
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch-fifo.json"), context,
                 failingFor(Set.of()));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -132,7 +135,7 @@ class SqsBatchProcessorTest {
             failingFor(Set.of("job_01", "job_03")).handle(message, ctx);
         };
 
-        SQSBatchResponse response = SqsBatchProcessor.parallel().process(event, context, handler);
+        SQSBatchResponse response = parallel().process(event, context, handler);
 
         assertThat(failedIds(response)).containsExactly(FIRST, THIRD);
         assertThat(handled).containsExactlyInAnyOrder("job_01", "job_02", "job_03", "job_04");
@@ -141,7 +144,7 @@ class SqsBatchProcessorTest {
 
     @Test
     void parallelStaysSequentialOnAFifoQueue() throws Exception {
-        SQSBatchResponse response = SqsBatchProcessor.parallel().process(fixture("events/sqs-batch-fifo.json"),
+        SQSBatchResponse response = parallel().process(fixture("events/sqs-batch-fifo.json"),
                 context, failingFor(Set.of("job_03")));
 
         assertThat(failedIds(response)).containsExactly(FIFO_THIRD, FIFO_FOURTH);
@@ -157,18 +160,52 @@ class SqsBatchProcessorTest {
             }
         };
 
-        assertThatThrownBy(() -> new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), context, handler))
+        assertThatThrownBy(() -> sequential().process(fixture("events/sqs-batch.json"), context, handler))
                 .isSameAs(fatal);
-        assertThatThrownBy(() -> SqsBatchProcessor.parallel().process(fixture("events/sqs-batch.json"), context,
+        assertThatThrownBy(() -> parallel().process(fixture("events/sqs-batch.json"), context,
                 handler)).isSameAs(fatal);
     }
 
     @Test
     void toleratesANullContext() throws Exception {
-        SQSBatchResponse response = new SqsBatchProcessor().process(fixture("events/sqs-batch.json"), null,
+        SQSBatchResponse response = sequential().process(fixture("events/sqs-batch.json"), null,
                 failingFor(Set.of("job_01")));
 
         assertThat(failedIds(response)).containsExactly(FIRST);
+    }
+
+    @Test
+    void eachMessagesQueueAgeGoesIntoOneDocumentPerBatchFailedMessagesIncluded() throws Exception {
+        for (boolean parallel : new boolean[] {false, true}) {
+            KeptMetrics kept = new KeptMetrics();
+            SQSEvent event = fixture("events/sqs-batch.json");
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 3; i++) {
+                event.getRecords().get(i).getAttributes().put("SentTimestamp", Long.toString(now - 10_000L * (i + 1)));
+            }
+            event.getRecords().get(3).getAttributes().remove("SentTimestamp"); // no age to tell
+
+            new SqsBatchProcessor(parallel, kept.metrics()).process(event, context, failingFor(Set.of("job_02")));
+
+            assertThat(kept.documents()).as("parallel " + parallel).hasSize(1);
+            JsonNode document = kept.documents().get(0);
+            assertThat(KeptMetrics.dimensionSets(document)).containsExactly(List.of("queue"));
+            assertThat(document.path("queue").asText()).isEqualTo("jobs");
+            List<Double> ages = KeptMetrics.values(document, "QueueAge");
+            assertThat(ages).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                // At least what the message waited before the batch; the slack bounds a slow machine.
+                assertThat(ages.get(i)).isBetween(10_000.0 * (i + 1), 10_000.0 * (i + 1) + 5_000);
+            }
+        }
+    }
+
+    private SqsBatchProcessor sequential() {
+        return new SqsBatchProcessor(false, metrics.metrics());
+    }
+
+    private SqsBatchProcessor parallel() {
+        return new SqsBatchProcessor(true, metrics.metrics());
     }
 
     /** Records each job it sees, then throws for the given ones. */

@@ -7,6 +7,8 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.MetricsScope;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Locale;
@@ -69,6 +71,10 @@ public final class FinalizeTask extends IngestTask {
             return result.put("status", "SUPERSEDED");
         }
         // READY is written: nothing after this may fail the step, or its Catch would fail a READY document.
+        try (MetricsScope scope = services.metrics().scope()) {
+            scope.property("documentId", upload.documentId()).property("tenantId", upload.tenantId())
+                    .count(Metric.DOCUMENTS_READY);
+        }
         LOG.atInfo().setMessage("document ready").addKeyValue("chunks", chunks).log();
         services.pushes().ready(upload, chunks, context);
         services.storage().deletePrefixQuietly(upload.workPrefix());

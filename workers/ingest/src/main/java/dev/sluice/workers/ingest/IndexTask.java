@@ -8,6 +8,8 @@ import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.documents.Chunk;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.MetricsScope;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.ArrayList;
@@ -66,6 +68,10 @@ public final class IndexTask extends IngestTask {
                     c.ordinal(), c.start(), c.end(), c.page(), c.headingPath(), c.text(), vectors[i]));
         }
         index.get().upsert(indexed);
+        try (MetricsScope scope = services.metrics().scope()) {
+            scope.property("documentId", upload.documentId()).property("tenantId", upload.tenantId())
+                    .put(Metric.INGEST_CHUNKS, indexed.size());
+        }
         // Conditional on the version, so it also tells whether this upload still owns the document now
         // that the batch is written.
         long done = services.documents().batchIndexed(upload.tenantId(), upload.documentId(), upload.version(),

@@ -7,6 +7,7 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.idempotency.DynamoDbIdempotencyStore;
 import dev.sluice.workers.idempotency.Idempotency;
 import dev.sluice.workers.idempotency.IdempotencyConfig;
+import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.push.Connections;
 import dev.sluice.workers.push.ConnectionsApi;
 import dev.sluice.workers.push.PushLog;
@@ -17,8 +18,9 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** What every ingestion step uses: the document rows, the S3 side, the pushes and a clock. */
-public record IngestServices(DocumentStore documents, IngestStorage storage, DocumentPushes pushes, Clock clock) {
+/** What every ingestion step uses: the document rows, the S3 side, the pushes, a clock and metrics. */
+public record IngestServices(DocumentStore documents, IngestStorage storage, DocumentPushes pushes, Clock clock,
+        Metrics metrics) {
 
     /**
      * The parts of these services a step uses. A step built from its environment reads the settings
@@ -60,6 +62,6 @@ public record IngestServices(DocumentStore documents, IngestStorage storage, Doc
                         ? new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)) : null,
                 new IngestStorage(S3Access.client(aws),
                         need.contains(Need.WORK_OBJECTS) ? Setting.PAYLOAD_BUCKET.from(aws) : null),
-                documentPushes, clock);
+                documentPushes, clock, Metrics.fromEnvironment());
     }
 }

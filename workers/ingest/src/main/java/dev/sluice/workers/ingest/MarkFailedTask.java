@@ -8,6 +8,8 @@ import dev.sluice.core.documents.DocumentStatus;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.Lazy;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.MetricsScope;
 import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import java.util.Optional;
@@ -70,6 +72,10 @@ public final class MarkFailedTask extends IngestTask {
                 upload.bucket(), upload.key(), upload.version(), failure.code(), failure.message(),
                 services.clock().millis())) {
             return Json.object().put("status", "SUPERSEDED");
+        }
+        try (MetricsScope scope = services.metrics().scope()) {
+            scope.property("documentId", upload.documentId()).property("tenantId", upload.tenantId())
+                    .count(Metric.DOCUMENTS_FAILED, failure.code());
         }
         services.pushes().failed(upload, failure.code(), failure.message(), context);
         services.storage().deletePrefixQuietly(upload.workPrefix());

@@ -9,6 +9,7 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobError;
+import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
@@ -21,6 +22,9 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -75,10 +79,11 @@ public final class JobQueueWorker {
     private final RetrySchedule retries;
     private final long deadlineMillis;
     private final Clock clock;
+    private final Metrics metrics;
 
     public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
             SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries, long deadlineMillis,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.executor = executor;
         this.jobs = jobs;
         this.events = events;
@@ -89,6 +94,7 @@ public final class JobQueueWorker {
         this.retries = retries;
         this.deadlineMillis = deadlineMillis;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
@@ -100,7 +106,7 @@ public final class JobQueueWorker {
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), schemas,
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(), Metrics.fromEnvironment());
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -227,6 +233,7 @@ public final class JobQueueWorker {
 
     /** A failed put is left to the sweeper: the job row says the announcement is owed until the notifier has it. */
     private void announce(Job job, Context context) {
+        measure(job);
         try {
             events.finished(job);
         } catch (RuntimeException e) {
@@ -234,6 +241,22 @@ public final class JobQueueWorker {
         }
         LOG.atInfo().setMessage("job " + job.status()).addKeyValue("type", job.type().wire())
                 .addKeyValue("attempts", Integer.toString(job.attempts())).log();
+    }
+
+    /** One EMF document per outcome: it is counted by type (and reason), its latency measured from submission. */
+    private void measure(Job job) {
+        String type = job.type().wire();
+        try (MetricsScope scope = metrics.scope()) {
+            scope.property("jobId", job.jobId()).property("tenantId", job.tenantId());
+            if (job.status() == JobStatus.SUCCEEDED) {
+                scope.count(Metric.JOBS_SUCCEEDED, type);
+            } else {
+                scope.count(Metric.JOBS_FAILED, type, job.error() == null ? null : job.error().code());
+            }
+            if (job.finishedAt() != null) {
+                scope.put(Metric.JOB_LATENCY, job.finishedAt() - job.submittedAt(), type);
+            }
+        }
     }
 
     private void retryAfter(SQSMessage message, int seconds, Context context) {
