@@ -1,10 +1,11 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.where.Durations;
 import dev.sluice.cli.where.Where;
 import dev.sluice.operations.deployment.Deployment;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -48,10 +49,9 @@ final class OperatorConsole {
             return null;
         }
         try {
-            Duration back = SinceDurations.parse(text);
-            return Instant.now().minus(back);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            return Instant.now().minus(Durations.parse(text));
+        } catch (CommandLine.TypeConversionException e) {
+            throw new UsageException("--since: " + e.getMessage());
         }
     }
 

@@ -155,8 +155,9 @@ class DlqCommandTest {
     }
 
     @Test
-    void aReplayWithAPatternMovesOnlyTheMatchesAndIsAudited() {
+    void aReplayWithAPatternMovesOnlyTheMatchesAndIsAuditedAndCounted() throws Exception {
         Instant before = Instant.now();
+        long replayedBefore = dlqReplayed();
         List<String> chosen = List.of(deadAnalytics("tool-a", 0), deadAnalytics("tool-a", 0), deadAnalytics("tool-a", 0));
         deadAnalytics("tool-b", 0);
         deadAnalytics("tool-b", 0);
@@ -182,6 +183,24 @@ class DlqCommandTest {
         assertThat(record.principal()).startsWith("local:");
         assertThat(record.selection()).containsEntry("match", "{\"detail\":{\"payload\":{\"toolId\":[\"tool-a\"]}}}");
         assertThat(record.counts()).containsEntry("moved", 3L).containsEntry("skipped", 2L);
+        // DlqReplayed reaches the runtime's agent, as a function's metrics do.
+        Await.until("DlqReplayed counted", () -> dlqReplayed() == replayedBefore + 3);
+    }
+
+    /** {@code sluice_dlq_replayed_total{queue="analytics-dlq"}} on the runtime's /metrics, 0 before any. */
+    private static long dlqReplayed() {
+        String line = "sluice_dlq_replayed_total{queue=\"" + DLQ + "\"} ";
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            String text = http.send(java.net.http.HttpRequest.newBuilder(runtime.endpoints().metrics()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith(line))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(line.length()).trim())).findFirst().orElse(0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -13,10 +13,12 @@ import java.nio.file.Path;
  * CLI ({@code AWS_ENDPOINT_URL_<SERVICE>}) and the {@code sluice} commands. {@code api},
  * {@code webSocket} and {@code devApiKey} are null when the topology declares no API; {@code lambda} is
  * null in a file written before the runtime served the Lambda API. {@code metrics} serves the
- * functions' metrics in Prometheus's text format (null in a file written before it did).
+ * functions' metrics in Prometheus's text format, and {@code metricsAgent} takes EMF documents as the
+ * CloudWatch agent does, for commands that count what they do (both null in a file written before them).
  */
 public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
-        URI webSocket, URI webSocketManagement, String devApiKey, URI lambda, URI metrics) {
+        URI webSocket, URI webSocketManagement, String devApiKey, URI lambda, URI metrics,
+        URI metricsAgent) {
 
     public static final String FILE = "endpoints.json";
 
@@ -36,6 +38,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         }
         putUri(o, "lambda", lambda);
         putUri(o, "metrics", metrics);
+        putUri(o, "metricsAgent", metricsAgent);
         return Json.writePretty(o);
     }
 
@@ -56,7 +59,8 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         return new Endpoints(o.get("region").asText(), uri(o, "sqs"), uri(o, "dynamodb"), uri(o, "events"),
                 uri(o, "s3"), uri(o, "stepFunctions"), uri(o, "api"), uri(o, "webSocket"),
                 uri(o, "webSocketManagement"),
-                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "lambda"), uri(o, "metrics"));
+                o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "lambda"), uri(o, "metrics"),
+                uri(o, "metricsAgent"));
     }
 
     private static URI uri(JsonNode o, String name) {

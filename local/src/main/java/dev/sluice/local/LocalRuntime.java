@@ -240,7 +240,7 @@ public final class LocalRuntime implements AutoCloseable {
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
                 s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, lambdaApi.endpoint(),
-                metrics.url());
+                metrics.url(), metrics.agentEndpoint());
         endpoints.writeTo(stateDir);
     }
 

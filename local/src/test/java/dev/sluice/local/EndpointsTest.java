@@ -32,7 +32,7 @@ class EndpointsTest {
         Endpoints written = new Endpoints("us-east-1", URI.create("http://127.0.0.1:1"),
                 URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"), URI.create("http://127.0.0.1:4"),
                 URI.create("http://127.0.0.1:5"), null, null, null, null, URI.create("http://127.0.0.1:6"),
-                URI.create("http://127.0.0.1:7/metrics"));
+                URI.create("http://127.0.0.1:7/metrics"), URI.create("tcp://127.0.0.1:8"));
 
         written.writeTo(dir);
 

@@ -8,10 +8,12 @@ import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.sqs.LocalSqs;
 import dev.sluice.operations.deployment.Deployment;
 import dev.sluice.operations.deployment.UnknownResourceException;
+import dev.sluice.workers.metrics.Metrics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -37,6 +39,7 @@ public final class LocalDeployment implements Deployment {
     private SfnClient stepFunctions;
     private LambdaClient lambda;
     private S3Client s3;
+    private Metrics metrics;
 
     public LocalDeployment(Topology topology, Path dir, Endpoints endpoints) {
         this.topology = topology;
@@ -105,6 +108,16 @@ public final class LocalDeployment implements Deployment {
             throw new UnknownResourceException(kind, name, names);
         }
         return name;
+    }
+
+    /** The runtime's CloudWatch agent, so a replay counts in its {@code /metrics} as a function's metrics do. */
+    @Override
+    public synchronized Optional<Metrics> metrics() {
+        if (endpoints.metricsAgent() == null) {
+            return Optional.empty(); // a runtime older than its agent
+        }
+        return Optional.of(metrics != null ? metrics : (metrics = Metrics.toAgent(endpoints.metricsAgent(),
+                "sluice-cli")));
     }
 
     @Override

@@ -4,8 +4,10 @@ import dev.sluice.core.topology.ResourceKind;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.deployment.Deployment;
 import dev.sluice.operations.deployment.UnknownResourceException;
+import dev.sluice.workers.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -142,6 +144,12 @@ public final class StackDeployment implements Deployment {
                     .map(k -> k.substring(prefix.length())).toList());
         }
         return value;
+    }
+
+    /** None: EMF needs Lambda's log shipping or an agent, and a workstation has neither; the audit table has the counts. */
+    @Override
+    public Optional<Metrics> metrics() {
+        return Optional.empty();
     }
 
     @Override

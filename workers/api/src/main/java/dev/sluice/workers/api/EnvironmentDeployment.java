@@ -6,7 +6,9 @@ import dev.sluice.operations.deployment.Deployment;
 import dev.sluice.operations.deployment.UnknownResourceException;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.metrics.Metrics;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -32,6 +34,7 @@ final class EnvironmentDeployment implements Deployment {
     private final Clients clients;
     private final String description;
     private final String principal;
+    private final Metrics metrics;
 
     /** The SDK clients, built on first use and shared by every caller's view. */
     private record Clients(Supplier<SqsClient> sqs, Supplier<DynamoDbClient> dynamoDb,
@@ -41,7 +44,7 @@ final class EnvironmentDeployment implements Deployment {
 
     private EnvironmentDeployment(Supplier<Topology> topology, Map<String, String> queueUrls,
             Map<String, String> tables, Map<String, String> buses, Map<String, String> functionArns, Clients clients,
-            String description, String principal) {
+            String description, String principal, Metrics metrics) {
         this.topology = topology;
         this.queueUrls = Map.copyOf(queueUrls);
         this.tables = Map.copyOf(tables);
@@ -50,6 +53,7 @@ final class EnvironmentDeployment implements Deployment {
         this.clients = clients;
         this.description = description;
         this.principal = principal;
+        this.metrics = metrics;
     }
 
     /** From the function's environment; the topology is read when first asked for. */
@@ -66,12 +70,19 @@ final class EnvironmentDeployment implements Deployment {
                         Lazy.of(() -> aws.build(SfnClient.builder(), "SFN")),
                         Lazy.of(() -> aws.build(LambdaClient.builder(), "LAMBDA")),
                         Lazy.of(() -> aws.build(S3Client.builder(), "S3"))),
-                "the stack of function " + aws.env("AWS_LAMBDA_FUNCTION_NAME", "api"), "api");
+                "the stack of function " + aws.env("AWS_LAMBDA_FUNCTION_NAME", "api"), "api",
+                Metrics.fromEnvironment());
     }
 
     /** The same deployment, with {@code who} as the principal the audit records. */
     EnvironmentDeployment actingAs(String who) {
-        return new EnvironmentDeployment(topology, queueUrls, tables, buses, functionArns, clients, description, who);
+        return new EnvironmentDeployment(topology, queueUrls, tables, buses, functionArns, clients, description, who,
+                metrics);
+    }
+
+    @Override
+    public Optional<Metrics> metrics() {
+        return Optional.of(metrics);
     }
 
     @Override

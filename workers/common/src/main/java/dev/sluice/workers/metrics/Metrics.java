@@ -1,6 +1,7 @@
 package dev.sluice.workers.metrics;
 
 import dev.sluice.core.aws.FunctionEnvironment;
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.cloudwatchlogs.emf.config.Configuration;
@@ -53,6 +54,15 @@ public final class Metrics {
     /** The metrics of the function being constructed (a handler's no-argument constructor). */
     public static Metrics fromEnvironment() {
         return from(FunctionEnvironment.current());
+    }
+
+    /**
+     * Metrics sent to a CloudWatch agent at {@code endpoint} ({@code tcp://host:port}) as {@code service}: how
+     * a command outside Lambda reaches the local runtime, which plays the agent.
+     */
+    public static Metrics toAgent(URI endpoint, String service) {
+        return from(Map.of(ENVIRONMENT, Environments.Agent.name(), AGENT_ENDPOINT, endpoint.toString(),
+                SERVICE_NAME, service, LOG_GROUP_NAME, "/sluice/" + service));
     }
 
     static Metrics from(Map<String, String> env) {

@@ -1,6 +1,8 @@
 package dev.sluice.operations.deployment;
 
 import dev.sluice.core.topology.Topology;
+import dev.sluice.workers.metrics.Metrics;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -42,6 +44,13 @@ public interface Deployment extends AutoCloseable {
 
     /** @throws UnknownResourceException the stack has no such bucket */
     String bucketName(String bucket);
+
+    /**
+     * Where this deployment's operator metrics (DlqReplayed) go: EMF on stdout in a Lambda function, the local
+     * runtime's agent locally; empty where no EMF path exists (a workstation acting on a deployed stack, whose
+     * actions the audit table records).
+     */
+    Optional<Metrics> metrics();
 
     SqsClient sqs();
 

@@ -192,6 +192,9 @@ public final class DeadLetterOperations {
         ReplayReport report = report(record.id(), skipped, items);
         audit.finish(record, report.failed() == 0 ? AuditRecord.Outcome.SUCCEEDED : AuditRecord.Outcome.PARTIAL,
                 counts(report), null);
+        if (report.moved() > 0) {
+            deployment.metrics().ifPresent(m -> m.dlqReplayed(queue.name(), report.moved()));
+        }
         return report;
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.operations.dlq;
 
+import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.operations.deployment.Deployment;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,14 +19,14 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * @param kind how it is sent
  * @param address a queue URL, or a function's or a state machine's ARN
  */
-record ReplayDestination(Kind kind, String address) {
+public record ReplayDestination(Kind kind, String address) {
 
     /** Attributes that describe the failure, not the message: not carried back to where it failed. */
     private static final Set<String> FAILURE_ATTRIBUTES = Set.of("SluiceErrorCode", "SluiceErrorMessage",
             "SluiceSourceQueue", "SluiceSourceMessageId", "RULE_ARN", "TARGET_ARN", "ERROR_CODE", "ERROR_MESSAGE",
             "RETRY_ATTEMPTS", "EXHAUSTED_RETRY_CONDITION", DlqMessage.REPLAY_COUNT);
 
-    enum Kind { QUEUE, FUNCTION, STATE_MACHINE }
+    public enum Kind { QUEUE, FUNCTION, STATE_MACHINE }
 
     /** A message a replay cannot route: it stays in the DLQ, counted as failed, with this reason. */
     static final class UnroutableException extends RuntimeException {
@@ -41,6 +42,16 @@ record ReplayDestination(Kind kind, String address) {
             case QUEUE -> new ReplayDestination(Kind.QUEUE, deployment.queueUrl(dlq.sources().get(0)));
             case EVENT_TARGET -> target(message.attributes().get("TARGET_ARN"), deployment, queueUrls);
             case ON_FAILURE -> function(dlq, message, deployment);
+        };
+    }
+
+    /** A rule's target by its topology name: where an archived event goes again on an archive replay. */
+    public static ReplayDestination of(TargetSpec target, Deployment deployment) {
+        return switch (target.kind()) {
+            case SQS -> new ReplayDestination(Kind.QUEUE, deployment.queueUrl(target.resource()));
+            case LAMBDA -> new ReplayDestination(Kind.FUNCTION, deployment.functionArn(target.resource()));
+            case STATE_MACHINE -> new ReplayDestination(Kind.STATE_MACHINE,
+                    deployment.stateMachineArn(target.resource()));
         };
     }
 
@@ -94,7 +105,8 @@ record ReplayDestination(Kind kind, String address) {
      *
      * @throws RuntimeException the send failed: the message must stay in the DLQ
      */
-    void send(Deployment deployment, String payload, Map<String, MessageAttributeValue> original, int replayCount) {
+    public void send(Deployment deployment, String payload, Map<String, MessageAttributeValue> original,
+            int replayCount) {
         switch (kind) {
             case QUEUE -> {
                 Map<String, MessageAttributeValue> attributes = new HashMap<>();

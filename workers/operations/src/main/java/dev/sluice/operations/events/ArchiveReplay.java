@@ -8,6 +8,7 @@ import dev.sluice.core.topology.TargetSpec;
 import dev.sluice.operations.audit.AuditLog;
 import dev.sluice.operations.audit.AuditRecord;
 import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.dlq.ReplayDestination;
 import dev.sluice.operations.select.MessagePattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,14 +51,12 @@ public final class ArchiveReplay {
 
     private final Deployment deployment;
     private final Path archiveDir;
-    private final TargetDelivery delivery;
     private final AuditLog audit;
     private final Clock clock;
 
     public ArchiveReplay(Deployment deployment, Path archiveDir, Clock clock) {
         this.deployment = deployment;
         this.archiveDir = archiveDir;
-        this.delivery = new TargetDelivery(deployment);
         this.audit = new AuditLog(deployment.dynamoDb(), deployment.tableName(AuditLog.TABLE), clock);
         this.clock = clock;
     }
@@ -111,7 +110,9 @@ public final class ArchiveReplay {
         List<String> failures = new ArrayList<>();
         for (Delivery d : chosen) {
             try {
-                delivery.deliver(d.target(), withReplayName(d.eventJson(), name));
+                // Counted as a replay where the target can carry it (a queue's SluiceReplayCount), like a DLQ replay.
+                ReplayDestination.of(d.target(), deployment).send(deployment, withReplayName(d.eventJson(), name),
+                        Map.of(), 1);
                 delivered++;
             } catch (RuntimeException e) {
                 LOG.warn("replay of event {} to {}/{} failed: {}", d.eventId(), d.rule(), d.target().id(), e.toString());

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * embedding model (refusing a chunk), MarkFailed (broken, to fail outside a Catch) and the email and
  * analytics workers (recording what reached their queues); every retry delay is capped at 1 s.
  */
-class OperatorCommandsTest {
+class IngestionAndArchiveCommandsTest {
 
     private static final String BUCKET = "sluice-documents";
 
@@ -251,7 +251,7 @@ class OperatorCommandsTest {
                 "--match", "{\"detail\":")).isEqualTo(2);
         assertThat(err.toString().strip()).startsWith("sluice: ").doesNotContain("\n");
         assertThat(run("executions", "list", "--since", "0h")).isEqualTo(2);
-        assertThat(err.toString().strip()).startsWith("sluice: --since \"0h\"").doesNotContain("\n");
+        assertThat(err.toString().strip()).startsWith("sluice: --since: \"0h\" is not a duration").doesNotContain("\n");
         assertThat(run("executions", "list", "--machine", "nonesuch")).isEqualTo(2);
         assertThat(err.toString().strip()).startsWith("sluice: unknown state machine \"nonesuch\"");
         assertThat(run("documents", "retry", "not-an-id")).isEqualTo(2);

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * on request ({@link FlakyAiHandler}); the e-mail lane has no worker, so a message can be walked into
  * its DLQ by receiving it, as SQS's redrive policy does.
  */
-class OperatorCommandsTest {
+class RetryRedriveAuditCommandsTest {
 
     private static final String AI_PAYLOAD = "{\"sessionId\":\"s-1\",\"userId\":\"u-1\",\"process\":\"magicSpark\","
             + "\"input\":%s,\"priority\":\"normal\",\"timestamp\":1795342532990}";
