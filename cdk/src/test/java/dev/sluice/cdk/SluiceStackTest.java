@@ -148,6 +148,10 @@ class SluiceStackTest {
         }
         var archive = dev.resources("AWS::Events::Archive").values().iterator().next().path("Properties");
         assertThat(archive.path("RetentionDays").asInt()).isEqualTo(deployment.archiveRetentionDays());
+        // Replayed events are not archived again: a second replay of a window must not repeat the first's.
+        assertThat(archive.at("/EventPattern/replay-name/0/exists").isBoolean()).isTrue();
+        assertThat(archive.at("/EventPattern/replay-name/0/exists").asBoolean()).isFalse();
+        assertThat(archive.at("/EventPattern/account").isArray()).isTrue();
     }
 
     @Test
