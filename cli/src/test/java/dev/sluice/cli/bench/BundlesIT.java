@@ -53,10 +53,12 @@ class BundlesIT {
      * the OpenSearch Service client of ingest's search index custom resource to 3.4 MB: these bounds
      * hold what was measured, so that any growth is a decision. The API grew from 33.6 to 39.3 MiB with
      * the admin API (step 6): the operations library's Lambda client (2.9 MB, to replay to the notifier),
-     * Step Functions (1.2 MB, named by its Deployment), SQS (0.7 MB) and Event Ruler.
+     * Step Functions (1.2 MB, named by its Deployment), SQS (0.7 MB) and Event Ruler; and every bundle by
+     * 0.9 MiB with the metrics library (aws-embedded-metrics and what it brings: commons-lang3, javatuples,
+     * jackson-datatype-jsr310), which put api at 40.3 and ingest at 52.0 MiB.
      */
-    private static final Map<String, Long> MAX_MIB = Map.of("api", 40L, "ws", 15L, "notifier", 15L, "jobs", 26L,
-            "ingest", 52L);
+    private static final Map<String, Long> MAX_MIB = Map.of("api", 41L, "ws", 15L, "notifier", 15L, "jobs", 26L,
+            "ingest", 53L);
     /** The stack's search index custom resource (onEvent, isComplete): handlers of no topology function. */
     private static final List<String> SEARCH_INDEX_HANDLERS = List.of("dev.sluice.workers.search.SearchIndexResource",
             "dev.sluice.workers.search.SearchIndexReadiness");
