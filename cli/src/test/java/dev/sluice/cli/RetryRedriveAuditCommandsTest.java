@@ -14,6 +14,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.support.Await;
 import dev.sluice.operations.audit.AuditLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,18 +109,21 @@ class RetryRedriveAuditCommandsTest {
     }
 
     private static JsonNode awaitJob(String jobId, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        JsonNode job = null;
+        java.util.concurrent.atomic.AtomicReference<JsonNode> job = new java.util.concurrent.atomic.AtomicReference<>();
         try (SluiceClient client = client()) {
-            while (System.nanoTime() < deadline) {
-                job = client.get("/v1/jobs/" + jobId).body();
-                if (job != null && done.test(job)) {
-                    return job;
+            Await.until("job " + jobId + " to get there", Duration.ofSeconds(40), () -> {
+                try {
+                    job.set(client.get("/v1/jobs/" + jobId).body());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
                 }
-                Thread.sleep(100);
-            }
+                return job.get() != null && done.test(job.get());
+            });
         }
-        throw new AssertionError("job " + jobId + " did not get there; last seen: " + job);
+        return job.get();
     }
 
     private static Predicate<JsonNode> status(String status) {
@@ -127,13 +131,7 @@ class RetryRedriveAuditCommandsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 
     private static long auditRows() {

@@ -104,13 +104,7 @@ class IngestionAndArchiveCommandsTest {
 
     private static void awaitUntil(String what, Duration patience, java.util.function.BooleanSupplier condition)
             throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + patience + ": " + what);
-            }
-            Thread.sleep(100);
-        }
+        dev.sluice.local.support.Await.until(what, patience, condition);
     }
 
     private static String upload(String key, String text) {
