@@ -58,7 +58,7 @@ class IngestionAndArchiveCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         Topology t = Definitions.bundled().topology();
-        Map<String, String> doubles = Map.of("ingest-embed", RefusingEmbedTask.class.getName(),
+        Map<String, String> doubles = Map.of("ingest-embed", dev.sluice.local.flow.FlakyEmbedTask.class.getName(),
                 "ingest-mark-failed", BreakingMarkFailedTask.class.getName(),
                 "email-worker", RecordingWorker.class.getName(), "analytics-worker", RecordingWorker.class.getName());
         var functions = t.functions().stream()

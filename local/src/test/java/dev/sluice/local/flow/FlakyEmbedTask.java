@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The real embed step whose model is unavailable on request: a chunk holding
  * {@code EMBED-FAILS-TIMES-N} makes its first N calls throw a retryable error,
- * {@code EMBED-FAILS-ALWAYS} every call. Only the model is a double.
+ * {@code EMBED-FAILS-ALWAYS} every call; or refuses it for good: {@code EMBED-REFUSES-ONCE} the
+ * first time only (a document that fails, then succeeds when retried), {@code EMBED-REFUSES-ALWAYS}
+ * every time. Only the model is a double.
  */
 public final class FlakyEmbedTask implements RequestStreamHandler {
 
@@ -59,6 +61,10 @@ public final class FlakyEmbedTask implements RequestStreamHandler {
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile("EMBED-FAILS-TIMES-(\\d+)").matcher(text);
                     if (text.contains("EMBED-FAILS-ALWAYS") || m.find() && call <= Integer.parseInt(m.group(1))) {
                         throw PortFailure.retryable(Embedder.UNAVAILABLE, "model throttled (call " + call + ")", null);
+                    }
+                    if (text.contains("EMBED-REFUSES-ALWAYS") || text.contains("EMBED-REFUSES-ONCE") && call == 1) {
+                        throw PortFailure.permanent("model_refused", "the model refused the input (call " + call + ")",
+                                null);
                     }
                 }
                 return real.embed(texts);
