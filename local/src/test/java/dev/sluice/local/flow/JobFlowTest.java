@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
@@ -154,12 +155,16 @@ class JobFlowTest {
     @Test
     void aMessageThatIsNoJobGoesStraightToTheDlqWithTheReason() throws Exception {
         String queue = sqs.getQueueUrl(b -> b.queueName("analytics")).queueUrl();
-        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("this is not json"));
+        // As `sluice dlq replay` sends it back the second time.
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("this is not json").messageAttributes(Map.of(
+                "SluiceReplayCount", MessageAttributeValue.builder().dataType("Number").stringValue("2").build())));
 
         List<Message> dead = receive("analytics-dlq", Duration.ofSeconds(20));
 
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).body()).isEqualTo("this is not json");
+        // The replay's loop guard sees it again: a poison message is not replayed for ever.
+        assertThat(dead.get(0).messageAttributes().get("SluiceReplayCount").stringValue()).isEqualTo("2");
         assertThat(dead.get(0).messageAttributes().get("SluiceErrorCode").stringValue())
                 .isEqualTo("malformed_message");
         assertThat(dead.get(0).messageAttributes().get("SluiceSourceQueue").stringValue()).isEqualTo("analytics");

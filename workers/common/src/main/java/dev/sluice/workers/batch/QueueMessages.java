@@ -1,6 +1,8 @@
 package dev.sluice.workers.batch;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -12,6 +14,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * must never loop through its receives).
  */
 public final class QueueMessages {
+
+    /**
+     * How many times an operator replayed the message (set by {@code sluice dlq replay}); carried into the DLQ
+     * here, so a poison message replayed again and again meets the replay's loop guard.
+     */
+    public static final String REPLAY_COUNT = "SluiceReplayCount";
 
     private final SqsClient sqs;
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
@@ -30,7 +38,8 @@ public final class QueueMessages {
     /**
      * Sends a copy to {@code deadLetterQueue} (in the source queue's account) with
      * {@code SluiceErrorCode}, {@code SluiceErrorMessage}, {@code SluiceSourceQueue} and
-     * {@code SluiceSourceMessageId}; the caller then lets the original be deleted.
+     * {@code SluiceSourceMessageId}, and the {@link #REPLAY_COUNT} it came with; the caller then lets the
+     * original be deleted.
      *
      * @throws IllegalStateException when no dead-letter queue is configured: the message is then
      *     left to the queue's own redrive policy
@@ -41,9 +50,16 @@ public final class QueueMessages {
         }
         String[] arn = message.getEventSourceArn().split(":");
         String dlqUrl = queueUrl(arn[4], deadLetterQueue);
-        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(Map.of(
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(Map.of(
                 "SluiceErrorCode", text(code), "SluiceErrorMessage", text(reason),
-                "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId()))));
+                "SluiceSourceQueue", text(arn[5]), "SluiceSourceMessageId", text(message.getMessageId())));
+        SQSEvent.MessageAttribute replays = message.getMessageAttributes() == null ? null
+                : message.getMessageAttributes().get(REPLAY_COUNT);
+        if (replays != null && replays.getStringValue() != null) {
+            attributes.put(REPLAY_COUNT, MessageAttributeValue.builder().dataType("Number")
+                    .stringValue(replays.getStringValue()).build());
+        }
+        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.getBody()).messageAttributes(attributes));
     }
 
     /** A queue's URL by account and name (from an ARN: {@code arn:aws:sqs:region:account:name}), looked up once. */

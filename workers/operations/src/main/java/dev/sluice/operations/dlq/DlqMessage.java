@@ -2,6 +2,7 @@ package dev.sluice.operations.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.workers.batch.QueueMessages;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +18,7 @@ record DlqMessage(Message message, JsonNode body, JsonNode invocationRecord, Jso
         PeekedMessage.JobRef job, Map<String, String> attributes) {
 
     /** The message attribute counting a message's replays; SQS sends carry it, incremented. */
-    static final String REPLAY_COUNT = "SluiceReplayCount";
+    static final String REPLAY_COUNT = QueueMessages.REPLAY_COUNT;
 
     static DlqMessage of(Message message) {
         JsonNode body;
