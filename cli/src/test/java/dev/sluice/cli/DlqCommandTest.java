@@ -16,6 +16,8 @@ import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.flow.FlakyAiWorker;
 import dev.sluice.local.support.Await;
+import java.nio.file.Files;
+import dev.sluice.local.support.Invocations;
 import dev.sluice.operations.audit.AuditLog;
 import dev.sluice.operations.audit.AuditRecord;
 import dev.sluice.operations.dlq.MessageEditor;
@@ -335,6 +337,42 @@ class DlqCommandTest {
         assertThat(status).as(out + "\n" + err).isEqualTo(2);
         assertThat(err.toString()).startsWith(line);
         assertThat(err.toString().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aNotifierFailureIsReplayedByInvokingTheNotifierWithItsRequestPayloadAndNothingElse() throws Exception {
+        Invocations invocations = new Invocations();
+        runtime.lambda().addListener(invocations);
+        // Lambda's on-failure record of a notifier invocation whose retries ran out, as the runtime writes it.
+        String jobId = UuidCreator.getTimeOrderedEpoch().toString();
+        ObjectNode payload = (ObjectNode) Json.parse(Files.readString(Path.of(System.getProperty("sluice.root",
+                "..")).resolve("events/samples/job-completed.json")));
+        ((ObjectNode) payload.get("detail")).put("jobId", jobId).put("tenantId", "ghost").put("userId", "nobody");
+        ObjectNode record = Json.object();
+        record.put("version", "1.0");
+        record.put("timestamp", "2026-12-02T10:00:00.000Z");
+        record.putObject("requestContext").put("requestId", "r-1")
+                .put("functionArn", "arn:aws:lambda:us-east-1:000000000000:function:notifier:$LATEST")
+                .put("condition", "RetriesExhausted").put("approximateInvokeCount", 3);
+        record.set("requestPayload", payload);
+        record.putObject("responseContext").put("statusCode", 200).put("functionError", "Unhandled");
+        record.putObject("responsePayload").put("errorType", "IllegalStateException").put("errorMessage", "as a test says");
+        sqs.sendMessage(b -> b.queueUrl(url("notifier-dlq")).messageBody(Json.write(record)));
+
+        int status = run("dlq", "replay", "notifier-dlq", "--match",
+                "{\"requestPayload\":{\"detail\":{\"jobId\":[\"" + jobId + "\"]}}}");
+
+        assertThat(status).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("moved 1, skipped 0, refused 0, failed 0");
+        // The notifier got the original event, not Lambda's record of it; no other function was invoked.
+        invocations.await(Duration.ofSeconds(20), "the notifier invoked with the event",
+                all -> all.stream().anyMatch(i -> i.function().equals("notifier")
+                        && jobId.equals(i.payload().at("/detail/jobId").asText())));
+        Invocations.Invocation replayed = invocations.of("notifier").stream()
+                .filter(i -> jobId.equals(i.payload().at("/detail/jobId").asText())).findFirst().orElseThrow();
+        assertThat(replayed.payload()).isEqualTo(payload);
+        assertThat(replayed.error()).as("the notifier's answer to the replayed event").isNull();
+        assertThat(drain("notifier-dlq")).noneMatch(m -> m.body().contains(jobId));
     }
 
     @Test
