@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -59,29 +60,34 @@ public final class StackDeployment implements Deployment {
      */
     public static StackDeployment open(Topology topology, String stackName) {
         try (CloudFormationClient cloudFormation = CloudFormationClient.create()) {
-            List<Stack> stacks;
-            try {
-                stacks = cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks();
-            } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
-                throw new IllegalArgumentException("stack \"" + stackName + "\": "
-                        + e.awsErrorDetails().errorMessage(), e);
-            }
-            if (stacks.isEmpty()) {
-                throw new IllegalArgumentException("stack \"" + stackName + "\" does not exist");
-            }
-            Map<String, String> byReference = new TreeMap<>();
-            for (Output output : stacks.get(0).outputs()) {
-                if (output.description() != null && output.description().contains(":")) {
-                    byReference.put(output.description(), output.outputValue());
-                }
-            }
-            if (byReference.isEmpty()) {
-                throw new IllegalArgumentException("stack \"" + stackName + "\" has no Sluice outputs: is it a stack"
-                        + " `sluice synth` made?");
-            }
-            String region = cloudFormation.serviceClientConfiguration().region().id();
-            return new StackDeployment(topology, stackName, region, byReference);
+            return open(topology, stackName, cloudFormation);
         }
+    }
+
+    /** The same, through {@code cloudFormation}: its region is the stack's. */
+    static StackDeployment open(Topology topology, String stackName, CloudFormationClient cloudFormation) {
+        List<Stack> stacks;
+        try {
+            stacks = cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks();
+        } catch (CloudFormationException e) {
+            throw new IllegalArgumentException("stack \"" + stackName + "\": "
+                    + e.awsErrorDetails().errorMessage(), e);
+        }
+        if (stacks.isEmpty()) {
+            throw new IllegalArgumentException("stack \"" + stackName + "\" does not exist");
+        }
+        Map<String, String> byReference = new TreeMap<>();
+        for (Output output : stacks.get(0).outputs()) {
+            if (output.description() != null && output.description().contains(":")) {
+                byReference.put(output.description(), output.outputValue());
+            }
+        }
+        if (byReference.isEmpty()) {
+            throw new IllegalArgumentException("stack \"" + stackName + "\" has no Sluice outputs: is it a stack"
+                    + " `sluice synth` made?");
+        }
+        String region = cloudFormation.serviceClientConfiguration().region().id();
+        return new StackDeployment(topology, stackName, region, byReference);
     }
 
     @Override
