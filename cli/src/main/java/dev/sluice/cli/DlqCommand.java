@@ -33,8 +33,6 @@ import picocli.CommandLine.Spec;
                 DlqCommand.Purge.class, DlqRedrive.class})
 final class DlqCommand {
 
-    /** Exit status of a usage error (unknown queue, invalid pattern, bad rate, an edit that is not JSON). */
-    static final int USAGE = 2;
     /** Exit status when the command ran but some message failed (the summary says which). */
     static final int SOME_FAILED = 1;
     static final String VIA = "cli";
@@ -50,8 +48,7 @@ final class DlqCommand {
 
     /** A usage error as the one line the issue asks for. */
     static int usage(CommandSpec spec, RuntimeException e) {
-        spec.commandLine().getErr().println("sluice: " + e.getMessage());
-        return USAGE;
+        return OperatorConsole.usage(spec, e.getMessage());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every DLQ of the topology: depth, age of"
