@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A job's whole path, API → bus → queue → worker → store → notifier → WebSocket, on the real
@@ -175,11 +176,16 @@ class JobFlowTest {
     void aJobWhoseSubmittedEventWasNeverPutIsRepublishedByTheSweeper() throws Exception {
         // As if the API had written the row and crashed before PutEvents.
         String jobId = jobWrittenAnHourAgo("lost in transit");
+        // The sweeper puts it once more only when its lane cannot hold it any more: wait out the other tests'
+        // messages (retries of failing jobs) in the AI lane, or it rightly gives the job more time instead.
+        Await.until("the AI lane empty", Duration.ofSeconds(30), () -> laneEmpty("ai-requests"));
 
         JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper",
                 FlowFixture.scheduledEvent())));
 
-        assertThat(sweep.get("republished").asInt()).isGreaterThanOrEqualTo(1);
+        // This sweep puts it, unless the scheduled one (every minute) got there first: either way only a sweep
+        // can have put it, so its result reaching the user is the proof.
+        assertThat(sweep.get("errors").asInt()).isZero();
         assertThat(pushFor(jobId).get("type").asText()).isEqualTo("job.completed");
         assertThat(awaitFinished(dev, jobId).get("status").asText()).isEqualTo("SUCCEEDED");
     }
@@ -301,6 +307,14 @@ class JobFlowTest {
                 anHourAgo, Json.parse(aiRequest(input)).get("payload"), null), null, null, anHourAgo,
                 anHourAgo + 3_600_000);
         return jobId;
+    }
+
+    private boolean laneEmpty(String queueName) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes().values().stream()
+                .allMatch("0"::equals);
     }
 
     private List<Message> receive(String queueName, Duration patience) {
