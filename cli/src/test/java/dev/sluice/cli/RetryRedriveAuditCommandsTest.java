@@ -14,6 +14,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.local.flow.FlakyAiWorker;
 import dev.sluice.local.support.Await;
 import dev.sluice.operations.audit.AuditLog;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * {@code sluice jobs retry}, {@code sluice dlq redrive} and {@code sluice audit} against a running
  * local stack, through the real SDK clients. The AI lanes run the real worker with a model that fails
- * on request ({@link FlakyAiHandler}); the e-mail lane has no worker, so a message can be walked into
+ * on request ({@link FlakyAiWorker}); the e-mail lane has no worker, so a message can be walked into
  * its DLQ by receiving it, as SQS's redrive policy does.
  */
 class RetryRedriveAuditCommandsTest {
@@ -62,7 +63,7 @@ class RetryRedriveAuditCommandsTest {
     static void start() throws Exception {
         Topology t = Definitions.bundled().topology();
         t = t.withFunctions(t.functions().stream().filter(f -> !f.name().equals("email-worker"))
-                .map(f -> f.name().startsWith("ai-worker") ? f.withHandler(FlakyAiHandler.class.getName()) : f)
+                .map(f -> f.name().startsWith("ai-worker") ? f.withHandler(FlakyAiWorker.class.getName()) : f)
                 .toList());
         runtime = LocalRuntime.start(t, state, LocalRuntime.Options.defaults()
                 .withProfileValues(Map.of("retryBaseSeconds", "1", "retryMaxSeconds", "1")));

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.core.aws.AwsClients;
+import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.ai.AiRequestWorker;
 import dev.sluice.workers.ai.OfflineChatModel;
@@ -13,8 +14,8 @@ import dev.sluice.workers.jobs.JobQueueWorker;
 /**
  * The real AI worker (batching, idempotency, retries, DLQ) whose model fails on request: an input
  * {@code fail-times:N} fails its first N attempts, {@code fail-always} every one, {@code fail-until-replayed}
- * every one until the job is replayed from its dead-letter queue. Only the model is a
- * double; everything around it is what runs on AWS.
+ * every one until the job is replayed from its dead-letter queue; {@code fail-permanently} fails at once for
+ * good. Only the model is a double; everything around it is what runs on AWS.
  */
 public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -28,6 +29,9 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
                     || input.startsWith("fail-times:") && job.attempts() <= Integer.parseInt(input.substring(11))
                     || input.equals("fail-until-replayed") && job.replays() == 0) {
                 throw new IllegalStateException("model unavailable (attempt " + job.attempts() + ")");
+            }
+            if (input.equals("fail-permanently")) {
+                throw PortFailure.permanent("model_refused", "the model refuses this input", null);
             }
             return real.execute(job, payload, context);
         }, AwsClients.fromEnvironment(), Definitions.bundledSchemas()));
