@@ -7,17 +7,20 @@ import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.sqs.LocalSqs;
 import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.deployment.DeploymentClients;
 import dev.sluice.operations.deployment.UnknownResourceException;
 import dev.sluice.workers.metrics.Metrics;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -32,13 +35,7 @@ public final class LocalDeployment implements Deployment {
     private final Path dir;
     private final Endpoints endpoints;
     private final AwsIdentity identity;
-    private final List<AutoCloseable> clients = new ArrayList<>();
-    private SqsClient sqs;
-    private DynamoDbClient dynamoDb;
-    private EventBridgeClient eventBridge;
-    private SfnClient stepFunctions;
-    private LambdaClient lambda;
-    private S3Client s3;
+    private final DeploymentClients clients = new DeploymentClients(this::local);
     private Metrics metrics;
 
     public LocalDeployment(Topology topology, Path dir, Endpoints endpoints) {
@@ -121,57 +118,58 @@ public final class LocalDeployment implements Deployment {
     }
 
     @Override
-    public synchronized SqsClient sqs() {
-        return sqs != null ? sqs : (sqs = client(SqsClient.builder(), endpoints.sqs()));
+    public SqsClient sqs() {
+        return clients.sqs();
     }
 
     @Override
-    public synchronized DynamoDbClient dynamoDb() {
-        return dynamoDb != null ? dynamoDb : (dynamoDb = client(DynamoDbClient.builder(), endpoints.dynamodb()));
+    public DynamoDbClient dynamoDb() {
+        return clients.dynamoDb();
     }
 
     @Override
-    public synchronized EventBridgeClient eventBridge() {
-        return eventBridge != null ? eventBridge : (eventBridge = client(EventBridgeClient.builder(), endpoints.events()));
+    public EventBridgeClient eventBridge() {
+        return clients.eventBridge();
     }
 
     @Override
-    public synchronized SfnClient stepFunctions() {
-        return stepFunctions != null ? stepFunctions
-                : (stepFunctions = client(SfnClient.builder(), endpoints.stepFunctions()));
+    public SfnClient stepFunctions() {
+        return clients.stepFunctions();
     }
 
     @Override
-    public synchronized LambdaClient lambda() {
-        if (endpoints.lambda() == null) {
+    public LambdaClient lambda() {
+        return clients.lambda();
+    }
+
+    @Override
+    public S3Client s3() {
+        return clients.s3();
+    }
+
+    /** A client of the local service {@code service} names, with the runtime's region and credentials. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C local(B builder, String service) {
+        URI endpoint = switch (service) {
+            case "SQS" -> endpoints.sqs();
+            case "DYNAMODB" -> endpoints.dynamodb();
+            case "EVENTBRIDGE" -> endpoints.events();
+            case "SFN" -> endpoints.stepFunctions();
+            case "S3" -> endpoints.s3();
+            case "LAMBDA" -> endpoints.lambda();
+            default -> throw new IllegalArgumentException("the local runtime serves no " + service);
+        };
+        if (endpoint == null) { // only the Lambda API came after endpoints.json was first written
             throw new IllegalStateException("the local stack in " + dir + " predates the local Lambda API:"
                     + " restart it with `sluice up`");
         }
-        return lambda != null ? lambda : (lambda = client(LambdaClient.builder(), endpoints.lambda()));
-    }
-
-    @Override
-    public synchronized S3Client s3() {
-        return s3 != null ? s3 : (s3 = client(S3Client.builder().forcePathStyle(true), endpoints.s3()));
-    }
-
-    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C extends AutoCloseable>
-            C client(B builder, URI endpoint) {
-        C client = LocalRuntime.client(builder, endpoint, endpoints.region());
-        clients.add(client);
-        return client;
-    }
-
-    @Override
-    public synchronized void close() {
-        for (AutoCloseable client : clients) {
-            try {
-                client.close();
-            } catch (Exception ignored) {
-                // closing HTTP clients at exit
-            }
+        if (builder instanceof S3ClientBuilder s3) {
+            s3.forcePathStyle(true);
         }
-        clients.clear();
+        return LocalRuntime.client(builder, endpoint, endpoints.region());
     }
 
+    @Override
+    public void close() {
+        clients.close();
+    }
 }

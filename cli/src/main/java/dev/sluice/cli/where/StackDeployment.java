@@ -3,15 +3,16 @@ package dev.sluice.cli.where;
 import dev.sluice.core.topology.ResourceKind;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.deployment.DeploymentClients;
 import dev.sluice.operations.deployment.UnknownResourceException;
 import dev.sluice.workers.metrics.Metrics;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -37,14 +38,8 @@ public final class StackDeployment implements Deployment {
     private final String stackName;
     private final String region;
     private final Map<String, String> outputs;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final DeploymentClients clients = new DeploymentClients(this::inRegion);
     private String principal;
-    private SqsClient sqs;
-    private DynamoDbClient dynamoDb;
-    private EventBridgeClient eventBridge;
-    private SfnClient stepFunctions;
-    private LambdaClient lambda;
-    private S3Client s3;
 
     private StackDeployment(Topology topology, String stackName, String region, Map<String, String> outputs) {
         this.topology = topology;
@@ -159,50 +154,42 @@ public final class StackDeployment implements Deployment {
     }
 
     @Override
-    public synchronized SqsClient sqs() {
-        return sqs != null ? sqs : (sqs = client(SqsClient::builder));
+    public SqsClient sqs() {
+        return clients.sqs();
     }
 
     @Override
-    public synchronized DynamoDbClient dynamoDb() {
-        return dynamoDb != null ? dynamoDb : (dynamoDb = client(DynamoDbClient::builder));
+    public DynamoDbClient dynamoDb() {
+        return clients.dynamoDb();
     }
 
     @Override
-    public synchronized EventBridgeClient eventBridge() {
-        return eventBridge != null ? eventBridge : (eventBridge = client(EventBridgeClient::builder));
+    public EventBridgeClient eventBridge() {
+        return clients.eventBridge();
     }
 
     @Override
-    public synchronized SfnClient stepFunctions() {
-        return stepFunctions != null ? stepFunctions : (stepFunctions = client(SfnClient::builder));
+    public SfnClient stepFunctions() {
+        return clients.stepFunctions();
     }
 
     @Override
-    public synchronized LambdaClient lambda() {
-        return lambda != null ? lambda : (lambda = client(LambdaClient::builder));
+    public LambdaClient lambda() {
+        return clients.lambda();
     }
 
     @Override
-    public synchronized S3Client s3() {
-        return s3 != null ? s3 : (s3 = client(S3Client::builder));
+    public S3Client s3() {
+        return clients.s3();
     }
 
-    private <B extends AwsClientBuilder<B, C>, C extends AutoCloseable> C client(Supplier<B> builder) {
-        C client = builder.get().region(software.amazon.awssdk.regions.Region.of(region)).build();
-        clients.add(client);
-        return client;
+    /** The default credentials and endpoints, in the stack's region. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C inRegion(B builder, String service) {
+        return builder.region(Region.of(region)).build();
     }
 
     @Override
-    public synchronized void close() {
-        for (AutoCloseable client : clients) {
-            try {
-                client.close();
-            } catch (Exception ignored) {
-                // closing HTTP clients at exit
-            }
-        }
-        clients.clear();
+    public void close() {
+        clients.close();
     }
 }

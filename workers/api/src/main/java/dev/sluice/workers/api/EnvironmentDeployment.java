@@ -3,6 +3,7 @@ package dev.sluice.workers.api;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.deployment.Deployment;
+import dev.sluice.operations.deployment.DeploymentClients;
 import dev.sluice.operations.deployment.UnknownResourceException;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
@@ -31,20 +32,14 @@ final class EnvironmentDeployment implements Deployment {
     private final Map<String, String> tables;
     private final Map<String, String> buses;
     private final Map<String, String> functionArns;
-    private final Clients clients;
+    private final DeploymentClients clients;
     private final String description;
     private final String principal;
     private final Metrics metrics;
 
-    /** The SDK clients, built on first use and shared by every caller's view. */
-    private record Clients(Supplier<SqsClient> sqs, Supplier<DynamoDbClient> dynamoDb,
-            Supplier<EventBridgeClient> eventBridge, Supplier<SfnClient> stepFunctions, Supplier<LambdaClient> lambda,
-            Supplier<S3Client> s3) {
-    }
-
     private EnvironmentDeployment(Supplier<Topology> topology, Map<String, String> queueUrls,
-            Map<String, String> tables, Map<String, String> buses, Map<String, String> functionArns, Clients clients,
-            String description, String principal, Metrics metrics) {
+            Map<String, String> tables, Map<String, String> buses, Map<String, String> functionArns,
+            DeploymentClients clients, String description, String principal, Metrics metrics) {
         this.topology = topology;
         this.queueUrls = Map.copyOf(queueUrls);
         this.tables = Map.copyOf(tables);
@@ -64,12 +59,8 @@ final class EnvironmentDeployment implements Deployment {
                         "sluice-audit", Setting.AUDIT_TABLE.from(aws)),
                 Map.of("sluice-jobs", Setting.EVENT_BUS.from(aws)),
                 Setting.FUNCTION_ARNS.mapFrom(aws),
-                new Clients(Lazy.of(() -> aws.build(SqsClient.builder(), "SQS")),
-                        Lazy.of(() -> aws.build(DynamoDbClient.builder(), "DYNAMODB")),
-                        Lazy.of(() -> aws.build(EventBridgeClient.builder(), "EVENTBRIDGE")),
-                        Lazy.of(() -> aws.build(SfnClient.builder(), "SFN")),
-                        Lazy.of(() -> aws.build(LambdaClient.builder(), "LAMBDA")),
-                        Lazy.of(() -> aws.build(S3Client.builder(), "S3"))),
+                // Built on first use and shared by every caller's view (actingAs).
+                new DeploymentClients(aws::build),
                 "the stack of function " + aws.env("AWS_LAMBDA_FUNCTION_NAME", "api"), "api",
                 Metrics.fromEnvironment());
     }
@@ -140,32 +131,32 @@ final class EnvironmentDeployment implements Deployment {
 
     @Override
     public SqsClient sqs() {
-        return clients.sqs().get();
+        return clients.sqs();
     }
 
     @Override
     public DynamoDbClient dynamoDb() {
-        return clients.dynamoDb().get();
+        return clients.dynamoDb();
     }
 
     @Override
     public EventBridgeClient eventBridge() {
-        return clients.eventBridge().get();
+        return clients.eventBridge();
     }
 
     @Override
     public SfnClient stepFunctions() {
-        return clients.stepFunctions().get();
+        return clients.stepFunctions();
     }
 
     @Override
     public LambdaClient lambda() {
-        return clients.lambda().get();
+        return clients.lambda();
     }
 
     @Override
     public S3Client s3() {
-        return clients.s3().get();
+        return clients.s3();
     }
 
     /** The clients live as long as the function's execution environment: nothing to close per request. */
