@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.ai.ChatMessage;
 import dev.sluice.core.ai.ChatModel;
 import dev.sluice.core.ai.ChatReply;
 import dev.sluice.core.ai.ChatRequest;
@@ -19,6 +20,7 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.priming.Priming;
+import java.util.List;
 
 /** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
 public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -55,16 +57,16 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
 
         @Override
         public JobOutcome execute(Job job, JsonNode payload, Context context) {
-            ChatReply reply = model.reply(new ChatRequest(payload.get("process").asText(), payload.get("input").asText(),
-                    payload.get("sessionId").asText()));
+            ChatReply reply = model.reply(new ChatRequest(OfflineChatModel.MODEL, null,
+                    List.of(ChatMessage.user(payload.get("input").asText())), 0, 1024, null));
             ObjectNode result = Json.object();
             result.put("text", reply.text());
             result.put("provider", reply.provider());
             result.put("model", reply.model());
             result.put("generative", reply.generative());
             ObjectNode usage = result.putObject("usage");
-            usage.put("inputTokens", reply.inputTokens());
-            usage.put("outputTokens", reply.outputTokens());
+            usage.put("inputTokens", reply.usage().inputTokens());
+            usage.put("outputTokens", reply.usage().outputTokens());
             return JobOutcome.of(result);
         }
     }

@@ -3,6 +3,7 @@ package dev.sluice.workers.ai;
 import dev.sluice.core.ai.ChatModel;
 import dev.sluice.core.ai.ChatReply;
 import dev.sluice.core.ai.ChatRequest;
+import dev.sluice.core.ai.TokenUsage;
 
 /**
  * The local stand-in for a chat model. No generative model ships in any package reachable here, so
@@ -20,9 +21,10 @@ public final class OfflineChatModel implements ChatModel {
         String[] words = input.isEmpty() ? new String[0] : input.split("\\s+");
         int end = firstSentenceEnd(input);
         String firstSentence = input.substring(0, end).strip();
-        String text = "[offline local provider, not a generative model] " + request.process() + " received "
+        String text = "[offline local provider, not a generative model] received "
                 + words.length + " words. It begins: \"" + firstSentence + "\"";
-        return new ChatReply(text, PROVIDER, MODEL, false, words.length, text.split("\\s+").length);
+        return new ChatReply(text, PROVIDER, MODEL, false, new TokenUsage(words.length, text.split("\\s+").length, 0, 0),
+                "end_turn", null, 0);
     }
 
     private static int firstSentenceEnd(String input) {

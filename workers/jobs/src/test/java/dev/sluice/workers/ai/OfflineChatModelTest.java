@@ -2,8 +2,10 @@ package dev.sluice.workers.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.ai.ChatMessage;
 import dev.sluice.core.ai.ChatReply;
 import dev.sluice.core.ai.ChatRequest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OfflineChatModelTest {
@@ -12,26 +14,30 @@ class OfflineChatModelTest {
 
     @Test
     void itSaysPlainlyThatItIsNotAGenerativeModel() {
-        ChatReply reply = model.reply(new ChatRequest("magicSpark", "Name a cat. Then a dog.", "s-1"));
+        ChatReply reply = model.reply(request("Name a cat. Then a dog."));
 
         assertThat(reply.generative()).isFalse();
         assertThat(reply.provider()).isEqualTo("sluice-offline");
         assertThat(reply.text()).startsWith("[offline local provider, not a generative model]")
-                .contains("magicSpark received 6 words", "It begins: \"Name a cat.\"");
-        assertThat(reply.inputTokens()).isEqualTo(6);
+                .contains("received 6 words", "It begins: \"Name a cat.\"");
+        assertThat(reply.usage().inputTokens()).isEqualTo(6);
     }
 
     @Test
     void theSameRequestGetsTheSameAnswer() {
-        ChatRequest request = new ChatRequest("logicArchitect", "Why is the sky blue?", "s-2");
+        ChatRequest request = request("Why is the sky blue?");
 
         assertThat(model.reply(request)).isEqualTo(model.reply(request));
     }
 
     @Test
     void aLongInputWithoutASentenceEndIsCutAt200Characters() {
-        ChatReply reply = model.reply(new ChatRequest("styleMaster", "x".repeat(500), "s-3"));
+        ChatReply reply = model.reply(request("x".repeat(500)));
 
         assertThat(reply.text()).contains("\"" + "x".repeat(200) + "\"").doesNotContain("x".repeat(201));
+    }
+
+    private static ChatRequest request(String input) {
+        return new ChatRequest(OfflineChatModel.MODEL, null, List.of(ChatMessage.user(input)), 0, 1024, null);
     }
 }
