@@ -15,6 +15,8 @@ public record Setting(String name) {
     public static final Setting CONNECTIONS_TABLE = new Setting("CONNECTIONS_TABLE");
     public static final Setting PUSH_LOG_TABLE = new Setting("PUSH_LOG_TABLE");
     public static final Setting ANALYTICS_TABLE = new Setting("ANALYTICS_TABLE");
+    /** The AI gateway's response cache (sluice-ai-cache): exact and semantic entries, 24 h each. */
+    public static final Setting AI_CACHE_TABLE = new Setting("AI_CACHE_TABLE");
     public static final Setting EVENT_BUS = new Setting("EVENT_BUS");
     public static final Setting PAYLOAD_BUCKET = new Setting("PAYLOAD_BUCKET");
     /** The trigger queue's maxReceiveCount: on that receive a transient failure is the last. */

@@ -27,7 +27,17 @@ public enum Metric {
     /** Chunks written to the vector index (a retried batch counts again: it was indexed again). */
     INGEST_CHUNKS("IngestChunks", Unit.COUNT),
     /** Messages an operator's replay sent from a dead-letter queue back to work. */
-    DLQ_REPLAYED("DlqReplayed", Unit.COUNT, "queue");
+    DLQ_REPLAYED("DlqReplayed", Unit.COUNT, "queue"),
+    /**
+     * A response-cache lookup that answered, {@code outcome} {@code hit} (exact) or {@code semantic}. The hit rate is
+     * the sum of CacheHit over the sum of CacheHit and CacheMiss, over all their outcomes.
+     */
+    CACHE_HIT("CacheHit", Unit.COUNT, "outcome"),
+    /**
+     * A response-cache lookup that did not answer, {@code outcome} {@code miss} (the store answered, no entry) or
+     * {@code bypass} (the store could not be asked): a rising bypass count is a store in trouble, not a cold cache.
+     */
+    CACHE_MISS("CacheMiss", Unit.COUNT, "outcome");
 
     private final String metricName;
     private final Unit unit;
