@@ -293,16 +293,18 @@ class DynamoDbResponseCacheTest {
             DynamoDbResponseCache bypassed = new DynamoDbResponseCache(down, "sluice-ai-cache", embedder,
                     metrics.metrics(), clock, Duration.ofMillis(500));
 
+            // The first call also loads the SDK's classes, which its timeout does not cover: leave it out of the time.
+            List<Lookup> lookups = new ArrayList<>(List.of(bypassed.lookup(semantic("acme", "question"))));
+            bypassed.store(semantic("acme", "question"), ANSWER);
             long started = System.nanoTime();
-            List<Lookup> lookups = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 1; i < 20; i++) {
                 Query q = semantic("acme", "question " + i);
                 lookups.add(bypassed.lookup(q));
                 bypassed.store(q, ANSWER);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-            assertThat(lookups).containsOnly(Lookup.bypass());
+            assertThat(lookups).hasSize(20).containsOnly(Lookup.bypass());
             // Each refused call takes the SDK's retries (about 250 ms): after the first few the breaker skips the store.
             assertThat(took).isLessThan(Duration.ofSeconds(5));
             assertThat(log.list).hasSize(1);
