@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A transient failure ({@link ModelFailure.Kind#retryable()}) is retried after the settings' backoffs with
- *       full jitter, at least the provider's Retry-After; then the next model is tried.
+ *       full jitter, at least the provider's Retry-After; then the next model is tried. A wait that would take the
+ *       call past {@link ResilienceSettings#maxWaitPerCall()} is not waited: the next model is tried at once.
  *   <li>An invalid request fails at once: the fallback would refuse it too. A model that is denied or missing
  *       ({@code ACCESS_DENIED}, {@code NOT_FOUND}) is not retried either, but the next model is tried: those say
  *       something about that one model (no grant, not in this region), not about the request.
@@ -70,7 +70,7 @@ public final class ResilientModelRouter implements ModelRouter {
         this.breakers = new ModelBreakers(settings, clock);
         this.clock = clock;
         this.sleeper = sleeper;
-        this.backoff = new Backoff(random, settings.maxRetryAfter());
+        this.backoff = new Backoff(random);
     }
 
     public ResilientModelRouter(Function<String, ChatModel> models, CanaryStore canaries, Pricing pricing) {
@@ -86,6 +86,7 @@ public final class ResilientModelRouter implements ModelRouter {
     @Override
     public Routed call(Route route, String stickyKey, ChatRequest request, DeltaSink deltas) {
         RestartableDeltas sink = new RestartableDeltas(deltas);
+        Waits waits = new Waits(settings.maxWaitPerCall());
         boolean streaming = deltas != DeltaSink.NONE;
         List<ModelFailure> failures = new ArrayList<>();
         String fallbackFrom = null;
@@ -93,7 +94,7 @@ public final class ResilientModelRouter implements ModelRouter {
 
         Route.Canary canary = route.canary();
         if (canary != null && CanarySplit.toCandidate(canary.modelId(), stickyKey, canaries.percent(route))) {
-            Attempt attempt = tryModel(canary.modelId(), request, sink, streaming, List.of(), failures, true);
+            Attempt attempt = tryModel(canary.modelId(), request, sink, streaming, List.of(), waits, failures, true);
             recordCanary(route, attempt);
             if (attempt.reply() != null) {
                 return new Routed(attempt.reply(), canary.modelId(), true, null, null);
@@ -108,7 +109,7 @@ public final class ResilientModelRouter implements ModelRouter {
         for (int i = 0; i < chain.size(); i++) {
             String modelId = chain.get(i);
             List<Duration> backoffs = i == 0 ? settings.retryBackoffs() : settings.fallbackRetryBackoffs();
-            Attempt attempt = tryModel(modelId, request, sink, streaming, backoffs, failures, false);
+            Attempt attempt = tryModel(modelId, request, sink, streaming, backoffs, waits, failures, false);
             if (attempt.reply() != null) {
                 if (fallbackFrom != null) {
                     LOG.info("route {}: {} answered instead of {} ({})", route.modelType(), modelId, fallbackFrom,
@@ -133,7 +134,7 @@ public final class ResilientModelRouter implements ModelRouter {
      * a refusal by an open circuit included, is appended to {@code failures}.
      */
     private Attempt tryModel(String modelId, ChatRequest request, RestartableDeltas sink, boolean streaming,
-            List<Duration> backoffs, List<ModelFailure> failures, boolean trial) {
+            List<Duration> backoffs, Waits waits, List<ModelFailure> failures, boolean trial) {
         CircuitBreaker breaker = breakers.of(modelId);
         ChatRequest call = request.withModel(modelId);
         ModelFailure last = null;
@@ -161,13 +162,13 @@ public final class ResilientModelRouter implements ModelRouter {
                 if (trial || !failure.kind().retryable() || retry >= backoffs.size()) {
                     return Attempt.failed(failure, Duration.ofMillis(elapsed));
                 }
-                Optional<Duration> wait = backoff.before(backoffs.get(retry), failure);
-                if (wait.isEmpty()) {
-                    LOG.info("model {} asked to wait {}: more than a call waits, next model", modelId,
-                            failure.retryAfter().orElseThrow());
+                Duration wait = backoff.before(backoffs.get(retry), failure);
+                if (!waits.allow(wait)) {
+                    LOG.info("model {}: a wait of {} would pass the call's {} of waiting, next model", modelId, wait,
+                            settings.maxWaitPerCall());
                     return Attempt.failed(failure, Duration.ofMillis(elapsed));
                 }
-                sleeper.sleep(wait.get());
+                sleeper.sleep(wait);
             } catch (RuntimeException e) {
                 // Not the model's failure (a bug, a port beside it): released without counting, and not routed around.
                 breaker.onError(clock.millis() - started, TimeUnit.MILLISECONDS, e);
@@ -194,6 +195,23 @@ public final class ResilientModelRouter implements ModelRouter {
             }
         }
         return thrown;
+    }
+
+    /** The waiting one routed call has left. */
+    private static final class Waits {
+        private Duration left;
+
+        Waits(Duration budget) {
+            left = budget;
+        }
+
+        boolean allow(Duration wait) {
+            if (wait.compareTo(left) > 0) {
+                return false;
+            }
+            left = left.minus(wait);
+            return true;
+        }
     }
 
     /** How one model's turn ended: a reply, or a failure and why (a failure code or {@code circuit_open}). */

@@ -143,6 +143,21 @@ class ResilientModelRouterTest {
     }
 
     @Test
+    void theWaitsOfOneCallStayWithinItsBoundAcrossModels() {
+        model("sonnet-1").fails(THROTTLED, Duration.ofSeconds(8)).fails(THROTTLED, Duration.ofSeconds(8));
+        model("haiku-1").fails(THROTTLED, Duration.ofSeconds(6)).answers("from haiku");
+
+        Routed routed = router().call(SONNET, "u-1", REQUEST, DeltaSink.NONE);
+
+        // 8 s waited; another 8 s would pass the 15 s bound, so haiku at once; its 6 s still fits.
+        assertThat(waits).containsExactly(Duration.ofSeconds(8), Duration.ofSeconds(6));
+        assertThat(model("sonnet-1").calls()).isEqualTo(2);
+        assertThat(model("haiku-1").calls()).isEqualTo(2);
+        assertThat(routed.modelId()).isEqualTo("haiku-1");
+        assertThat(routed.fallbackReason()).isEqualTo("model_throttled");
+    }
+
+    @Test
     void anInvalidRequestFailsAtOnceWithoutRetryNorFallback() {
         model("sonnet-1").fails(INVALID_REQUEST);
         model("haiku-1").answers("never");
