@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>An open circuit skips its model without calling it ({@code circuit_open}).
  *   <li>The candidate of a canary gets one attempt and no retries: it is on trial, and a user whose call it fails
  *       gets the route's model instead, whatever the failure. Each call to it is recorded in the canary store.
- *   <li>When an attempt that already streamed text is followed by another, the client's sink is reset first.
+ *   <li>With {@link DeltaSink#NONE} each model is asked for a whole answer; with any other sink it streams, and
+ *       when an attempt that already streamed text is followed by another, the sink is reset first.
+ *   <li>A null sticky key (no user) never goes to a canary.
  * </ul>
  * When every model failed, the last failure is thrown (the earlier ones suppressed in it).
  *
@@ -93,7 +95,8 @@ public final class ResilientModelRouter implements ModelRouter {
         String fallbackReason = null;
 
         Route.Canary canary = route.canary();
-        if (canary != null && CanarySplit.toCandidate(canary.modelId(), stickyKey, canaries.percent(route))) {
+        if (canary != null && stickyKey != null
+                && CanarySplit.toCandidate(canary.modelId(), stickyKey, canaries.percent(route))) {
             Attempt attempt = tryModel(canary.modelId(), request, sink, streaming, List.of(), waits, failures, true);
             recordCanary(route, attempt);
             if (attempt.reply() != null) {
