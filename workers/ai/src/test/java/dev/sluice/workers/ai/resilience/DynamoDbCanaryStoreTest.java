@@ -2,6 +2,11 @@ package dev.sluice.workers.ai.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.sluice.workers.ai.gateway.Route;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -11,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -32,6 +40,25 @@ class DynamoDbCanaryStoreTest {
     private final ManualClock clock = new ManualClock(WINDOW_START.plusSeconds(30));
     private final DynamoDbCanaryStore store = new DynamoDbCanaryStore(table.dynamoDb, CanaryTable.NAME, clock,
             Duration.ZERO);
+
+    /** What the store logs, caught at logback: the lines a function's log would get. */
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+    @BeforeEach
+    void catchLogs() {
+        logged.start();
+        ((Logger) LoggerFactory.getLogger(DynamoDbCanaryStore.class)).addAppender(logged);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        ((Logger) LoggerFactory.getLogger(DynamoDbCanaryStore.class)).detachAppender(logged);
+    }
+
+    private List<String> rollbackLines() {
+        return logged.list.stream().filter(e -> e.getFormattedMessage().startsWith("canary rolled back"))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
 
     @BeforeAll
     static void startDynamoDb() {
@@ -78,6 +105,10 @@ class DynamoDbCanaryStoreTest {
         assertThat(state.get("percent").n()).isEqualTo("0");
         assertThat(state.get("configuredPercent").n()).isEqualTo("10");
         assertThat(state.get("rollbacks").n()).isEqualTo("1");
+        assertThat(rollbackLines()).containsExactly(Level.WARN + " canary rolled back to 0 %: route="
+                + route.modelType() + " candidate=candidate-1 fromPercent=10 reasons=[error_rate] errorRate=0.1 "
+                + "p95Ms=1000 costPerRequestUsd=0.001 requests=20 errors=2 "
+                + "window=2026-12-02T06:00:00Z/2026-12-02T06:10:00Z");
     }
 
     @Test
@@ -120,16 +151,22 @@ class DynamoDbCanaryStoreTest {
     }
 
     @Test
-    void aRollbackIsRecordedOnceAndEveryInstanceSeesIt() {
+    void aRollbackIsRecordedOnceWhenTwoInstancesSeeTheBreach() {
         Route route = route(canary(10));
-        record(route, 25, true, OK_LATENCY, null);
+        // Another instance that read the state before the rollback and keeps it for 10 minutes.
         DynamoDbCanaryStore otherInstance = new DynamoDbCanaryStore(table.dynamoDb, CanaryTable.NAME, clock,
-                Duration.ofSeconds(10));
+                Duration.ofMinutes(10));
+        assertThat(otherInstance.percent(route)).isEqualTo(10);
+        record(route, 20, true, OK_LATENCY, null);
+        clock.advance(Duration.ofSeconds(1));
+
         otherInstance.record(route, new CanaryOutcome(true, OK_LATENCY, null));
 
         assertThat(store.rollbacks(route)).hasSize(1);
         assertThat(store.rollbacks(route).get(0).requests()).isEqualTo(20);
-        assertThat(otherInstance.percent(route)).isZero();
+        assertThat(rollbackLines()).hasSize(1);
+        assertThat(item(route, "state").get("rollbacks").n()).isEqualTo("1");
+        assertThat(otherInstance.percent(route)).as("its lost race told it").isZero();
     }
 
     @Test
