@@ -186,7 +186,13 @@ public final class ResilientModelRouter implements ModelRouter {
         }
         BigDecimal cost = null;
         if (attempt.reply() != null && pricing != null && attempt.reply().usage() != null) {
-            cost = pricing.cost(route.canary().modelId(), attempt.reply().usage());
+            try {
+                cost = pricing.cost(route.canary().modelId(), attempt.reply().usage());
+            } catch (RuntimeException e) {
+                // The answer stands; only the trial's cost figure is missing (an unpriced candidate, say).
+                LOG.warn("canary {} of route {}: no cost counted: {}", route.canary().modelId(), route.modelType(),
+                        e.toString());
+            }
         }
         canaries.record(route, new CanaryOutcome(attempt.reply() == null, attempt.latency(), cost));
     }

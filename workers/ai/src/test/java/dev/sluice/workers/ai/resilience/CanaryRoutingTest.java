@@ -143,6 +143,28 @@ class CanaryRoutingTest {
     }
 
     @Test
+    void anUnpricedCandidatesAnswerStandsWithoutACost() {
+        Route route = route(100);
+        model("nova-1").answers("from nova");
+        ResilientModelRouter unpriced = new ResilientModelRouter(models::get, store, new Pricing() {
+            @Override
+            public BigDecimal cost(String modelId, TokenUsage usage) {
+                throw new IllegalArgumentException("no price for " + modelId);
+            }
+
+            @Override
+            public BigDecimal worstCase(String modelId, int promptTokens, int maxTokens) {
+                throw new AssertionError("the router never reserves");
+            }
+        }, ResilienceSettings.defaults(), clock, clock::advance, () -> 0.5);
+
+        Routed routed = unpriced.call(route, "user-1", ResilientModelRouterTest.REQUEST, DeltaSink.NONE);
+
+        assertThat(routed.reply().text()).isEqualTo("from nova");
+        assertThat(routed.canary()).isTrue();
+    }
+
+    @Test
     void aCandidatesStreamBrokenMidwayIsResetBeforeTheRoutesModelStreams() {
         Route route = route(100);
         model("nova-1").breaksAfter("Bon");
