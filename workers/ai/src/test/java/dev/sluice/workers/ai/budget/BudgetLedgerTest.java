@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.sluice.core.failure.PortFailure;
-import dev.sluice.core.topology.Definitions;
-import dev.sluice.core.topology.TableSpec;
 import dev.sluice.workers.ai.gateway.Budget.Reservation;
 import dev.sluice.workers.ai.gateway.BudgetExhaustedException;
+import dev.sluice.workers.ai.support.TopologyTables;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -29,12 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** Against DynamoDB Local's engine, with the budgets table as the topology declares it. */
 class BudgetLedgerTest {
@@ -53,29 +47,14 @@ class BudgetLedgerTest {
     static void startDynamoDb() {
         local = DynamoDBEmbedded.create(true);
         dynamoDb = local.dynamoDbClient();
-        create(TABLE);
-        create("sluice-tenant-settings");
+        TopologyTables.create(dynamoDb, TABLE);
+        TopologyTables.create(dynamoDb, "sluice-tenant-settings");
         tenants = new TenantSettings(dynamoDb, "sluice-tenant-settings");
     }
 
     @AfterAll
     static void stopDynamoDb() {
         local.shutdown();
-    }
-
-    static void create(String name) {
-        TableSpec spec = Definitions.bundled().topology().table(name).orElseThrow();
-        List<KeySchemaElement> keys = new ArrayList<>(List.of(KeySchemaElement.builder()
-                .attributeName(spec.partitionKey().name()).keyType(KeyType.HASH).build()));
-        List<AttributeDefinition> attributes = new ArrayList<>(List.of(AttributeDefinition.builder()
-                .attributeName(spec.partitionKey().name()).attributeType(ScalarAttributeType.S).build()));
-        if (spec.sortKey() != null) {
-            keys.add(KeySchemaElement.builder().attributeName(spec.sortKey().name()).keyType(KeyType.RANGE).build());
-            attributes.add(AttributeDefinition.builder().attributeName(spec.sortKey().name())
-                    .attributeType(ScalarAttributeType.S).build());
-        }
-        dynamoDb.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attributes)
-                .billingMode(BillingMode.PAY_PER_REQUEST));
     }
 
     static Map<String, AttributeValue> window(String tenantId, String sk) {
