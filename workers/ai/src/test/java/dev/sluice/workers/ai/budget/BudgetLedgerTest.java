@@ -8,7 +8,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.workers.ai.gateway.Budget.Reservation;
 import dev.sluice.workers.ai.gateway.BudgetExhaustedException;
-import dev.sluice.workers.ai.support.TopologyTables;
+import dev.sluice.workers.support.TopologyTables;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.math.BigDecimal;
 import java.time.Clock;

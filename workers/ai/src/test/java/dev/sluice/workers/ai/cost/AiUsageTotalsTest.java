@@ -8,7 +8,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ai.TokenUsage;
 import dev.sluice.core.json.Json;
-import dev.sluice.workers.ai.support.TopologyTables;
+import dev.sluice.workers.support.TopologyTables;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.sluice.workers.ai.support;
+package dev.sluice.workers.support;
 
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.TableSpec;
