@@ -4,9 +4,11 @@ import static dev.sluice.core.dynamodb.Attributes.decimal;
 import static dev.sluice.core.dynamodb.Attributes.n;
 import static dev.sluice.core.dynamodb.Attributes.s;
 
+import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.workers.ai.gateway.Budget;
 import dev.sluice.workers.ai.gateway.BudgetExhaustedException;
+import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -70,6 +72,12 @@ public final class BudgetLedger implements Budget {
         this.clock = clock;
     }
 
+    /** On the function's tables: {@code AI_BUDGETS_TABLE} and {@code TENANT_SETTINGS_TABLE}. */
+    public static BudgetLedger fromEnvironment(AwsClients aws, DynamoDbClient dynamoDb, BudgetLimits defaults) {
+        return new BudgetLedger(dynamoDb, Setting.AI_BUDGETS_TABLE.from(aws),
+                new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), defaults, Clock.systemUTC());
+    }
+
     /** The tenant's limits: its own settings where it has them, else the configured defaults. */
     public BudgetLimits limits(String tenantId) {
         TenantSettings.AiBudget own = tenants.aiBudget(tenantId);
@@ -124,13 +132,17 @@ public final class BudgetLedger implements Budget {
                 reservation.usd(), costUsd);
     }
 
-    /** Whether today's real spending (reservations aside: they may settle lower) has reached the daily budget. */
+    /**
+     * Whether today's real spending (reservations aside: they may settle lower) has reached the daily
+     * budget. The tenant's limits are read only when it has spent something today.
+     */
     @Override
     public boolean spent(String tenantId) {
         Instant now = clock.instant();
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
                 .key(key(tenantId, "usd#" + day(now)))).item();
-        return item != null && decimal(item, "spent").compareTo(limits(tenantId).dailyUsd()) >= 0;
+        BigDecimal spent = item == null ? BigDecimal.ZERO : decimal(item, "spent");
+        return spent.signum() > 0 && spent.compareTo(limits(tenantId).dailyUsd()) >= 0;
     }
 
     /** When the day after {@code now} starts (UTC): when a spent daily budget is whole again. */
