@@ -296,4 +296,28 @@ class BudgetWaitTest {
                 .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0");
         assertThat(calls).hasValue(0);
     }
+
+    @Test
+    void theWaitLimitCountsFromTheFirstWaitNotFromTheLatestHop() {
+        Lane lane = Lane.create("budget-wait-since");
+        Clock clock = clockAt("2026-12-02T10:00:00Z");
+        BudgetLedger ledger = spentLedger("t-since", clock);
+        AtomicInteger calls = new AtomicInteger();
+        JobQueueWorker worker = worker(spending(ledger, calls), clock, Duration.ofHours(24));
+        Job job = queued("t-since", clock);
+        // It has waited since yesterday 11:00 already; the day's budget comes back at midnight, 37 h after that.
+        SQSEvent again = firstDelivery(job, lane);
+        SQSEvent.MessageAttribute since = new SQSEvent.MessageAttribute();
+        since.setDataType("Number");
+        since.setStringValue(Long.toString(Instant.parse("2026-12-01T11:00:00Z").toEpochMilli()));
+        again.getRecords().get(0).setMessageAttributes(Map.of(JobQueueWorker.BUDGET_WAIT_SINCE, since));
+
+        assertThat(worker.handle(again, null).getBatchItemFailures()).isEmpty();
+
+        Job failed = jobs.get(job.tenantId(), job.jobId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("budget_exceeded");
+        assertThat(failed.error().message()).contains("86400 s", "first wait at 2026-12-01T11:00:00Z");
+        assertThat(lane.depth()).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0");
+    }
 }
