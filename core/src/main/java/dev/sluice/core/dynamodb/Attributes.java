@@ -1,5 +1,6 @@
 package dev.sluice.core.dynamodb;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -19,6 +20,17 @@ public final class Attributes {
 
     public static AttributeValue n(double value) {
         return AttributeValue.fromN(Double.toString(value));
+    }
+
+    /** An exact decimal (money): written as its plain digits, never through a binary double. */
+    public static AttributeValue n(BigDecimal value) {
+        return AttributeValue.fromN(value.toPlainString());
+    }
+
+    /** A decimal number attribute, or zero when the item has none (a counter never added to). */
+    public static BigDecimal decimal(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? BigDecimal.ZERO : new BigDecimal(v.n());
     }
 
     /** A string attribute, or null when the item has none. */

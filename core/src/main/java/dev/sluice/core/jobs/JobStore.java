@@ -362,6 +362,20 @@ public final class JobStore {
     }
 
     /**
+     * The attempt found its tenant's budget spent and the job waits for the next window: RUNNING back to
+     * QUEUED, the attempt not counted (waiting for money is not a failure) and the lease released.
+     */
+    public void requeue(String tenantId, String jobId) {
+        conditional(update(tenantId, jobId).updateExpression("SET #status = :queued, statusKey = :statusKey,"
+                        + " attempts = attempts - :one REMOVE leaseUntil")
+                .conditionExpression("#status = :running AND attempts >= :one")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":queued", s(JobStatus.QUEUED.name()), ":statusKey",
+                        s(statusKey(tenantId, JobStatus.QUEUED)), ":running", s(JobStatus.RUNNING.name()),
+                        ":one", n(1))));
+    }
+
+    /**
      * RUNNING → SUCCEEDED with its result, in one transaction with {@code alongside} (counters say),
      * so those writes happen exactly once with the job's completion. Empty if the job was no longer
      * RUNNING: another delivery finished it.

@@ -11,6 +11,9 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.dlq.DeadLetterQueues;
+import dev.sluice.workers.ai.budget.BudgetLedger;
+import dev.sluice.workers.ai.budget.BudgetLimits;
+import dev.sluice.workers.ai.cost.AiUsageTotals;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -25,12 +28,9 @@ import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
 import dev.sluice.workers.tenants.TenantSettings;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -47,6 +47,13 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private static final int MAX_ANALYTICS_DAYS = 366;
+    /** A quarter: the AI usage of a tenant is one item per model and day. */
+    static final int MAX_AI_ANALYTICS_DAYS = 92;
+    /**
+     * The AI budget a tenant has when its settings name none: placeholder figures until the budget
+     * defaults of the gateway's configuration (ai-gateway.json) are read here instead.
+     */
+    static final BudgetLimits AI_BUDGET_DEFAULTS = new BudgetLimits(new BigDecimal("10"), 100_000);
     /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
     private static final int MAX_TOOL_ID_LENGTH = 128;
     /** The request header a client names its correlation id with; every response carries it back. */
@@ -63,6 +70,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         LIST_JOBS("GET /v1/jobs"),
         GET_JOB("GET /v1/jobs/{id}"),
         TOOL_ANALYTICS("GET /v1/analytics/tools/{toolId}"),
+        AI_ANALYTICS("GET /v1/analytics/ai"),
         CREATE_DOCUMENT("POST /v1/documents"),
         LIST_DOCUMENTS("GET /v1/documents"),
         GET_DOCUMENT("GET /v1/documents/{id}"),
@@ -90,6 +98,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     private final JobsApi jobsApi;
     private final AnalyticsCounters analytics;
+    private final AiUsageTotals aiUsage;
     private final DocumentsApi documentsApi;
     private final AdminApi adminApi;
     private final Clock clock;
@@ -113,8 +122,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                                 Setting.EVENT_BUS.from(aws)),
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(),
-                        Metrics.fromEnvironment()),
+                        Metrics.fromEnvironment(),
+                        BudgetLedger.fromEnvironment(aws, dynamoDb, AI_BUDGET_DEFAULTS)),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
+                new AiUsageTotals(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),
                         new TenantSettings(dynamoDb, Setting.TENANT_SETTINGS_TABLE.from(aws)), S3Access.presigner(aws),
                         Setting.DOCUMENTS_BUCKET.from(aws), embedder.maxInputTokens(),
@@ -128,8 +139,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, AdminApi adminApi,
             Clock clock) {
+        this(jobsApi, analytics, null, documentsApi, adminApi, clock);
+    }
+
+    ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, AiUsageTotals aiUsage, DocumentsApi documentsApi,
+            AdminApi adminApi, Clock clock) {
         this.jobsApi = jobsApi;
         this.analytics = analytics;
+        this.aiUsage = aiUsage;
         this.documentsApi = documentsApi;
         this.adminApi = adminApi;
         this.clock = clock;
@@ -197,6 +214,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             case LIST_JOBS -> jobsApi.list(caller, query);
             case GET_JOB -> jobsApi.get(caller, path.get("id"));
             case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
+            case AI_ANALYTICS -> aiAnalytics(caller, query);
             case CREATE_DOCUMENT -> documentsApi.createUpload(caller, body(request), correlationId);
             case LIST_DOCUMENTS -> documentsApi.list(caller, query);
             case GET_DOCUMENT -> documentsApi.get(caller, path.get("id"));
@@ -214,26 +232,22 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             return ApiResponses.error(400, "invalid_parameter", "toolId must be 1 to " + MAX_TOOL_ID_LENGTH
                     + " characters, as analytics.event's toolId is", "toolId");
         }
-        LocalDate to;
-        LocalDate from;
         try {
-            to = query.containsKey("to") ? LocalDate.parse(query.get("to")) : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        } catch (DateTimeException e) {
-            return ApiResponses.error(400, "invalid_parameter", "to must be a date, yyyy-MM-dd", "to");
+            DayRange days = DayRange.parse(query, clock, MAX_ANALYTICS_DAYS);
+            return ApiResponses.json(200, analytics.summary(caller.tenantId(), toolId, days.from(), days.to()));
+        } catch (DayRange.Invalid e) {
+            return ApiResponses.error(400, "invalid_parameter", e.getMessage(), e.field());
         }
+    }
+
+    /** {@code GET /v1/analytics/ai?from=&to=}: the caller's AI usage and cost per day and model. */
+    private APIGatewayProxyResponseEvent aiAnalytics(Caller caller, Map<String, String> query) {
         try {
-            from = query.containsKey("from") ? LocalDate.parse(query.get("from")) : to.minusDays(6);
-        } catch (DateTimeException e) {
-            return ApiResponses.error(400, "invalid_parameter", "from must be a date, yyyy-MM-dd", "from");
+            DayRange days = DayRange.parse(query, clock, MAX_AI_ANALYTICS_DAYS);
+            return ApiResponses.json(200, aiUsage.summary(caller.tenantId(), days.from(), days.to()));
+        } catch (DayRange.Invalid e) {
+            return ApiResponses.error(400, "invalid_parameter", e.getMessage(), e.field());
         }
-        if (from.isAfter(to)) {
-            return ApiResponses.error(400, "invalid_parameter", "from must not be after to", "from");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_ANALYTICS_DAYS) {
-            return ApiResponses.error(400, "invalid_parameter", "at most " + MAX_ANALYTICS_DAYS + " days at once",
-                    "from");
-        }
-        return ApiResponses.json(200, analytics.summary(caller.tenantId(), toolId, from, to));
     }
 
     private static byte[] body(APIGatewayProxyRequestEvent request) {

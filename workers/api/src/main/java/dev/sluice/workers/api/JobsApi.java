@@ -16,6 +16,8 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.CanonicalJson;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.workers.ai.budget.BudgetLedger;
+import dev.sluice.workers.ai.gateway.Budget;
 import dev.sluice.workers.http.Caller;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
@@ -25,6 +27,8 @@ import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -51,9 +55,11 @@ public final class JobsApi {
     private final long deadlineMillis;
     private final Clock clock;
     private final Metrics metrics;
+    private final Budget budget;
 
+    /** @param budget the tenants' AI budgets: an ai.request is refused (429) once the day's is spent */
     public JobsApi(JobStore jobs, JobEvents events, ClaimChecks claimChecks, Schemas schemas, long deadlineMillis,
-            Clock clock, Metrics metrics) {
+            Clock clock, Metrics metrics, Budget budget) {
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
@@ -61,6 +67,7 @@ public final class JobsApi {
         this.deadlineMillis = deadlineMillis;
         this.clock = clock;
         this.metrics = metrics;
+        this.budget = budget;
     }
 
     /** {@code correlationId} names the request; the job and its events carry it. */
@@ -78,6 +85,15 @@ public final class JobsApi {
             return parsed.error();
         }
         JsonNode request = parsed.body();
+        JobType type = JobType.fromWire(request.get("type").asText());
+        if (type == JobType.AI_REQUEST && budget.spent(caller.tenantId())) {
+            Instant now = clock.instant();
+            Instant tomorrow = BudgetLedger.nextDay(now);
+            long seconds = Math.max(1, (Duration.between(now, tomorrow).toMillis() + 999) / 1000);
+            return ApiResponses.error(429, "budget_exceeded", "the tenant's daily AI budget (daily_usd) is spent;"
+                    + " ai.request jobs are accepted again from " + tomorrow, null,
+                    Map.of("Retry-After", Long.toString(seconds)));
+        }
         long now = clock.millis();
         String jobId = UuidCreator.getTimeOrderedEpoch().toString();
         JsonNode payload = request.get("payload");
@@ -86,8 +102,8 @@ public final class JobsApi {
         byte[] payloadJson = Json.write(payload).getBytes(StandardCharsets.UTF_8);
         S3Ref payloadRef = payloadJson.length > INLINE_PAYLOAD_BYTES
                 ? claimChecks.put("payloads/" + caller.tenantId() + "/" + jobId + ".json", payloadJson) : null;
-        Job job = Job.queued(jobId, caller.tenantId(), caller.userId(), JobType.fromWire(request.get("type").asText()),
-                priority, now, payloadRef == null ? payload : null, payloadRef).withCorrelationId(correlationId);
+        Job job = Job.queued(jobId, caller.tenantId(), caller.userId(), type, priority, now,
+                payloadRef == null ? payload : null, payloadRef).withCorrelationId(correlationId);
         JobStore.Submission submission;
         try {
             // The same request with its keys in another order is the same request.

@@ -36,6 +36,29 @@ public final class QueueMessages {
     }
 
     /**
+     * Sends a copy of the message back to its own queue, delivered after {@code delaySeconds} (SQS takes at
+     * most 900) with a fresh receive count, carrying the string and number attributes it came with,
+     * overridden by {@code attributes}; the caller then lets the original be deleted. For a message that
+     * must wait longer than its retries allow without moving towards the dead-letter queue.
+     */
+    public void resend(SQSMessage message, int delaySeconds, Map<String, String> attributes) {
+        String[] arn = message.getEventSourceArn().split(":");
+        Map<String, MessageAttributeValue> carried = new HashMap<>();
+        if (message.getMessageAttributes() != null) {
+            message.getMessageAttributes().forEach((name, value) -> {
+                if (value.getStringValue() != null) {
+                    carried.put(name, MessageAttributeValue.builder().dataType(value.getDataType())
+                            .stringValue(value.getStringValue()).build());
+                }
+            });
+        }
+        attributes.forEach((name, value) -> carried.put(name, MessageAttributeValue.builder().dataType("Number")
+                .stringValue(value).build()));
+        sqs.sendMessage(b -> b.queueUrl(queueUrl(arn[4], arn[5])).messageBody(message.getBody())
+                .delaySeconds(delaySeconds).messageAttributes(carried));
+    }
+
+    /**
      * Sends a copy to {@code deadLetterQueue} (in the source queue's account) with
      * {@code SluiceErrorCode}, {@code SluiceErrorMessage}, {@code SluiceSourceQueue} and
      * {@code SluiceSourceMessageId}, and the {@link #REPLAY_COUNT} it came with; the caller then lets the

@@ -78,6 +78,13 @@ public record Setting(String name) {
     public static final Setting DOCUMENT_SWEEP_GRACE_SECONDS = new Setting("DOCUMENT_SWEEP_GRACE_SECONDS");
     /** Chunks per Map item: small enough for steady progress, large enough to batch the embedder. */
     public static final Setting CHUNK_BATCH_SIZE = new Setting("CHUNK_BATCH_SIZE");
+    /** The AI budgets' reservation windows (sluice-ai-budgets): USD per tenant per day, tokens per minute. */
+    public static final Setting AI_BUDGETS_TABLE = new Setting("AI_BUDGETS_TABLE");
+    /**
+     * How long a queued AI job may wait for its tenant's budget to come back (the next window) before it
+     * FAILS {@code budget_exceeded}.
+     */
+    public static final Setting BUDGET_WAIT_LIMIT_SECONDS = new Setting("BUDGET_WAIT_LIMIT_SECONDS");
 
     public String from(AwsClients aws) {
         String value = aws.env().get(name);

@@ -20,6 +20,7 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.priming.Priming;
+import java.time.Duration;
 import java.util.List;
 
 /** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
@@ -31,7 +32,7 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
         this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws,
-                schemas);
+                schemas, Duration.ofSeconds(Setting.BUDGET_WAIT_LIMIT_SECONDS.longFrom(aws)));
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
                 .register(this);
     }

@@ -15,6 +15,7 @@ import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.schema.Violation;
+import dev.sluice.workers.ai.gateway.BudgetExhaustedException;
 import dev.sluice.workers.batch.QueueMessages;
 import dev.sluice.workers.batch.SqsBatchProcessor;
 import dev.sluice.workers.config.S3Access;
@@ -27,7 +28,10 @@ import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -51,6 +55,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * all is moved to the DLQ straight away, never looped;</li>
  * <li>replayable: a FAILED job whose error is retryable runs again when its message comes back from
  * the DLQ, its attempts continuing and the replay counted on the job;</li>
+ * <li>patient with budgets: a job whose tenant's AI budget is exhausted ({@link BudgetExhaustedException})
+ * goes back to QUEUED, its attempt not counted, and waits for the budget's next window: its message is
+ * sent again with a delay (SQS's longest, 15 minutes, a hop, as often as the wait needs) and the original
+ * deleted, so the receive count never grows towards the DLQ while it waits. The copies carry when the
+ * wait began and when the window opens; when that is past the wait limit, the job FAILS
+ * {@code budget_exceeded} at once rather than wait for nothing;</li>
  * <li>announced: every finished job puts "Job Completed" or "Job Failed"; the notifier's
  * acknowledgement clears the duty, and the sweeper puts it again if none comes.</li>
  * </ul>
@@ -67,6 +77,14 @@ public final class JobQueueWorker {
     private static final int COMPLETION_ATTEMPTS = 4;
     /** SQS's longest visibility timeout. */
     private static final int MAX_VISIBILITY_SECONDS = 12 * 3600;
+    /** SQS's longest delivery delay: a wait for a budget goes in hops of at most this. */
+    static final int MAX_DELAY_SECONDS = 900;
+    /** Message attribute: when (epoch ms) the job first met its exhausted budget. */
+    public static final String BUDGET_WAIT_SINCE = "SluiceBudgetWaitSince";
+    /** Message attribute: when (epoch ms) the budget's next window opens; until then the message only hops. */
+    public static final String BUDGET_RETRY_AT = "SluiceBudgetRetryAt";
+    /** How long a job waits for its budget when the lane names no limit: one whole day rolls over within it. */
+    public static final Duration DEFAULT_BUDGET_WAIT_LIMIT = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(JobQueueWorker.class);
 
     private final JobExecutor executor;
@@ -80,10 +98,19 @@ public final class JobQueueWorker {
     private final long deadlineMillis;
     private final Clock clock;
     private final Metrics metrics;
+    private final Duration budgetWaitLimit;
 
     public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
             SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries, long deadlineMillis,
             Clock clock, Metrics metrics) {
+        this(executor, jobs, events, claimChecks, sqs, batch, schemas, retries, deadlineMillis, clock, metrics,
+                DEFAULT_BUDGET_WAIT_LIMIT);
+    }
+
+    /** @param budgetWaitLimit how long a job may wait for its tenant's exhausted budget before it FAILS */
+    public JobQueueWorker(JobExecutor executor, JobStore jobs, JobEvents events, ClaimChecks claimChecks,
+            SqsClient sqs, SqsBatchProcessor batch, Schemas schemas, RetrySchedule retries, long deadlineMillis,
+            Clock clock, Metrics metrics, Duration budgetWaitLimit) {
         this.executor = executor;
         this.jobs = jobs;
         this.events = events;
@@ -95,10 +122,17 @@ public final class JobQueueWorker {
         this.deadlineMillis = deadlineMillis;
         this.clock = clock;
         this.metrics = metrics;
+        this.budgetWaitLimit = budgetWaitLimit;
     }
 
     /** The worker a handler's no-argument constructor builds: real clients, settings from the environment. */
     public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws, Schemas schemas) {
+        return fromEnvironment(executor, aws, schemas, DEFAULT_BUDGET_WAIT_LIMIT);
+    }
+
+    /** For a lane whose jobs spend an AI budget and may wait for it ({@code BUDGET_WAIT_LIMIT_SECONDS}). */
+    public static JobQueueWorker fromEnvironment(JobExecutor executor, AwsClients aws, Schemas schemas,
+            Duration budgetWaitLimit) {
         DynamoDbClient dynamoDb = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         return new JobQueueWorker(executor, new JobStore(dynamoDb, Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
@@ -106,7 +140,8 @@ public final class JobQueueWorker {
                 aws.build(SqsClient.builder(), "SQS"), SqsBatchProcessor.parallel(), schemas,
                 new RetrySchedule(Setting.RETRY_BASE_SECONDS.intFrom(aws), Setting.RETRY_MAX_SECONDS.intFrom(aws),
                         Setting.MAX_RECEIVE_COUNT.intFrom(aws), Setting.DEAD_LETTER_QUEUE.from(aws)),
-                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(), Metrics.fromEnvironment());
+                Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(), Metrics.fromEnvironment(),
+                budgetWaitLimit);
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -147,6 +182,12 @@ public final class JobQueueWorker {
         }
         int receiveCount = Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
         long now = clock.millis();
+        Long budgetBackAt = numberAttribute(message, BUDGET_RETRY_AT);
+        if (budgetBackAt != null && budgetBackAt > now) {
+            // Still waiting for the budget's window: on to the next hop, the job left untouched.
+            hop(message, numberAttribute(message, BUDGET_WAIT_SINCE), budgetBackAt, now);
+            return;
+        }
         long lease = now + (context == null ? DEFAULT_LEASE_MILLIS : context.getRemainingTimeInMillis());
         JobStore.Claim claim = jobs.markRunning(tenantId, jobId, now, lease, now + deadlineMillis);
         if (claim instanceof JobStore.Claim.Skipped skipped) {
@@ -163,7 +204,7 @@ public final class JobQueueWorker {
         }
         JobStore.Claim.Running running = (JobStore.Claim.Running) claim;
         try {
-            run(running.job(), detail, receiveCount, context);
+            run(running.job(), message, detail, receiveCount, context);
         } catch (Exception e) {
             // The last failure goes to the DLQ at once instead of after a whole visibility timeout.
             retryAfter(message, retries.lastAttempt(receiveCount) ? 0 : retries.delaySeconds(receiveCount), context);
@@ -173,13 +214,17 @@ public final class JobQueueWorker {
         }
     }
 
-    private void run(Job job, JsonNode detail, int receiveCount, Context context) throws Exception {
+    private void run(Job job, SQSMessage message, JsonNode detail, int receiveCount, Context context)
+            throws Exception {
         JobOutcome outcome;
         try {
             JsonNode payload = detail.has("payloadRef")
                     ? claimChecks.get(Json.MAPPER.treeToValue(detail.get("payloadRef"), S3Ref.class))
                     : detail.get("payload");
             outcome = executor.execute(job, payload, context);
+        } catch (BudgetExhaustedException e) {
+            awaitBudget(job, message, e, context);
+            return;
         } catch (PortFailure e) {
             if (!e.retryable()) {
                 failForGood(job, e.code(), e.getMessage(), context);
@@ -195,6 +240,55 @@ public final class JobQueueWorker {
         S3Ref resultRef = resultJson.length > INLINE_RESULT_BYTES
                 ? claimChecks.put("results/" + job.tenantId() + "/" + job.jobId() + ".json", resultJson) : null;
         complete(job, outcome, resultRef, context).ifPresent(done -> announce(done, context));
+    }
+
+    /**
+     * The tenant's budget is exhausted until {@code e.retryAt()}: the job waits for it, queued, unless
+     * that is past the wait limit counted from its first wait.
+     */
+    private void awaitBudget(Job job, SQSMessage message, BudgetExhaustedException e, Context context) {
+        long now = clock.millis();
+        Long waitingSince = numberAttribute(message, BUDGET_WAIT_SINCE);
+        long since = waitingSince == null ? now : waitingSince;
+        long backAt = Math.max(e.retryAt().toEpochMilli(), now + 1000);
+        if (backAt - since > budgetWaitLimit.toMillis()) {
+            failForGood(job, "budget_exceeded", "the tenant's " + e.limit() + " budget is exhausted until "
+                    + Instant.ofEpochMilli(backAt) + ", past the wait limit of " + budgetWaitLimit.toSeconds()
+                    + " s from " + (waitingSince == null ? "now" : "its first wait at " + Instant.ofEpochMilli(since))
+                    + ": " + e.getMessage(), context);
+            return;
+        }
+        jobs.requeue(job.tenantId(), job.jobId());
+        hop(message, since, backAt, now);
+        LOG.atInfo().setMessage("waiting for the budget's next window").addKeyValue("limit", e.limit())
+                .addKeyValue("retryAt", Instant.ofEpochMilli(backAt).toString()).log();
+    }
+
+    /** Sends the message again, due at {@code backAt} or in SQS's longest delay; the original is then deleted. */
+    private void hop(SQSMessage message, Long since, long backAt, long now) {
+        int delay = (int) Math.min(MAX_DELAY_SECONDS, Math.max(0, (backAt - now + 999) / 1000));
+        Map<String, String> wait = since == null ? Map.of(BUDGET_RETRY_AT, Long.toString(backAt))
+                : Map.of(BUDGET_WAIT_SINCE, Long.toString(since), BUDGET_RETRY_AT, Long.toString(backAt));
+        try {
+            queueMessages.resend(message, delay, wait);
+        } catch (RuntimeException e) {
+            // Not sent: this delivery fails, so the original comes back and the wait goes on from there.
+            retryAfter(message, Math.max(delay, 1), null);
+            throw e;
+        }
+    }
+
+    private static Long numberAttribute(SQSMessage message, String name) {
+        SQSEvent.MessageAttribute value = message.getMessageAttributes() == null ? null
+                : message.getMessageAttributes().get(name);
+        if (value == null || value.getStringValue() == null) {
+            return null;
+        }
+        try {
+            return Long.valueOf(value.getStringValue().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void failForGood(Job job, String code, String message, Context context) {
