@@ -27,7 +27,12 @@ public enum Metric {
     /** Chunks written to the vector index (a retried batch counts again: it was indexed again). */
     INGEST_CHUNKS("IngestChunks", Unit.COUNT),
     /** Messages an operator's replay sent from a dead-letter queue back to work. */
-    DLQ_REPLAYED("DlqReplayed", Unit.COUNT, "queue");
+    DLQ_REPLAYED("DlqReplayed", Unit.COUNT, "queue"),
+    /** Prompt tokens an AI job's model call consumed (input, cache read and cache write), by the model that answered. */
+    TOKENS_IN("TokensIn", Unit.COUNT, "model"),
+    TOKENS_OUT("TokensOut", Unit.COUNT, "model"),
+    /** What an AI job cost in USD (0 for a cache hit). No dimensions: the daily cost alarm reads the sum as it is. */
+    COST_USD("CostUsd", Unit.NONE);
 
     private final String metricName;
     private final Unit unit;
