@@ -11,6 +11,7 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.dlq.DeadLetterQueues;
+import dev.sluice.workers.ai.templates.PromptTemplateSources;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -69,6 +70,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         SEARCH("GET /v1/search"),
         GET_CHUNKING("GET /v1/settings/chunking"),
         PUT_CHUNKING("PUT /v1/settings/chunking"),
+        GET_TEMPLATE("GET /v1/templates/{name}"),
         LIST_DLQS("GET /v1/admin/dlqs"),
         PEEK_DLQ("GET /v1/admin/dlqs/{name}/messages"),
         REPLAY_DLQ("POST /v1/admin/dlqs/{name}/replay");
@@ -92,6 +94,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final AnalyticsCounters analytics;
     private final DocumentsApi documentsApi;
     private final AdminApi adminApi;
+    private final TemplatesApi templatesApi;
     private final Clock clock;
 
     public ApiHandler() {
@@ -122,16 +125,18 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
                 adminApi(aws, schemas),
+                new TemplatesApi(Lazy.of(() -> PromptTemplateSources.fromEnvironment(aws))),
                 Clock.systemUTC());
         Priming.of(ApiHandler.class, aws).validate("/body", schemas, "jobs/envelope").register(this);
     }
 
     ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, AdminApi adminApi,
-            Clock clock) {
+            TemplatesApi templatesApi, Clock clock) {
         this.jobsApi = jobsApi;
         this.analytics = analytics;
         this.documentsApi = documentsApi;
         this.adminApi = adminApi;
+        this.templatesApi = templatesApi;
         this.clock = clock;
     }
 
@@ -193,7 +198,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
         return switch (route.get()) {
             case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
-                    correlationId);
+                    Headers.get(request.getHeaders(), AiRequestFields.MODEL_TYPE_HEADER), correlationId);
             case LIST_JOBS -> jobsApi.list(caller, query);
             case GET_JOB -> jobsApi.get(caller, path.get("id"));
             case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
@@ -203,6 +208,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             case SEARCH -> documentsApi.search(caller, query);
             case GET_CHUNKING -> documentsApi.chunking(caller);
             case PUT_CHUNKING -> documentsApi.setChunking(caller, body(request));
+            case GET_TEMPLATE -> templatesApi.get(path.get("name"), query);
             case LIST_DLQS -> adminApi.list();
             case PEEK_DLQ -> adminApi.messages(path.get("name"), query);
             case REPLAY_DLQ -> adminApi.replay(caller, path.get("name"), body(request));
