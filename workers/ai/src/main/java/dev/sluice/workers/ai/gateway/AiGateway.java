@@ -126,6 +126,8 @@ public final class AiGateway {
         ResponseCache.Lookup cached = cache.lookup(query);
         if (cached.outcome() == ResponseCache.Outcome.HIT || cached.outcome() == ResponseCache.Outcome.SEMANTIC) {
             ChatReply reply = cached.reply();
+            // As a model that cannot stream answers: the whole text as one delta.
+            deltas.accept(reply.text());
             Answer answer = new Answer(reply, reply.model(), null, null, false, TokenUsage.NONE, BigDecimal.ZERO,
                     clock.millis() - started, cached);
             return finish(job, sessionId, modelType, template, prompt, hits, answer);

@@ -145,9 +145,22 @@ class AiGatewayTest {
             throw new AssertionError("the model must not be called on a cache hit");
         };
 
-        JsonNode result = gateway(2000).execute(job(), payload(), DeltaSink.NONE);
+        List<String> deltas = new ArrayList<>();
+
+        JsonNode result = gateway(2000).execute(job(), payload(), new DeltaSink() {
+            @Override
+            public void accept(String text) {
+                deltas.add(text);
+            }
+
+            @Override
+            public void reset(String reason) {
+                deltas.add("reset: " + reason);
+            }
+        });
 
         assertThat(router.requests).isEmpty();
+        assertThat(deltas).containsExactly("cached");
         assertThat(budget.reserved).isEmpty();
         assertThat(cache.stored).isEmpty();
         assertThat(result.get("text").asText()).isEqualTo("cached");
