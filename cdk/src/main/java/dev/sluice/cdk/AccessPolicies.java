@@ -78,7 +78,7 @@ final class AccessPolicies {
         Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where the resource has no ARN until it exists:"
                 + " S3 objects under the function's declared prefix, documents of its search index, executions of"
                 + " its state machine, WebSocket connections of its API", List.of(
-                        "regex:/^Resource::.*\\/(payloads|results|ingest)\\/\\*$/",
+                        "regex:/^Resource::.*\\/(payloads|results|ingest|prompts)\\/\\*$/",
                         "regex:/^Resource::.*\\/sluice-chunks\\/\\*$/",
                         "regex:/^Resource::.*:execution:.*:\\*$/",
                         "regex:/^Resource::.*\\/@connections\\/\\*$/",

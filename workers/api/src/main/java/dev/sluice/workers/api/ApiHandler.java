@@ -14,6 +14,7 @@ import dev.sluice.operations.dlq.DeadLetterQueues;
 import dev.sluice.workers.ai.budget.BudgetLedger;
 import dev.sluice.workers.ai.budget.BudgetLimits;
 import dev.sluice.workers.ai.cost.AiUsageTotals;
+import dev.sluice.workers.ai.templates.PromptTemplateSources;
 import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -77,6 +78,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         SEARCH("GET /v1/search"),
         GET_CHUNKING("GET /v1/settings/chunking"),
         PUT_CHUNKING("PUT /v1/settings/chunking"),
+        GET_TEMPLATE("GET /v1/templates/{name}"),
         LIST_DLQS("GET /v1/admin/dlqs"),
         PEEK_DLQ("GET /v1/admin/dlqs/{name}/messages"),
         REPLAY_DLQ("POST /v1/admin/dlqs/{name}/replay");
@@ -101,6 +103,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final AiUsageTotals aiUsage;
     private final DocumentsApi documentsApi;
     private final AdminApi adminApi;
+    private final TemplatesApi templatesApi;
     private final Clock clock;
 
     public ApiHandler() {
@@ -133,22 +136,24 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
                 adminApi(aws, schemas),
+                new TemplatesApi(Lazy.of(() -> PromptTemplateSources.fromEnvironment(aws))),
                 Clock.systemUTC());
         Priming.of(ApiHandler.class, aws).validate("/body", schemas, "jobs/envelope").register(this);
     }
 
     ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, DocumentsApi documentsApi, AdminApi adminApi,
-            Clock clock) {
-        this(jobsApi, analytics, null, documentsApi, adminApi, clock);
+            TemplatesApi templatesApi, Clock clock) {
+        this(jobsApi, analytics, null, documentsApi, adminApi, templatesApi, clock);
     }
 
     ApiHandler(JobsApi jobsApi, AnalyticsCounters analytics, AiUsageTotals aiUsage, DocumentsApi documentsApi,
-            AdminApi adminApi, Clock clock) {
+            AdminApi adminApi, TemplatesApi templatesApi, Clock clock) {
         this.jobsApi = jobsApi;
         this.analytics = analytics;
         this.aiUsage = aiUsage;
         this.documentsApi = documentsApi;
         this.adminApi = adminApi;
+        this.templatesApi = templatesApi;
         this.clock = clock;
     }
 
@@ -210,7 +215,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
         return switch (route.get()) {
             case SUBMIT_JOB -> jobsApi.submit(caller, body(request), Headers.get(request.getHeaders(), "Idempotency-Key"),
-                    correlationId);
+                    Headers.get(request.getHeaders(), AiRequestFields.MODEL_TYPE_HEADER), correlationId);
             case LIST_JOBS -> jobsApi.list(caller, query);
             case GET_JOB -> jobsApi.get(caller, path.get("id"));
             case TOOL_ANALYTICS -> analytics(caller, path.get("toolId"), query);
@@ -221,6 +226,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             case SEARCH -> documentsApi.search(caller, query);
             case GET_CHUNKING -> documentsApi.chunking(caller);
             case PUT_CHUNKING -> documentsApi.setChunking(caller, body(request));
+            case GET_TEMPLATE -> templatesApi.get(path.get("name"), query);
             case LIST_DLQS -> adminApi.list();
             case PEEK_DLQ -> adminApi.messages(path.get("name"), query);
             case REPLAY_DLQ -> adminApi.replay(caller, path.get("name"), body(request));

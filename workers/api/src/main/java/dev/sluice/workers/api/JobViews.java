@@ -6,7 +6,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.jobevents.JobJson;
 import java.time.Instant;
 
-/** A job as the API shows it: times in ISO-8601, never the payload. */
+/** A job as the API shows it: times in ISO-8601, never the payload; an AI job's {@code usage} at the top. */
 final class JobViews {
 
     private JobViews() {
@@ -27,6 +27,10 @@ final class JobViews {
             putTime(view, "replayedAt", job.replayedAt());
         }
         JobJson.putOutcome(view, job);
+        if (job.result() != null && job.result().path("usage").isObject()) {
+            // An AI job's consumption, where a client looks first (the result holds it too).
+            view.set("usage", job.result().get("usage"));
+        }
         view.putObject("links").put("self", "/v1/jobs/" + job.jobId());
         return view;
     }

@@ -70,8 +70,12 @@ public final class JobsApi {
         this.budget = budget;
     }
 
-    /** {@code correlationId} names the request; the job and its events carry it. */
-    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String correlationId) {
+    /**
+     * {@code correlationId} names the request; the job and its events carry it. {@code modelType} is header
+     * X-Model-Type's value (null when absent): an ai.request's route.
+     */
+    APIGatewayProxyResponseEvent submit(Caller caller, byte[] body, String idempotencyKey, String modelType,
+            String correlationId) {
         if (body.length > MAX_BODY_BYTES) {
             return ApiResponses.error(413, "payload_too_large", "the body is " + body.length
                     + " bytes; the limit is " + MAX_BODY_BYTES, "body");
@@ -84,7 +88,11 @@ public final class JobsApi {
         if (!parsed.valid()) {
             return parsed.error();
         }
-        JsonNode request = parsed.body();
+        AiRequestFields folded = AiRequestFields.fold(parsed.body(), modelType);
+        if (!folded.valid()) {
+            return folded.error();
+        }
+        JsonNode request = folded.request();
         JobType type = JobType.fromWire(request.get("type").asText());
         if (type == JobType.AI_REQUEST && budget.spent(caller.tenantId())) {
             Instant now = clock.instant();

@@ -30,7 +30,7 @@ class AdminApiTest {
     private final ApiHandler handler = new ApiHandler(null, null, null,
             new AdminApi(() -> DeadLetterQueues.of(Definitions.bundled().topology()), recorded,
                     Definitions.bundledSchemas()),
-            Clock.systemUTC());
+            null, Clock.systemUTC());
 
     @Test
     void aTenantKeyGets403OnEveryAdminRouteAndNothingIsRead() {

@@ -82,7 +82,7 @@ class AiBudgetApiTest {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
         handler = new ApiHandler(new JobsApi(jobs, new JobEvents(nowhere, "sluice-jobs"),
                 new ClaimChecks(null, "unused"), Definitions.bundledSchemas(), 3_600_000, CLOCK,
-                new KeptMetrics().metrics(), budgets), null, usage, null, null, CLOCK);
+                new KeptMetrics().metrics(), budgets), null, usage, null, null, null, CLOCK);
     }
 
     @AfterAll

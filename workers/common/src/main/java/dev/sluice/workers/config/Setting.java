@@ -52,6 +52,14 @@ public record Setting(String name) {
     public static final Setting MAIL_FROM = new Setting("MAIL_FROM");
     /** {@code local}: the offline provider (Bedrock arrives with step 4). */
     public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL");
+    /** The route set of ai-gateway.json this profile uses ({@code local}, {@code bedrock}, {@code dev}, ...). */
+    public static final Setting AI_ROUTES = new Setting("AI_ROUTES");
+    /** Conversation history per tenant and session (sluice-ai-sessions). */
+    public static final Setting AI_SESSIONS_TABLE = new Setting("AI_SESSIONS_TABLE");
+    /** Where prompt templates come from: {@code bundled} (the build's) or {@code s3} (TEMPLATES_BUCKET). */
+    public static final Setting PROMPT_TEMPLATES = new Setting("PROMPT_TEMPLATES");
+    /** The versioned bucket of prompt templates, under prompts/{name}/{version}/. */
+    public static final Setting TEMPLATES_BUCKET = new Setting("TEMPLATES_BUCKET");
 
     /** {@code bedrock} (Titan Text Embeddings v2) or {@code local} (BGE small in-process, the local profile). */
     public static final Setting EMBEDDER = new Setting("EMBEDDER");

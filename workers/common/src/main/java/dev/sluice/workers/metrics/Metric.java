@@ -37,7 +37,12 @@ public enum Metric {
      * A response-cache lookup that did not answer, {@code outcome} {@code miss} (the store answered, no entry) or
      * {@code bypass} (the store could not be asked): a rising bypass count is a store in trouble, not a cold cache.
      */
-    CACHE_MISS("CacheMiss", Unit.COUNT, "outcome");
+    CACHE_MISS("CacheMiss", Unit.COUNT, "outcome"),
+    /** Prompt tokens an AI job's model call consumed (input, cache read and cache write), by the model that answered. */
+    TOKENS_IN("TokensIn", Unit.COUNT, "model"),
+    TOKENS_OUT("TokensOut", Unit.COUNT, "model"),
+    /** What an AI job cost in USD (0 for a cache hit). No dimensions: the daily cost alarm reads the sum as it is. */
+    COST_USD("CostUsd", Unit.NONE);
 
     private final String metricName;
     private final Unit unit;

@@ -5,16 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.ai.ChatMessage;
 import dev.sluice.core.ai.ChatModel;
-import dev.sluice.core.ai.ChatReply;
-import dev.sluice.core.ai.ChatRequest;
+import dev.sluice.core.ai.DeltaSink;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.Job;
-import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.workers.ai.gateway.AiGateway;
+import dev.sluice.workers.ai.gateway.AiGatewayFactory;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
@@ -23,7 +21,7 @@ import dev.sluice.workers.priming.Priming;
 import java.time.Duration;
 import java.util.List;
 
-/** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
+/** The ai.request lanes (high and normal priority): each job through the {@link AiGateway}. */
 public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final JobQueueWorker worker;
@@ -31,7 +29,8 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
     public AiRequestWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws,
+        this.worker = JobQueueWorker.fromEnvironment(
+                new Executor(AiGatewayFactory.fromEnvironment(aws, chatModel(Setting.CHAT_MODEL.from(aws)))), aws,
                 schemas, Duration.ofSeconds(Setting.BUDGET_WAIT_LIMIT_SECONDS.longFrom(aws)));
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
                 .register(this);
@@ -53,22 +52,16 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         };
     }
 
-    /** Runs one ai.request job; a model that refuses the request for good fails the job (see JobQueueWorker). */
-    public record Executor(ChatModel model) implements JobExecutor {
+    /**
+     * Runs one ai.request job through the gateway; a permanent failure (a missing template, a model's
+     * refusal) fails the job, a transient one is retried (see JobQueueWorker).
+     */
+    public record Executor(AiGateway gateway) implements JobExecutor {
 
         @Override
         public JobOutcome execute(Job job, JsonNode payload, Context context) {
-            ChatReply reply = model.reply(new ChatRequest(OfflineChatModel.MODEL, null,
-                    List.of(ChatMessage.user(payload.get("input").asText())), 0, 1024, null));
-            ObjectNode result = Json.object();
-            result.put("text", reply.text());
-            result.put("provider", reply.provider());
-            result.put("model", reply.model());
-            result.put("generative", reply.generative());
-            ObjectNode usage = result.putObject("usage");
-            usage.put("inputTokens", reply.usage().inputTokens());
-            usage.put("outputTokens", reply.usage().outputTokens());
-            return JobOutcome.of(result);
+            // WIRE: the stream branch's relay of job.delta messages when payload.stream is true.
+            return JobOutcome.of(gateway.execute(job, payload, DeltaSink.NONE));
         }
     }
 }

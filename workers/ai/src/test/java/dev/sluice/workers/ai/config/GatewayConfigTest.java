@@ -1,0 +1,111 @@
+package dev.sluice.workers.ai.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.core.ai.Guardrail;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.topology.DefinitionException;
+import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.Profile;
+import dev.sluice.workers.ai.gateway.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    private static final Schemas SCHEMAS = Definitions.bundledSchemas();
+
+    @Test
+    void theBundledConfigurationLoadsAndEveryProfileChoosesOneOfItsRouteSets() {
+        GatewayConfig config = GatewayConfig.bundled();
+
+        assertThat(config.defaultModelType()).isEqualTo("sonnet");
+        for (Profile profile : Definitions.bundled().topology().profiles()) {
+            assertThat(config.routeSets()).as(profile.name()).containsKey(profile.value("aiRoutes"));
+        }
+        assertThat(config.routeSets().keySet()).containsExactlyInAnyOrder("local", "bedrock", "dev", "staging",
+                "prod");
+    }
+
+    @Test
+    void locallyEveryModelTypeGoesToTheOfflineProviderAtNoCost() {
+        GatewayConfig config = GatewayConfig.bundled();
+
+        for (Route route : config.routes("local").values()) {
+            assertThat(route.modelId()).isEqualTo("offline-extractive-1");
+            ModelPrice price = config.prices().get(route.modelId());
+            assertThat(price.provider()).isEqualTo("sluice-offline");
+            assertThat(List.of(price.input(), price.output(), price.cacheRead(), price.cacheWrite()))
+                    .allSatisfy(p -> assertThat(p).isZero());
+        }
+    }
+
+    @Test
+    void onAwsSonnetFallsBackToHaikuAndEveryModelIsAPricedBedrockModel() {
+        GatewayConfig config = GatewayConfig.bundled();
+
+        for (String set : List.of("dev", "staging", "prod")) {
+            var routes = config.routes(set);
+            assertThat(routes.get("sonnet").fallbacks()).as(set).containsExactly(routes.get("haiku").modelId());
+            assertThat(routes.get("opus").modelId()).contains("claude-opus");
+            for (Route route : routes.values()) {
+                for (String model : GatewayConfig.models(route)) {
+                    assertThat(config.prices().get(model).provider()).isEqualTo("bedrock");
+                    assertThat(config.prices().get(model).output()).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRouteWithGuardrailSemanticThresholdAndCanaryIsReadWhole() throws IOException {
+        GatewayConfig config = GatewayConfig.parse(fixture("routes-with-guardrail-and-canary.json"), SCHEMAS, "test");
+
+        Route sonnet = config.routes("test").get("sonnet");
+        assertThat(sonnet).isEqualTo(new Route("sonnet", "m-big", List.of("m-small"), new Guardrail("abc123", "4"), 0.9,
+                new Route.Canary("m-small", 10, 0.05, Duration.ofSeconds(5), new BigDecimal("0.02"),
+                        Duration.ofMinutes(5), 20)));
+        assertThat(config.routes("test").get("haiku").fallbacks()).isEmpty();
+        assertThat(config.budgets()).isEqualTo(new BudgetDefaults(new BigDecimal("1.5"), 1000));
+        assertThat(config.prices().get("m-big").cacheWrite()).isEqualByComparingTo("3.75");
+    }
+
+    @Test
+    void aRouteToAnUnpricedModelIsRefusedNamingIt() throws IOException {
+        String text = fixture("routes-with-guardrail-and-canary.json").replace("\"model\": \"m-small\" }",
+                "\"model\": \"m-free\" }");
+
+        assertThatThrownBy(() -> GatewayConfig.parse(text, SCHEMAS, "ai-gateway.json"))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessageContaining("ai-gateway.json").hasMessageContaining("routeSets.test.haiku")
+                .hasMessageContaining("m-free");
+    }
+
+    @Test
+    void aRouteSetWithoutOpusBreaksTheSchemaNamingTheField() throws IOException {
+        String text = fixture("routes-with-guardrail-and-canary.json").replace(
+                ",\n      \"opus\": { \"model\": \"m-big\", \"fallbacks\": [\"m-small\"] }", "");
+
+        assertThatThrownBy(() -> GatewayConfig.parse(text, SCHEMAS, "ai-gateway.json"))
+                .isInstanceOf(DefinitionException.class).hasMessageContaining("routeSets.test")
+                .hasMessageContaining("opus");
+    }
+
+    @Test
+    void anUnknownRouteSetNamesTheOnesThereAre() {
+        assertThatThrownBy(() -> GatewayConfig.bundled().routes("qa"))
+                .hasMessageContaining("AI_ROUTES qa").hasMessageContaining("[bedrock, dev, local, prod, staging]");
+    }
+
+    private static String fixture(String name) throws IOException {
+        try (InputStream in = GatewayConfigTest.class.getResourceAsStream("/gateway/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
