@@ -10,6 +10,7 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.ai.AiRequestWorker;
 import dev.sluice.workers.ai.OfflineChatModel;
 import dev.sluice.workers.jobs.JobQueueWorker;
+import dev.sluice.workers.push.NumberedPushes;
 
 /**
  * The real AI worker (batching, idempotency, retries, DLQ) whose model fails on request: an input
@@ -22,7 +23,9 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
     private final AiRequestWorker worker;
 
     public FlakyAiWorker() {
-        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel());
+        AwsClients aws = AwsClients.fromEnvironment();
+        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel(),
+                NumberedPushes.fromEnvironment(aws));
         this.worker = new AiRequestWorker(JobQueueWorker.fromEnvironment((job, payload, context) -> {
             String input = payload.get("input").asText();
             if (input.equals("fail-always")
@@ -34,7 +37,7 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
                 throw PortFailure.permanent("model_refused", "the model refuses this input", null);
             }
             return real.execute(job, payload, context);
-        }, AwsClients.fromEnvironment(), Definitions.bundledSchemas()));
+        }, aws, Definitions.bundledSchemas()));
     }
 
     @Override

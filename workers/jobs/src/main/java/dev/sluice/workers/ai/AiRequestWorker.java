@@ -20,6 +20,9 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.priming.Priming;
+import dev.sluice.workers.push.JobDeltas;
+import dev.sluice.workers.push.NumberedPushes;
+import dev.sluice.workers.push.PushTarget;
 import java.util.List;
 
 /** The ai.request lanes (high and normal priority): one model call per job, through {@link ChatModel}. */
@@ -30,8 +33,8 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
     public AiRequestWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws,
-                schemas);
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws)),
+                NumberedPushes.fromEnvironment(aws)), aws, schemas);
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
                 .register(this);
     }
@@ -52,13 +55,25 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         };
     }
 
-    /** Runs one ai.request job; a model that refuses the request for good fails the job (see JobQueueWorker). */
-    public record Executor(ChatModel model) implements JobExecutor {
+    /**
+     * Runs one ai.request job; a model that refuses the request for good fails the job (see JobQueueWorker).
+     * A job with {@code "stream": true} has its answer pushed as {@code job.delta} messages to {@code deltas}
+     * as it comes, all of them before the result is stored.
+     */
+    public record Executor(ChatModel model, PushTarget deltas) implements JobExecutor {
 
         @Override
         public JobOutcome execute(Job job, JsonNode payload, Context context) {
-            ChatReply reply = model.reply(new ChatRequest(OfflineChatModel.MODEL, null,
-                    List.of(ChatMessage.user(payload.get("input").asText())), 0, 1024, null));
+            ChatRequest request = new ChatRequest(OfflineChatModel.MODEL, null,
+                    List.of(ChatMessage.user(payload.get("input").asText())), 0, 1024, null);
+            ChatReply reply;
+            if (JobDeltas.requested(payload)) {
+                JobDeltas sink = JobDeltas.forJob(job, deltas);
+                reply = model.stream(request, sink);
+                sink.finish();
+            } else {
+                reply = model.reply(request);
+            }
             ObjectNode result = Json.object();
             result.put("text", reply.text());
             result.put("provider", reply.provider());
