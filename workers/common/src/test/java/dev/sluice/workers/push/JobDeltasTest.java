@@ -206,6 +206,21 @@ class JobDeltasTest {
     }
 
     @Test
+    void aResetAfterAFailedFirstPushStillSaysSoSinceThatPushMayHaveBeenNumbered() {
+        JobDeltas deltas = deltas(1, 5, Duration.ofSeconds(10));
+        target.failNextAfterNumbering = true;
+        deltas.accept("Hello ");
+        clock.advance(JobDeltas.PAUSE_AFTER_FAILURE);
+        deltas.reset("stream broken");
+        deltas.accept("Bye.");
+        deltas.finish();
+
+        assertThat(target.messages).hasSize(3);
+        assertThat(target.messages.get(1).get("reset").asBoolean()).isTrue();
+        assertThat(clientView(target.messages)).isEqualTo("Bye.");
+    }
+
+    @Test
     void afterRepeatedFailuresTheJobStreamsNoMoreAndNothingThrows() {
         JobDeltas deltas = deltas(1, 1, Duration.ofSeconds(10));
         target.failNext = Integer.MAX_VALUE;
