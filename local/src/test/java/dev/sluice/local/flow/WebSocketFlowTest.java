@@ -110,6 +110,31 @@ class WebSocketFlowTest {
         }
     }
 
+    @Test
+    void resumeLeavesOutTheDeltasOfAStreamedJobWhoseResultItReplays() throws Exception {
+        try (SluiceClient client = flow.newTenant("late-reader")) {
+            String streamed = aiRequest("streamed while nobody listened").replace("\"priority\":\"normal\",",
+                    "\"priority\":\"normal\",\"stream\":true,");
+            String jobId = client.submit(streamed, null).body().get("jobId").asText();
+            awaitFinished(client, jobId);
+            awaitPushLogged(client, 2);
+
+            try (PushStream ws = client.connect(flow.runtime.endpoints().webSocket())) {
+                ObjectNode resume = action("resume");
+                resume.put("afterSeq", 0);
+                ws.send(resume);
+                JsonNode first = ws.next(PATIENCE);
+                JsonNode reply = ws.next(m -> "resumed".equals(m.path("type").asText()), PATIENCE);
+
+                // Logged: the answer's one delta (seq 1), then the result (seq 2), which holds the whole answer.
+                assertThat(first.get("type").asText()).isEqualTo("job.completed");
+                assertThat(first.get("seq").asLong()).isEqualTo(2);
+                assertThat(reply.get("count").asInt()).isEqualTo(1);
+                assertThat(reply.get("lastSeq").asLong()).isEqualTo(2);
+            }
+        }
+    }
+
     /** The notifier logs a push just after the job row turns SUCCEEDED; wait for that, not for a push. */
     private static void awaitPushLogged(SluiceClient client, long seq) throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
