@@ -16,7 +16,9 @@ import dev.sluice.workers.push.NumberedPushes;
  * The real AI worker (batching, idempotency, retries, DLQ) whose model fails on request: an input
  * {@code fail-times:N} fails its first N attempts, {@code fail-always} every one, {@code fail-until-replayed}
  * every one until the job is replayed from its dead-letter queue; {@code fail-permanently} fails at once for
- * good. Only the model is a double; everything around it is what runs on AWS.
+ * good. {@code stream-gated} streams a {@link WordStreamingModel#gated()} answer, {@code stream-breaks-once}
+ * one whose first attempt breaks midway. Only the model is a double; everything around it is what runs
+ * on AWS.
  */
 public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -24,8 +26,8 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
 
     public FlakyAiWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
-        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel(),
-                NumberedPushes.fromEnvironment(aws));
+        NumberedPushes pushes = NumberedPushes.fromEnvironment(aws);
+        AiRequestWorker.Executor real = new AiRequestWorker.Executor(new OfflineChatModel(), pushes);
         this.worker = new AiRequestWorker(JobQueueWorker.fromEnvironment((job, payload, context) -> {
             String input = payload.get("input").asText();
             if (input.equals("fail-always")
@@ -36,7 +38,14 @@ public final class FlakyAiWorker implements RequestHandler<SQSEvent, SQSBatchRes
             if (input.equals("fail-permanently")) {
                 throw PortFailure.permanent("model_refused", "the model refuses this input", null);
             }
-            return real.execute(job, payload, context);
+            return switch (input) {
+                case "stream-gated" -> new AiRequestWorker.Executor(WordStreamingModel.gated(), pushes)
+                        .execute(job, payload, context);
+                case "stream-breaks-once" -> new AiRequestWorker.Executor(job.attempts() == 1
+                        ? WordStreamingModel.breakingMidway() : WordStreamingModel.whole(), pushes)
+                        .execute(job, payload, context);
+                default -> real.execute(job, payload, context);
+            };
         }, aws, Definitions.bundledSchemas()));
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.local.flow;
 
 import static dev.sluice.local.flow.FlowFixture.aiRequest;
 import static dev.sluice.local.flow.FlowFixture.awaitFinished;
+import static dev.sluice.local.flow.FlowFixture.streamingAiRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -113,9 +114,8 @@ class WebSocketFlowTest {
     @Test
     void resumeLeavesOutTheDeltasOfAStreamedJobWhoseResultItReplays() throws Exception {
         try (SluiceClient client = flow.newTenant("late-reader")) {
-            String streamed = aiRequest("streamed while nobody listened").replace("\"priority\":\"normal\",",
-                    "\"priority\":\"normal\",\"stream\":true,");
-            String jobId = client.submit(streamed, null).body().get("jobId").asText();
+            String jobId = client.submit(streamingAiRequest("streamed while nobody listened"), null).body()
+                    .get("jobId").asText();
             awaitFinished(client, jobId);
             awaitPushLogged(client, 2);
 
