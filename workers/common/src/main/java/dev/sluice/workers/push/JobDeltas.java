@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here fails the job: the stored result, pushed as {@code job.completed}, is the answer.
  * A push that fails is logged and its text kept to go with the next one (from the same offset: it may
  * have been numbered after all, which a client's skip rule absorbs); after {@link #GIVE_UP_AFTER}
- * failures in a row the job streams no more. Calls may come from any thread, one at a time.
+ * failures in a row the job streams no more. Calls may come from any thread (they are serialized).
  */
 public final class JobDeltas implements DeltaSink {
 
@@ -116,7 +116,10 @@ public final class JobDeltas implements DeltaSink {
         }
     }
 
-    /** The answer is complete: what is held goes now, before the result is stored and announced (so after it in seq). */
+    /**
+     * The answer is complete: what is held goes now. Call it before the result is stored, so that every
+     * delta is numbered before the result's {@code job.completed}.
+     */
     public synchronized void finish() {
         if (!stopped) {
             flush(clock.millis(), true);
