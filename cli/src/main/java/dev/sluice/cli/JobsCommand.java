@@ -110,7 +110,9 @@ final class JobsCommand {
                         return status;
                     }
                     String jobId = response.body().get("jobId").asText();
-                    JsonNode result = pushes.next(m -> jobId.equals(m.path("jobId").asText()), Duration.ofSeconds(60));
+                    // A streamed job's job.delta messages come first; the outcome holds the whole answer.
+                    JsonNode result = pushes.next(m -> jobId.equals(m.path("jobId").asText())
+                            && m.path("type").asText().matches("job\\.(completed|failed)"), Duration.ofSeconds(60));
                     if (result == null) {
                         cli.getErr().println("sluice: no result for " + jobId + " within 60 s; see `sluice jobs get "
                                 + jobId + "`");

@@ -142,6 +142,19 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aStreamedJobSubmittedWithWaitPrintsItsResultNotItsFirstDelta() {
+        String payload = "{\"sessionId\":\"s\",\"userId\":\"u\",\"process\":\"contentCrafter\","
+                + "\"input\":\"A slogan for snow.\",\"priority\":\"normal\",\"stream\":true,\"timestamp\":1}";
+
+        int status = run("jobs", "submit", "--dir", state.toString(), "--type", "ai.request", "--payload", payload,
+                "--wait");
+
+        assertThat(status).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("\"type\" : \"job.completed\"", "A slogan for snow.")
+                .doesNotContain("job.delta");
+    }
+
+    @Test
     void anInvalidJobIsRefusedWithTheFieldNamed() {
         int status = run("jobs", "submit", "--dir", state.toString(), "--type", "email.send", "--payload", "{}");
 

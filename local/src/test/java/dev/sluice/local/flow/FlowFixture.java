@@ -114,6 +114,11 @@ final class FlowFixture implements AutoCloseable {
                 + "\"timestamp\":1795342532990}}";
     }
 
+    /** An ai.request whose answer is streamed as job.delta messages. */
+    static String streamingAiRequest(String input) {
+        return aiRequest(input).replace("\"priority\":\"normal\",", "\"priority\":\"normal\",\"stream\":true,");
+    }
+
     static String analyticsEvent(String toolId, String interactionType) {
         return "{\"type\":\"analytics.event\",\"payload\":{\"toolId\":\"" + toolId + "\",\"interactionType\":\""
                 + interactionType + "\",\"data\":{},\"timestamp\":" + System.currentTimeMillis() + "}}";

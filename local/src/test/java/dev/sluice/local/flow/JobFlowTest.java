@@ -4,6 +4,7 @@ import static dev.sluice.local.flow.FlowFixture.aiRequest;
 import static dev.sluice.local.flow.FlowFixture.analyticsEvent;
 import static dev.sluice.local.flow.FlowFixture.awaitFinished;
 import static dev.sluice.local.flow.FlowFixture.email;
+import static dev.sluice.local.flow.FlowFixture.streamingAiRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +22,13 @@ import dev.sluice.workers.email.OutboxMailer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +66,7 @@ class JobFlowTest {
 
     @AfterAll
     static void stop() {
+        WordStreamingModel.GO_ON.forEach(CountDownLatch::countDown);
         sqs.close();
         dev.close();
         flow.close();
@@ -110,6 +115,81 @@ class JobFlowTest {
         String messageId = mailPush.at("/result/messageId").asText();
         Path eml = new OutboxMailer(state.resolve("mail").resolve("outbox")).find(messageId).orElseThrow();
         assertThat(Files.readString(eml)).contains("To: ada@example.com", "Message-ID: <" + mail + "@sluice>");
+    }
+
+    @Test
+    void aClientThatReconnectsMidStreamAndResumesEndsUpWithTheWholeAnswerExactlyOnce() throws Exception {
+        try (SluiceClient client = flow.newTenant("streamer")) {
+            TreeMap<Long, JsonNode> applied = new TreeMap<>();
+            String jobId;
+            try (PushStream first = client.connect(flow.runtime.endpoints().webSocket())) {
+                jobId = client.submit(streamingAiRequest("stream-gated"), null).body().get("jobId").asText();
+                // Part one (600 chars) goes out as several deltas; this client takes two, then drops.
+                for (int i = 0; i < 2; i++) {
+                    JsonNode delta = first.next(m -> isDelta(m, jobId), PUSH_PATIENCE);
+                    assertThat(delta).as("delta " + (i + 1) + " of part one").isNotNull();
+                    applied.put(delta.get("seq").asLong(), delta);
+                }
+            }
+            long lastSeen = applied.lastKey();
+            // While no connection is open, part two is streamed: its deltas reach only the push log.
+            WordStreamingModel.GO_ON.get(0).countDown();
+            Await.until("part two to be streamed", PUSH_PATIENCE,
+                    () -> WordStreamingModel.STREAMED.get(1).getCount() == 0);
+
+            try (PushStream second = client.connect(flow.runtime.endpoints().webSocket())) {
+                second.send(Json.object().put("action", "resume").put("afterSeq", lastSeen));
+                JsonNode resumed = second.next(m -> "resumed".equals(m.path("type").asText()), PUSH_PATIENCE);
+                assertThat(resumed).as("the answer to resume").isNotNull();
+                List<JsonNode> replayed = deltasReceived(second, jobId);
+
+                // Part three streams live to the new connection.
+                WordStreamingModel.GO_ON.get(1).countDown();
+                JsonNode completed = second.next(m -> "job.completed".equals(m.path("type").asText())
+                        && jobId.equals(m.path("jobId").asText()), PUSH_PATIENCE);
+                assertThat(completed).as("job.completed").isNotNull();
+                List<JsonNode> live = deltasReceived(second, jobId);
+
+                long resumedUpTo = resumed.get("lastSeq").asLong();
+                assertThat(resumed.get("more").asBoolean()).isFalse();
+                assertThat(replayed).as("the deltas missed while away, replayed by resume").isNotEmpty()
+                        .hasSize(resumed.get("count").asInt())
+                        .allSatisfy(m -> assertThat(m.get("seq").asLong()).isBetween(lastSeen + 1, resumedUpTo));
+                assertThat(live).as("the deltas pushed live after the reconnect").isNotEmpty()
+                        .allSatisfy(m -> assertThat(m.get("seq").asLong()).isGreaterThan(resumedUpTo));
+                for (JsonNode delta : concat(replayed, live)) {
+                    assertThat(applied.put(delta.get("seq").asLong(), delta)).as("seq seen twice").isNull();
+                }
+                String result = completed.at("/result/text").asText();
+                assertThat(result).isEqualTo(WordStreamingModel.answer());
+                assertThat(answerFrom(applied)).isEqualTo(result);
+                assertThat(completed.get("seq").asLong()).as("the result comes after its last delta")
+                        .isEqualTo(applied.lastKey() + 1);
+            }
+        }
+    }
+
+    @Test
+    void aStreamThatBreaksMidwayRunsAgainAndTheClientIsToldToStartOverSoNoTextShowsTwice() throws Exception {
+        try (SluiceClient client = flow.newTenant("restarter");
+                PushStream ws = client.connect(flow.runtime.endpoints().webSocket())) {
+            String jobId = client.submit(streamingAiRequest("stream-breaks-once"), null).body().get("jobId").asText();
+            JsonNode completed = ws.next(m -> "job.completed".equals(m.path("type").asText())
+                    && jobId.equals(m.path("jobId").asText()), PUSH_PATIENCE);
+            assertThat(completed).as("job.completed").isNotNull();
+            TreeMap<Long, JsonNode> bySeq = new TreeMap<>();
+            deltasReceived(ws, jobId).forEach(d -> bySeq.put(d.get("seq").asLong(), d));
+
+            List<JsonNode> inOrder = List.copyOf(bySeq.values());
+            int reset = inOrder.indexOf(inOrder.stream().filter(d -> d.path("reset").asBoolean()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no reset among " + inOrder)));
+            assertThat(reset).as("text of the broken first attempt went out before the reset").isPositive();
+            assertThat(inOrder.get(reset).get("reason").asText()).contains("attempt 2");
+            assertThat(inOrder.get(reset).get("offset").asInt()).isZero();
+            assertThat(completed.at("/result/text").asText()).isEqualTo(WordStreamingModel.answer());
+            assertThat(answerFrom(bySeq)).isEqualTo(WordStreamingModel.answer());
+            assertThat(awaitFinished(client, jobId).get("attempts").asInt()).isEqualTo(2);
+        }
     }
 
     @Test
@@ -328,5 +408,42 @@ class JobFlowTest {
                     .messages().forEach(m -> seen.put(m.messageId(), m));
         }
         return List.copyOf(seen.values());
+    }
+
+    private static boolean isDelta(JsonNode message, String jobId) {
+        return "job.delta".equals(message.path("type").asText()) && jobId.equals(message.path("jobId").asText());
+    }
+
+    /** The job's deltas {@code stream} has received so far, in the order they came. */
+    private static List<JsonNode> deltasReceived(PushStream stream, String jobId) throws InterruptedException {
+        List<JsonNode> deltas = new ArrayList<>();
+        for (JsonNode m; (m = stream.next(d -> isDelta(d, jobId), Duration.ZERO)) != null; ) {
+            deltas.add(m);
+        }
+        return deltas;
+    }
+
+    private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
+        List<JsonNode> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * The answer a client shows, from deltas by seq: no seq may be missing, every delta must start
+     * exactly where the text so far ends (no gap, no repeat), and a reset starts the text over.
+     */
+    private static String answerFrom(TreeMap<Long, JsonNode> bySeq) {
+        assertThat(bySeq.lastKey() - bySeq.firstKey() + 1).as("no seq missing").isEqualTo(bySeq.size());
+        StringBuilder answer = new StringBuilder();
+        for (JsonNode delta : bySeq.values()) {
+            if (delta.path("reset").asBoolean()) {
+                answer.setLength(0);
+                continue;
+            }
+            assertThat(delta.get("offset").asInt()).as("offset of seq " + delta.get("seq")).isEqualTo(answer.length());
+            answer.append(delta.get("text").asText());
+        }
+        return answer.toString();
     }
 }

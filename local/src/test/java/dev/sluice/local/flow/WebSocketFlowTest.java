@@ -2,6 +2,7 @@ package dev.sluice.local.flow;
 
 import static dev.sluice.local.flow.FlowFixture.aiRequest;
 import static dev.sluice.local.flow.FlowFixture.awaitFinished;
+import static dev.sluice.local.flow.FlowFixture.streamingAiRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -106,6 +107,30 @@ class WebSocketFlowTest {
                 assertThat(reply.get("count").asInt()).isEqualTo(2);
                 assertThat(reply.get("lastSeq").asLong()).isEqualTo(lastSeen + 2);
                 assertThat(second.next(Duration.ofMillis(500))).isNull();
+            }
+        }
+    }
+
+    @Test
+    void resumeLeavesOutTheDeltasOfAStreamedJobWhoseResultItReplays() throws Exception {
+        try (SluiceClient client = flow.newTenant("late-reader")) {
+            String jobId = client.submit(streamingAiRequest("streamed while nobody listened"), null).body()
+                    .get("jobId").asText();
+            awaitFinished(client, jobId);
+            awaitPushLogged(client, 2);
+
+            try (PushStream ws = client.connect(flow.runtime.endpoints().webSocket())) {
+                ObjectNode resume = action("resume");
+                resume.put("afterSeq", 0);
+                ws.send(resume);
+                JsonNode first = ws.next(PATIENCE);
+                JsonNode reply = ws.next(m -> "resumed".equals(m.path("type").asText()), PATIENCE);
+
+                // Logged: the answer's one delta (seq 1), then the result (seq 2), which holds the whole answer.
+                assertThat(first.get("type").asText()).isEqualTo("job.completed");
+                assertThat(first.get("seq").asLong()).isEqualTo(2);
+                assertThat(reply.get("count").asInt()).isEqualTo(1);
+                assertThat(reply.get("lastSeq").asLong()).isEqualTo(2);
             }
         }
     }

@@ -18,8 +18,10 @@ import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.priming.Priming;
+import dev.sluice.workers.push.JobDeltas;
+import dev.sluice.workers.push.NumberedPushes;
+import dev.sluice.workers.push.PushTarget;
 import java.time.Duration;
-import java.util.List;
 
 /** The ai.request lanes (high and normal priority): each job through the {@link AiGateway}. */
 public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -30,8 +32,9 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
         this.worker = JobQueueWorker.fromEnvironment(
-                new Executor(AiGatewayFactory.fromEnvironment(aws, chatModel(Setting.CHAT_MODEL.from(aws)))), aws,
-                schemas, Duration.ofSeconds(Setting.BUDGET_WAIT_LIMIT_SECONDS.longFrom(aws)));
+                new Executor(AiGatewayFactory.fromEnvironment(aws, chatModel(Setting.CHAT_MODEL.from(aws))),
+                        NumberedPushes.fromEnvironment(aws)),
+                aws, schemas, Duration.ofSeconds(Setting.BUDGET_WAIT_LIMIT_SECONDS.longFrom(aws)));
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
                 .register(this);
     }
@@ -54,14 +57,21 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
 
     /**
      * Runs one ai.request job through the gateway; a permanent failure (a missing template, a model's
-     * refusal) fails the job, a transient one is retried (see JobQueueWorker).
+     * refusal) fails the job, a transient one is retried (see JobQueueWorker). A job with
+     * {@code "stream": true} has its answer pushed as {@code job.delta} messages to {@code deltas} as it
+     * comes, all of them before the result is stored.
      */
-    public record Executor(AiGateway gateway) implements JobExecutor {
+    public record Executor(AiGateway gateway, PushTarget deltas) implements JobExecutor {
 
         @Override
         public JobOutcome execute(Job job, JsonNode payload, Context context) {
-            // WIRE: the stream branch's relay of job.delta messages when payload.stream is true.
-            return JobOutcome.of(gateway.execute(job, payload, DeltaSink.NONE));
+            if (!JobDeltas.requested(payload)) {
+                return JobOutcome.of(gateway.execute(job, payload, DeltaSink.NONE));
+            }
+            JobDeltas sink = JobDeltas.forJob(job, deltas);
+            JsonNode result = gateway.execute(job, payload, sink);
+            sink.finish();
+            return JobOutcome.of(result);
         }
     }
 }

@@ -21,8 +21,10 @@ import dev.sluice.workers.push.PushMessages;
 import dev.sluice.workers.push.Pusher;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -30,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * authorizer let in (its {@code requestContext.authorizer}: tenant, user and key; the key came as
  * query {@code apiKey} or header {@code x-api-key}), so that revoking the key can end it; {@code $disconnect} forgets it;
  * {@code $default} answers the actions {@code ping}, {@code resume {"afterSeq"}} (replays, in order,
- * every message the user missed from the 24-hour push log) and {@code subscribe {"jobId"}} (the
+ * every message the user missed from the 24-hour push log, except the streamed deltas of a job whose
+ * outcome it replays too) and {@code subscribe {"jobId"}} (the
  * job's current state, for a client that connected after submitting).
  */
 public final class WebSocketHandler
@@ -38,6 +41,7 @@ public final class WebSocketHandler
 
     /** Messages replayed by one resume; the reply says whether more are waiting. */
     static final int RESUME_LIMIT = 500;
+    private static final Set<String> FINAL_TYPES = Set.of("job.completed", "job.failed");
 
     private final Connections connections;
     private final PushLog pushLog;
@@ -128,7 +132,8 @@ public final class WebSocketHandler
         long afterSeq = request.get("afterSeq").asLong();
         List<JsonNode> missed = pushLog.after(caller.tenantId(), caller.userId(), afterSeq, RESUME_LIMIT + 1,
                 clock.millis());
-        List<JsonNode> replay = missed.subList(0, Math.min(RESUME_LIMIT, missed.size()));
+        List<JsonNode> page = missed.subList(0, Math.min(RESUME_LIMIT, missed.size()));
+        List<JsonNode> replay = withoutSupersededDeltas(page);
         for (JsonNode message : replay) {
             pusher.push(caller.connectionId(), message);
         }
@@ -136,9 +141,24 @@ public final class WebSocketHandler
         reply.put("type", "resumed");
         reply.put("afterSeq", afterSeq);
         reply.put("count", replay.size());
-        reply.put("lastSeq", replay.isEmpty() ? afterSeq : replay.get(replay.size() - 1).get("seq").asLong());
+        reply.put("lastSeq", page.isEmpty() ? afterSeq : page.get(page.size() - 1).get("seq").asLong());
         reply.put("more", missed.size() > RESUME_LIMIT);
         return reply;
+    }
+
+    /**
+     * The page less the {@code job.delta} messages of every job whose outcome it also holds: the outcome
+     * carries the whole answer, so its deltas would only cost pushes (a page can hold hundreds).
+     */
+    private static List<JsonNode> withoutSupersededDeltas(List<JsonNode> page) {
+        Set<String> finished = new HashSet<>();
+        for (JsonNode message : page) {
+            if (FINAL_TYPES.contains(message.path("type").asText())) {
+                finished.add(message.path("jobId").asText());
+            }
+        }
+        return page.stream().filter(m -> !("job.delta".equals(m.path("type").asText())
+                && finished.contains(m.path("jobId").asText()))).toList();
     }
 
     private ObjectNode subscribe(Connection caller, JsonNode request) {

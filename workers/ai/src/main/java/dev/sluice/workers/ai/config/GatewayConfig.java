@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.sluice.workers.ai.budget.BudgetLimits;
+import dev.sluice.workers.ai.cost.ModelPrice;
 
 /**
  * The AI gateway's configuration ({@code core/src/main/resources/sluice/ai-gateway.json}): the price
@@ -25,8 +27,8 @@ import java.util.Map;
  * budgets' defaults and the request defaults. Loading checks it against its schema and checks what a
  * schema cannot: every model a route names is priced, and the default model type is routed.
  */
-public record GatewayConfig(String defaultModelType, GatewayDefaults defaults, BudgetDefaults budgets,
-        Map<String, ModelPrice> prices, Map<String, Map<String, Route>> routeSets) {
+public record GatewayConfig(String defaultModelType, GatewayDefaults defaults, BudgetLimits budgets,
+        Map<String, ModelPrice> prices, Map<String, String> providers, Map<String, Map<String, Route>> routeSets) {
 
     public static final String RESOURCE = "sluice/ai-gateway.json";
     static final String DISPLAY_NAME = "core/src/main/resources/" + RESOURCE;
@@ -36,6 +38,7 @@ public record GatewayConfig(String defaultModelType, GatewayDefaults defaults, B
 
     public GatewayConfig {
         prices = Map.copyOf(prices);
+        providers = Map.copyOf(providers);
         routeSets = Map.copyOf(routeSets);
     }
 
@@ -70,11 +73,12 @@ public record GatewayConfig(String defaultModelType, GatewayDefaults defaults, B
                     + first.message());
         }
         Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        Map<String, String> providers = new LinkedHashMap<>();
         root.get("models").properties().forEach(model -> {
             JsonNode price = model.getValue().get("price");
-            prices.put(model.getKey(), new ModelPrice(model.getValue().get("provider").asText(),
-                    usd(price.get("input")), usd(price.get("output")), usd(price.get("cacheRead")),
-                    usd(price.get("cacheWrite"))));
+            prices.put(model.getKey(), new ModelPrice(usd(price.get("input")), usd(price.get("output")),
+                    usd(price.get("cacheRead")), usd(price.get("cacheWrite"))));
+            providers.put(model.getKey(), model.getValue().get("provider").asText());
         });
         Map<String, Map<String, Route>> sets = new LinkedHashMap<>();
         root.get("routeSets").properties().forEach(set -> {
@@ -96,8 +100,8 @@ public record GatewayConfig(String defaultModelType, GatewayDefaults defaults, B
         return new GatewayConfig(root.get("defaultModelType").asText(),
                 new GatewayDefaults(defaults.get("maxTokens").asInt(), defaults.get("temperature").asDouble(),
                         defaults.get("historyTokens").asInt(), defaults.get("documents").asInt()),
-                new BudgetDefaults(usd(budgets.get("dailyUsd")), budgets.get("tokensPerMinute").asLong()),
-                prices, sets);
+                new BudgetLimits(usd(budgets.get("dailyUsd")), budgets.get("tokensPerMinute").asLong()),
+                prices, providers, sets);
     }
 
     /** The routes of set {@code name} by model type; an unknown set names the ones there are. */

@@ -39,8 +39,7 @@ class GatewayConfigTest {
 
         for (Route route : config.routes("local").values()) {
             assertThat(route.modelId()).isEqualTo("offline-extractive-1");
-            ModelPrice price = config.prices().get(route.modelId());
-            assertThat(price.provider()).isEqualTo("sluice-offline");
+            assertThat(config.providers().get(route.modelId())).isEqualTo("sluice-offline");
             assertThat(List.of(price.input(), price.output(), price.cacheRead(), price.cacheWrite()))
                     .allSatisfy(p -> assertThat(p).isZero());
         }
@@ -56,8 +55,8 @@ class GatewayConfigTest {
             assertThat(routes.get("opus").modelId()).contains("claude-opus");
             for (Route route : routes.values()) {
                 for (String model : GatewayConfig.models(route)) {
-                    assertThat(config.prices().get(model).provider()).isEqualTo("bedrock");
-                    assertThat(config.prices().get(model).output()).isPositive();
+                    assertThat(config.providers().get(model)).isEqualTo("bedrock");
+                    assertThat(config.prices().get(model).outputPerMillion()).isPositive();
                 }
             }
         }
@@ -72,8 +71,8 @@ class GatewayConfigTest {
                 new Route.Canary("m-small", 10, 0.05, Duration.ofSeconds(5), new BigDecimal("0.02"),
                         Duration.ofMinutes(5), 20)));
         assertThat(config.routes("test").get("haiku").fallbacks()).isEmpty();
-        assertThat(config.budgets()).isEqualTo(new BudgetDefaults(new BigDecimal("1.5"), 1000));
-        assertThat(config.prices().get("m-big").cacheWrite()).isEqualByComparingTo("3.75");
+        assertThat(config.budgets()).isEqualTo(new BudgetLimits(new BigDecimal("1.5"), 1000));
+        assertThat(config.prices().get("m-big").cacheWritePerMillion()).isEqualByComparingTo("3.75");
     }
 
     @Test
