@@ -48,8 +48,16 @@ public record Setting(String name) {
     public static final Setting MAILER = new Setting("MAILER");
     public static final Setting MAIL_OUTBOX_DIR = new Setting("MAIL_OUTBOX_DIR");
     public static final Setting MAIL_FROM = new Setting("MAIL_FROM");
-    /** {@code local}: the offline provider (Bedrock arrives with step 4). */
+    /**
+     * {@code local} (the offline provider), {@code bedrock} (Converse/ConverseStream, endpoint and
+     * credentials as the SDK resolves them) or {@code openai} (a user's OpenAI-compatible server at
+     * OPENAI_BASE_URL, local runtime only): see {@code dev.sluice.workers.chat.ChatModels}.
+     */
     public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL");
+    /** The OpenAI-compatible server's base URL, {@code http://127.0.0.1:8000} (requests go to {@code /v1/chat/completions}). */
+    public static final Setting OPENAI_BASE_URL = new Setting("OPENAI_BASE_URL");
+    /** The model an OpenAI-compatible server is asked for when no route names one. */
+    public static final Setting OPENAI_MODEL = new Setting("OPENAI_MODEL");
 
     /** {@code bedrock} (Titan Text Embeddings v2) or {@code local} (BGE small in-process, the local profile). */
     public static final Setting EMBEDDER = new Setting("EMBEDDER");

@@ -15,7 +15,7 @@ import dev.sluice.core.jobs.Job;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
-import dev.sluice.workers.config.Setting;
+import dev.sluice.workers.chat.ChatModels;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
 import dev.sluice.workers.jobs.JobQueueWorker;
@@ -30,8 +30,8 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
     public AiRequestWorker() {
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
-        this.worker = JobQueueWorker.fromEnvironment(new Executor(chatModel(Setting.CHAT_MODEL.from(aws))), aws,
-                schemas);
+        ChatModels.Choice chat = ChatModels.choice(aws);
+        this.worker = JobQueueWorker.fromEnvironment(new Executor(chat.model(), chat.defaultModelId()), aws, schemas);
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
                 .register(this);
     }
@@ -45,19 +45,17 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         return worker.handle(event, context);
     }
 
-    static ChatModel chatModel(String name) {
-        return switch (name) {
-            case "local" -> new OfflineChatModel();
-            default -> throw new IllegalArgumentException("CHAT_MODEL " + name + " is not one of: local");
-        };
-    }
-
     /** Runs one ai.request job; a model that refuses the request for good fails the job (see JobQueueWorker). */
-    public record Executor(ChatModel model) implements JobExecutor {
+    public record Executor(ChatModel model, String modelId) implements JobExecutor {
+
+        /** The offline provider's model. */
+        public Executor(ChatModel model) {
+            this(model, OfflineChatModel.MODEL);
+        }
 
         @Override
         public JobOutcome execute(Job job, JsonNode payload, Context context) {
-            ChatReply reply = model.reply(new ChatRequest(OfflineChatModel.MODEL, null,
+            ChatReply reply = model.reply(new ChatRequest(modelId, null,
                     List.of(ChatMessage.user(payload.get("input").asText())), 0, 1024, null));
             ObjectNode result = Json.object();
             result.put("text", reply.text());
