@@ -62,7 +62,8 @@ class BedrockChatModelTest {
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestHeaders().getFirst("Content-Type"), new String(body, StandardCharsets.UTF_8)));
+                    exchange.getRequestHeaders().getFirst("Content-Type"), new String(body, StandardCharsets.UTF_8),
+                    exchange.getRequestHeaders().getFirst("Authorization")));
             Answer answer = answers.poll();
             if (answer == null) {
                 exchange.sendResponseHeaders(500, -1);
@@ -296,6 +297,26 @@ class BedrockChatModelTest {
         }
     }
 
+    @Test
+    void withProcessCredentialsTheClientSignsWithTheProcessesOwnSdkSettingsNotTheFunctions() {
+        // The SDK's default chains read these system properties first, as they would a user's environment.
+        Map<String, String> process = Map.of("aws.accessKeyId", "AKIDPROCESS", "aws.secretAccessKey", "process-secret",
+                "aws.region", "eu-west-3");
+        process.forEach(System::setProperty);
+        AwsClients aws = new AwsClients(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDFUNCTION",
+                "AWS_SECRET_ACCESS_KEY", "secret", "BEDROCK_CREDENTIALS", "process",
+                "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://127.0.0.1:" + server.getAddress().getPort()));
+        try (BedrockRuntimeClient processSync = BedrockChatClients.sync(aws)) {
+            answers.add(Answer.json(200, "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[]}},"
+                    + "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":1,\"outputTokens\":0}}"));
+            new BedrockChatModel(processSync, () -> async).reply(request(null));
+        } finally {
+            process.keySet().forEach(System::clearProperty);
+        }
+        assertThat(requests.getFirst().authorization()).contains("Credential=AKIDPROCESS/")
+                .contains("/eu-west-3/bedrock/aws4_request");
+    }
+
     private static DeltaSink sink(List<String> deltas) {
         return new DeltaSink() {
             @Override
@@ -310,7 +331,7 @@ class BedrockChatModelTest {
         };
     }
 
-    private record Recorded(String method, String rawPath, String contentType, String body) {
+    private record Recorded(String method, String rawPath, String contentType, String body, String authorization) {
     }
 
     @FunctionalInterface
