@@ -8,7 +8,7 @@ import dev.sluice.core.ai.TokenUsage;
 /**
  * The local stand-in for a chat model. No generative model ships in any package reachable here, so
  * it does not pretend: it answers with a labelled, deterministic digest of the input (its first
- * sentence and its size), and says {@code generative: false}. Bedrock arrives with step 4.
+ * sentence and its size), and says {@code generative: false}. CHAT_MODEL=bedrock or openai names a real one.
  */
 public final class OfflineChatModel implements ChatModel {
 
