@@ -9,7 +9,9 @@ import dev.sluice.core.ai.Guardrail;
 import dev.sluice.core.ai.ModelFailure;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.workers.config.Lazy;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,16 +47,23 @@ public final class BedrockChatModel implements ChatModel {
 
     public static final String PROVIDER = "bedrock";
     public static final String GUARDRAIL_INTERVENED = "guardrail_intervened";
-    /** A stream with no event for this long is broken: a Lambda timeout must not be what ends it. */
-    static final long STREAM_TIMEOUT_SECONDS = 120;
+    /** How long a whole stream may take before it is given up as broken (and cancelled). */
+    public static final Duration STREAM_TIMEOUT = Duration.ofMinutes(2);
 
     private final BedrockRuntimeClient bedrock;
     private final Supplier<BedrockRuntimeAsyncClient> streaming;
+    private final Duration streamTimeout;
 
     /** @param streaming built on first stream: a worker that never streams starts no event loop */
-    public BedrockChatModel(BedrockRuntimeClient bedrock, Supplier<BedrockRuntimeAsyncClient> streaming) {
+    public BedrockChatModel(BedrockRuntimeClient bedrock, Supplier<BedrockRuntimeAsyncClient> streaming,
+            Duration streamTimeout) {
         this.bedrock = bedrock;
         this.streaming = streaming;
+        this.streamTimeout = streamTimeout;
+    }
+
+    public BedrockChatModel(BedrockRuntimeClient bedrock, Supplier<BedrockRuntimeAsyncClient> streaming) {
+        this(bedrock, streaming, STREAM_TIMEOUT);
     }
 
     public static BedrockChatModel fromEnvironment(AwsClients aws) {
@@ -100,10 +109,13 @@ public final class BedrockChatModel implements ChatModel {
                         })
                         .build())
                 .build();
+        CompletableFuture<Void> call = null;
         try {
-            streaming.get().converseStream(converseStream(request), handler)
-                    .get(STREAM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | CompletionException e) {
+            call = streaming.get().converseStream(converseStream(request), handler);
+            call.get(streamTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            throw BedrockFailures.classify(request.modelId(), e, false);
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
                     : e.getCause();
             if (cause instanceof RuntimeException sinkFailure && streamed.sinkFailed) {
@@ -111,9 +123,12 @@ public final class BedrockChatModel implements ChatModel {
             }
             throw BedrockFailures.classify(request.modelId(), cause, streamed.responded);
         } catch (TimeoutException e) {
+            // Cancelled, so no delta reaches the sink after the caller has been told the stream broke.
+            call.cancel(true);
             throw new ModelFailure(ModelFailure.Kind.STREAM_BROKEN, request.modelId() + ": no end of the stream in "
-                    + STREAM_TIMEOUT_SECONDS + " s", e);
+                    + streamTimeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new ModelFailure(ModelFailure.Kind.STREAM_BROKEN, "interrupted while streaming", e);
         }

@@ -182,6 +182,26 @@ class BedrockChatModelTest {
     }
 
     @Test
+    void aStreamedGuardrailInterventionIsReadFromTheMetadataTrace() {
+        answers.add(Answer.stream(List.of(
+                Frame.event("messageStart", "{\"role\":\"assistant\"}"),
+                Frame.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Blocked.\"}}"),
+                Frame.event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+                Frame.event("messageStop", "{\"stopReason\":\"guardrail_intervened\"}"),
+                Frame.event("metadata", "{\"usage\":{\"inputTokens\":5,\"outputTokens\":0,\"totalTokens\":5},"
+                        + "\"metrics\":{\"latencyMs\":12},\"trace\":{\"guardrail\":{\"inputAssessment\":{\"gr-2\":"
+                        + "{\"wordPolicy\":{\"managedWordLists\":[{\"match\":\"x\",\"type\":\"PROFANITY\","
+                        + "\"action\":\"BLOCKED\"}]}}}}}}"))));
+
+        ChatReply reply = model().stream(request(new Guardrail("gr-2", "1")), DeltaSink.NONE);
+
+        assertThat(reply.stopReason()).isEqualTo("guardrail_intervened");
+        assertThat(reply.intervention()).isEqualTo(new ChatReply.GuardrailIntervention("gr-2",
+                List.of("wordPolicy:PROFANITY")));
+        assertThat(reply.usage()).isEqualTo(new TokenUsage(5, 0, 0, 0));
+    }
+
+    @Test
     void anExceptionFrameMidStreamIsABrokenStream() {
         answers.add(Answer.stream(List.of(
                 Frame.event("messageStart", "{\"role\":\"assistant\"}"),
@@ -231,6 +251,30 @@ class BedrockChatModelTest {
         assertThatThrownBy(() -> model().stream(request(null), sink(deltas)))
                 .isInstanceOfSatisfying(ModelFailure.class, e -> assertThat(e.kind()).isEqualTo(Kind.STREAM_BROKEN));
         assertThat(deltas).containsExactly("Cut");
+    }
+
+    @Test
+    void aStreamThatStallsIsGivenUpAsBroken() {
+        answers.add(exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.amazon.eventstream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(Frame.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Slow\"}}")
+                    .bytes());
+            out.flush();
+            try {
+                Thread.sleep(5_000); // then the test is over and the server stopped
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<String> deltas = new CopyOnWriteArrayList<>();
+        BedrockChatModel model = new BedrockChatModel(sync, () -> async, Duration.ofMillis(500));
+
+        assertThatThrownBy(() -> model.stream(request(null), sink(deltas)))
+                .isInstanceOfSatisfying(ModelFailure.class, e -> assertThat(e.kind()).isEqualTo(Kind.STREAM_BROKEN))
+                .hasMessageContaining("no end of the stream in 500 ms");
+        assertThat(deltas).containsExactly("Slow");
     }
 
     @ParameterizedTest
