@@ -123,11 +123,13 @@ public final class BedrockChatModel implements ChatModel {
             }
             throw BedrockFailures.classify(request.modelId(), cause, streamed.responded);
         } catch (TimeoutException e) {
-            // Cancelled, so no delta reaches the sink after the caller has been told the stream broke.
+            // Abandoned and cancelled: no delta reaches the sink after the caller has been told the stream broke.
+            streamed.abandoned = true;
             call.cancel(true);
             throw new ModelFailure(ModelFailure.Kind.STREAM_BROKEN, request.modelId() + ": no end of the stream in "
                     + streamTimeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
+            streamed.abandoned = true;
             call.cancel(true);
             Thread.currentThread().interrupt();
             throw new ModelFailure(ModelFailure.Kind.STREAM_BROKEN, "interrupted while streaming", e);
@@ -148,6 +150,7 @@ public final class BedrockChatModel implements ChatModel {
         final DeltaSink sink;
         final StringBuilder text = new StringBuilder();
         volatile boolean responded;
+        volatile boolean abandoned;
         volatile boolean sinkFailed;
         volatile String stopReason;
         volatile dev.sluice.core.ai.TokenUsage usage;
@@ -159,6 +162,9 @@ public final class BedrockChatModel implements ChatModel {
         }
 
         void delta(String piece) {
+            if (abandoned) {
+                return;
+            }
             text.append(piece);
             try {
                 sink.accept(piece);
