@@ -49,6 +49,13 @@ final class AccessPolicies {
             "read", List.of("states:ListExecutions", "states:DescribeStateMachine"));
     private static final Map<String, List<String>> FUNCTION = Map.of(
             "invoke", List.of("lambda:InvokeFunction"));
+    private static final Map<String, List<String>> MODEL_ACTIONS = Map.of(
+            // Converse is authorized as InvokeModel, ConverseStream as InvokeModelWithResponseStream.
+            "invoke-model", List.of("bedrock:InvokeModel"),
+            "invoke-stream", List.of("bedrock:InvokeModelWithResponseStream"));
+    /** The first segment of a cross-region inference profile's id: {@code us.anthropic.claude-...}. */
+    private static final Set<String> INFERENCE_PROFILE_GEOGRAPHIES = Set.of("us", "us-gov", "eu", "apac", "jp", "au",
+            "ca", "global");
     private static final List<String> EXECUTION_READ = List.of("states:DescribeExecution",
             "states:GetExecutionHistory");
     private static final Map<String, List<String>> KEY_READ_WRITE = Map.of(
@@ -77,12 +84,15 @@ final class AccessPolicies {
         }
         Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where the resource has no ARN until it exists:"
                 + " S3 objects under the function's declared prefix, documents of its search index, executions of"
-                + " its state machine, WebSocket connections of its API", List.of(
+                + " its state machine, WebSocket connections of its API; and the region of a foundation model an"
+                + " inference profile routes to, which Bedrock picks per request (granted through that profile"
+                + " only)", List.of(
                         "regex:/^Resource::.*\\/(payloads|results|ingest|prompts)\\/\\*$/",
                         "regex:/^Resource::.*\\/sluice-chunks\\/\\*$/",
                         "regex:/^Resource::.*:execution:.*:\\*$/",
                         "regex:/^Resource::.*\\/@connections\\/\\*$/",
-                        "regex:/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/\\*$/"));
+                        "regex:/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/\\*$/",
+                        "regex:/^Resource::arn:<AWS::Partition>:bedrock:\\*::foundation-model\\/.*$/"));
     }
 
     /** Every statement {@code function} gets: one per use, then the key's, one per service it reaches it through. */
@@ -150,8 +160,7 @@ final class AccessPolicies {
                                 .resource(api.getApiId()).resourceName(stage + "/*/@connections/*")
                                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build(), Stack.of(api)))));
             }
-            case MODEL -> List.of(statement(id, List.of("bedrock:InvokeModel"), List.of("arn:" + Aws.PARTITION
-                    + ":bedrock:" + Aws.REGION + "::foundation-model/" + use.name())));
+            case MODEL -> model(id, use);
             case SEARCH_INDEX -> deployed.searchStore.statements(id, use);
             case FUNCTION -> List.of(statement(id, actions(FUNCTION, use),
                     List.of(deployed.functionAliases.get(use.name()).getFunctionArn())));
@@ -187,6 +196,27 @@ final class AccessPolicies {
             made.add(list);
         }
         return made;
+    }
+
+    /**
+     * A foundation model in the stack's region; or an inference profile ({@code us.anthropic...}), which
+     * routes each request to its foundation model in one of several regions: the profile, and the model
+     * in any region but only when called through that profile.
+     */
+    private static List<PolicyStatement> model(String id, Use use) {
+        List<String> actions = actions(MODEL_ACTIONS, use);
+        String name = use.name();
+        int dot = name.indexOf('.');
+        if (!INFERENCE_PROFILE_GEOGRAPHIES.contains(name.substring(0, dot))) {
+            return List.of(statement(id, actions, List.of("arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION
+                    + "::foundation-model/" + name)));
+        }
+        String profile = "arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                + ":inference-profile/" + name;
+        PolicyStatement foundation = statement(id + "Routed", actions, List.of("arn:" + Aws.PARTITION
+                + ":bedrock:*::foundation-model/" + name.substring(dot + 1)));
+        foundation.addCondition("StringEquals", Map.of("bedrock:InferenceProfileArn", profile));
+        return List.of(statement(id, actions, List.of(profile)), foundation);
     }
 
     private static List<String> actions(Map<String, List<String>> byMode, Use use) {

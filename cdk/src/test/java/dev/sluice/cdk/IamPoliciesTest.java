@@ -105,6 +105,39 @@ class IamPoliciesTest {
         assertThat(invoked).containsExactly(List.of(notifierAlias));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void theAiWorkersMayConverseAndStreamWithTheirChatModelsThroughTheirInferenceProfilesOnly(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        for (String worker : List.of("FunctionAiWorkerRole", "FunctionAiWorkerHighRole")) {
+            String role = synthesized.resource("AWS::IAM::Role", worker).getKey();
+            List<JsonNode> bedrock = new ArrayList<>();
+            synthesized.resources("AWS::IAM::Policy").values().stream()
+                    .filter(p -> Synthesized.refs(p.path("Properties").path("Roles")).contains(role))
+                    .forEach(p -> p.path("Properties").path("PolicyDocument").path("Statement").forEach(statement -> {
+                        if (strings(statement.path("Action")).stream().anyMatch(a -> a.startsWith("bedrock:"))) {
+                            bedrock.add(statement);
+                        }
+                    }));
+            List<String> models = topology.models().stream().filter(m -> m.startsWith("us.anthropic.")).toList();
+            assertThat(models).as("the chat models of the deployed routes").hasSize(3);
+            // Per model: the profile in the stack's region, and its foundation model wherever the profile routes it.
+            assertThat(bedrock).as(worker).hasSize(2 * models.size());
+            for (JsonNode statement : bedrock) {
+                assertThat(strings(statement.path("Action"))).containsExactly("bedrock:InvokeModel",
+                        "bedrock:InvokeModelWithResponseStream");
+            }
+            String all = bedrock.toString();
+            for (String model : models) {
+                assertThat(all).contains(":inference-profile/" + model + "\"")
+                        .contains(":bedrock:*::foundation-model/" + model.substring("us.".length()) + "\"");
+            }
+            assertThat(bedrock.stream().filter(s -> s.toString().contains("foundation-model/")))
+                    .allSatisfy(s -> assertThat(s.path("Condition").path("StringEquals")
+                            .path("bedrock:InferenceProfileArn").toString()).contains(":inference-profile/us.anthropic."));
+        }
+    }
+
     /** Logical id of every data resource the stack made for the topology, to the {@code kind:name} it stands for. */
     private Map<String, String> declaredResources(Synthesized synthesized) {
         Map<String, String> byId = new HashMap<>();

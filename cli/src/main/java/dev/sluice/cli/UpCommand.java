@@ -26,10 +26,23 @@ final class UpCommand implements Callable<Integer> {
             + "ones; `sluice definitions export DIR` writes a copy to start from.")
     Path definitions;
 
+    @Option(names = "--chat", defaultValue = "local", paramLabel = "local|bedrock|openai=URL[#model]",
+            description = "The AI workers' chat model: local (offline, the default); bedrock (Bedrock with your AWS "
+                    + "credentials and region, at AWS_ENDPOINT_URL_BEDROCK_RUNTIME when set); openai=URL[#model] "
+                    + "(your OpenAI-compatible server).")
+    String chat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ChatChoice chatChoice;
+        try {
+            chatChoice = ChatChoice.parse(chat, System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
+            return 2;
+        }
         Definitions loaded = Launch.load(definitions, err);
         if (loaded == null) {
             return Sluice.INVALID_DEFINITIONS;
@@ -39,7 +52,8 @@ final class UpCommand implements Callable<Integer> {
         long start = System.nanoTime();
         LocalRuntime runtime;
         try {
-            runtime = LocalRuntime.start(topology, dir, LocalRuntime.Options.defaults());
+            runtime = LocalRuntime.start(topology, dir,
+                    LocalRuntime.Options.defaults().withProfileValues(chatChoice.profileValues()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("sluice: cannot start: " + e.getMessage());
             return 1;

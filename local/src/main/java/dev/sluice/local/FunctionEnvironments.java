@@ -36,7 +36,8 @@ public final class FunctionEnvironments {
 
     /**
      * Where the local services listen. Bedrock, SES and OpenSearch have no local service here: the
-     * local profile uses the in-process embedder, the mail outbox and Lucene instead.
+     * local profile uses the in-process embedder, the offline chat model, the mail outbox and Lucene
+     * instead (Bedrock is wherever {@link #BEDROCK_ENDPOINT} says).
      */
     public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI lambda,
             Map<String, URI> webSocketManagement, URI metricsAgent) {
@@ -58,6 +59,13 @@ public final class FunctionEnvironments {
             };
         }
     }
+
+    /**
+     * The profile value naming where Bedrock is for the functions that use a model: unset, AWS's own
+     * endpoint; {@code sluice up --chat bedrock} sets it from the user's {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME}
+     * (a double, a proxy). The runtime runs no Bedrock of its own.
+     */
+    public static final String BEDROCK_ENDPOINT = "bedrockEndpoint";
 
     private final Topology topology;
     private final Profile profile;
@@ -93,6 +101,11 @@ public final class FunctionEnvironments {
             Map.Entry<String, URI> endpoint = services.endpoint(use.kind());
             if (endpoint != null) {
                 env.put(endpoint.getKey(), endpoint.getValue().toString());
+            }
+            String bedrock = use.kind() == ResourceKind.MODEL && profile.declares(BEDROCK_ENDPOINT)
+                    ? profile.value(BEDROCK_ENDPOINT) : null;
+            if (bedrock != null) {
+                env.put("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock);
             }
         }
         env.put("AWS_REGION", identity.region());

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -81,6 +82,21 @@ public final class AwsClients {
         String specific = env.get("AWS_ENDPOINT_URL_" + serviceEnvName.toUpperCase(Locale.ROOT));
         String any = specific != null ? specific : env.get("AWS_ENDPOINT_URL");
         return any == null || any.isBlank() ? null : URI.create(any);
+    }
+
+    /**
+     * Configures an async client builder as {@link #build(AwsClientBuilder, String)} does a sync one, on
+     * the caller's async HTTP client (this class holds none: only streaming APIs need one). Not among
+     * {@link #clients()}: priming warms sync clients, and the caller closes this one.
+     */
+    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder<B, C>, C> C buildAsync(
+            B builder, String serviceEnvName, SdkAsyncHttpClient asyncHttp) {
+        builder.region(region()).credentialsProvider(credentials()).httpClient(asyncHttp);
+        URI endpoint = endpoint(serviceEnvName);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
     }
 
     /**

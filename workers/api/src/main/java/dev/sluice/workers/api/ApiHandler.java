@@ -12,7 +12,7 @@ import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.operations.dlq.DeadLetterQueues;
 import dev.sluice.workers.ai.budget.BudgetLedger;
-import dev.sluice.workers.ai.budget.BudgetLimits;
+import dev.sluice.workers.ai.config.GatewayConfig;
 import dev.sluice.workers.ai.cost.AiUsageTotals;
 import dev.sluice.workers.ai.templates.PromptTemplateSources;
 import dev.sluice.workers.config.Lazy;
@@ -29,7 +29,6 @@ import dev.sluice.workers.priming.Priming;
 import dev.sluice.workers.search.VectorIndexes;
 import dev.sluice.workers.tenants.AnalyticsCounters;
 import dev.sluice.workers.tenants.TenantSettings;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
@@ -50,11 +49,6 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private static final int MAX_ANALYTICS_DAYS = 366;
     /** A quarter: the AI usage of a tenant is one item per model and day. */
     static final int MAX_AI_ANALYTICS_DAYS = 92;
-    /**
-     * The AI budget a tenant has when its settings name none: placeholder figures until the budget
-     * defaults of the gateway's configuration (ai-gateway.json) are read here instead.
-     */
-    static final BudgetLimits AI_BUDGET_DEFAULTS = new BudgetLimits(new BigDecimal("10"), 100_000);
     /** schemas/jobs/analytics.event.schema.json's limit: no longer id was ever counted. */
     private static final int MAX_TOOL_ID_LENGTH = 128;
     /** The request header a client names its correlation id with; every response carries it back. */
@@ -126,7 +120,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                         schemas, Setting.JOB_DEADLINE_SECONDS.intFrom(aws) * 1000L, Clock.systemUTC(),
                         Metrics.fromEnvironment(),
-                        BudgetLedger.fromEnvironment(aws, dynamoDb, AI_BUDGET_DEFAULTS)),
+                        BudgetLedger.fromEnvironment(aws, dynamoDb, GatewayConfig.bundled(schemas).budgets())),
                 new AnalyticsCounters(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new AiUsageTotals(dynamoDb, Setting.ANALYTICS_TABLE.from(aws)),
                 new DocumentsApi(new DocumentStore(dynamoDb, Setting.DOCUMENTS_TABLE.from(aws)),

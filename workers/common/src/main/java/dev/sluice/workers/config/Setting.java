@@ -50,7 +50,11 @@ public record Setting(String name) {
     public static final Setting MAILER = new Setting("MAILER");
     public static final Setting MAIL_OUTBOX_DIR = new Setting("MAIL_OUTBOX_DIR");
     public static final Setting MAIL_FROM = new Setting("MAIL_FROM");
-    /** {@code local}: the offline provider (Bedrock arrives with step 4). */
+    /**
+     * {@code local} (the offline provider), {@code bedrock} (Converse/ConverseStream, endpoint and
+     * credentials as the SDK resolves them) or {@code openai} (a user's OpenAI-compatible server at
+     * OPENAI_BASE_URL, local runtime only): see {@code dev.sluice.workers.chat.ChatModels}.
+     */
     public static final Setting CHAT_MODEL = new Setting("CHAT_MODEL");
     /** The route set of ai-gateway.json this profile uses ({@code local}, {@code bedrock}, {@code dev}, ...). */
     public static final Setting AI_ROUTES = new Setting("AI_ROUTES");
@@ -60,6 +64,10 @@ public record Setting(String name) {
     public static final Setting PROMPT_TEMPLATES = new Setting("PROMPT_TEMPLATES");
     /** The versioned bucket of prompt templates, under prompts/{name}/{version}/. */
     public static final Setting TEMPLATES_BUCKET = new Setting("TEMPLATES_BUCKET");
+    /** The OpenAI-compatible server's base URL, {@code http://127.0.0.1:8000} (requests go to {@code /v1/chat/completions}). */
+    public static final Setting OPENAI_BASE_URL = new Setting("OPENAI_BASE_URL");
+    /** The model an OpenAI-compatible server is asked for when no route names one. */
+    public static final Setting OPENAI_MODEL = new Setting("OPENAI_MODEL");
 
     /** {@code bedrock} (Titan Text Embeddings v2) or {@code local} (BGE small in-process, the local profile). */
     public static final Setting EMBEDDER = new Setting("EMBEDDER");
@@ -88,6 +96,8 @@ public record Setting(String name) {
     public static final Setting CHUNK_BATCH_SIZE = new Setting("CHUNK_BATCH_SIZE");
     /** The AI budgets' reservation windows (sluice-ai-budgets): USD per tenant per day, tokens per minute. */
     public static final Setting AI_BUDGETS_TABLE = new Setting("AI_BUDGETS_TABLE");
+    /** The AI routes' canaries: their current share, window counters and rollbacks (sluice-ai-canaries). */
+    public static final Setting AI_CANARIES_TABLE = new Setting("AI_CANARIES_TABLE");
     /**
      * How long a queued AI job may wait for its tenant's budget to come back (the next window) before it
      * FAILS {@code budget_exceeded}.

@@ -13,6 +13,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -176,6 +178,10 @@ final class DryCalls {
         static void warm(BedrockRuntimeClient bedrock) {
             dry(() -> bedrock.invokeModel(b -> b.modelId("amazon.titan-embed-text-v2:0").contentType("application/json")
                     .body(SdkBytes.fromUtf8String("{}")).overrideConfiguration(DRY)));
+            // The AI workers' chat: Converse marshals its own (rest-json) shapes.
+            dry(() -> bedrock.converse(b -> b.modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+                    .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText("priming")))
+                    .overrideConfiguration(DRY)));
         }
     }
 }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.ai.ChatModel;
 import dev.sluice.core.ai.DeltaSink;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.jobs.Job;
@@ -13,6 +12,7 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.workers.ai.gateway.AiGateway;
 import dev.sluice.workers.ai.gateway.AiGatewayFactory;
+import dev.sluice.workers.chat.ChatModels;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobs.JobExecutor;
 import dev.sluice.workers.jobs.JobOutcome;
@@ -32,7 +32,7 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
         AwsClients aws = AwsClients.fromEnvironment();
         Schemas schemas = Definitions.bundledSchemas();
         this.worker = JobQueueWorker.fromEnvironment(
-                new Executor(AiGatewayFactory.fromEnvironment(aws, chatModel(Setting.CHAT_MODEL.from(aws))),
+                new Executor(AiGatewayFactory.fromEnvironment(aws, ChatModels.choice(aws).model()),
                         NumberedPushes.fromEnvironment(aws)),
                 aws, schemas, Duration.ofSeconds(Setting.BUDGET_WAIT_LIMIT_SECONDS.longFrom(aws)));
         Priming.of(AiRequestWorker.class, aws).validate("/Records/0/body", schemas, JobQueueWorker.EVENT_SCHEMA)
@@ -46,13 +46,6 @@ public final class AiRequestWorker implements RequestHandler<SQSEvent, SQSBatchR
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         return worker.handle(event, context);
-    }
-
-    static ChatModel chatModel(String name) {
-        return switch (name) {
-            case "local" -> new OfflineChatModel();
-            default -> throw new IllegalArgumentException("CHAT_MODEL " + name + " is not one of: local");
-        };
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Set;
  * request (useDocuments) that share the most words with the question, each with its document's
  * number, and says plainly that it is not a generative model. Without documents it says there is
  * nothing to quote from and describes what it received. Token counts are estimates (chars / 4).
+ * CHAT_MODEL=bedrock or openai names a real one.
  */
 public final class OfflineChatModel implements ChatModel {
 

@@ -69,7 +69,7 @@ public final class DynamoDbResponseCache implements ResponseCache {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
-    private final Embedder embedder;
+    private final Supplier<Embedder> embedder;
     private final Metrics metrics;
     private final Clock clock;
     private final Consumer<AwsRequestOverrideConfiguration.Builder> timeout;
@@ -85,13 +85,13 @@ public final class DynamoDbResponseCache implements ResponseCache {
         }
     };
 
-    public DynamoDbResponseCache(DynamoDbClient dynamoDb, String table, Embedder embedder, Metrics metrics,
+    public DynamoDbResponseCache(DynamoDbClient dynamoDb, String table, Supplier<Embedder> embedder, Metrics metrics,
             Clock clock) {
         this(dynamoDb, table, embedder, metrics, clock, CALL_TIMEOUT);
     }
 
-    /** @param embedder asked only for queries that may use the semantic cache */
-    public DynamoDbResponseCache(DynamoDbClient dynamoDb, String table, Embedder embedder, Metrics metrics,
+    /** @param embedder asked only for queries that may use the semantic cache: a worker whose routes use none never builds one */
+    public DynamoDbResponseCache(DynamoDbClient dynamoDb, String table, Supplier<Embedder> embedder, Metrics metrics,
             Clock clock, Duration callTimeout) {
         this.dynamoDb = dynamoDb;
         this.table = table;
@@ -138,7 +138,7 @@ public final class DynamoDbResponseCache implements ResponseCache {
                     // Newest first when the partition is read; the exact key keeps two answers of one millisecond apart.
                     String sk = "%013d#%s".formatted(now.toEpochMilli(), exactKey.substring("exact#".length()));
                     call(() -> dynamoDb.putItem(b -> b.tableName(table).overrideConfiguration(timeout)
-                            .item(Map.of("pk", s(CacheKeys.semantic(query, embedder.modelId())), "sk", s(sk),
+                            .item(Map.of("pk", s(CacheKeys.semantic(query, embedder.get().modelId())), "sk", s(sk),
                                     "vector", AttributeValue.fromB(SdkBytes.fromByteArray(Vectors.bytes(vector))),
                                     "reply", answer, "expiresAt", expiresAt))));
                 }
@@ -187,7 +187,7 @@ public final class DynamoDbResponseCache implements ResponseCache {
         }
         List<Map<String, AttributeValue>> entries = call(() -> dynamoDb.query(b -> b.tableName(table)
                 .overrideConfiguration(timeout).keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(CacheKeys.semantic(query, embedder.modelId()))))
+                .expressionAttributeValues(Map.of(":pk", s(CacheKeys.semantic(query, embedder.get().modelId()))))
                 .scanIndexForward(false).limit(SEMANTIC_CANDIDATES))).items();
         Map<String, AttributeValue> best = null;
         double bestSimilarity = Double.NEGATIVE_INFINITY;
@@ -240,7 +240,7 @@ public final class DynamoDbResponseCache implements ResponseCache {
         }
         float[] vector;
         try {
-            vector = embedder.embed(List.of(query.prompt())).get(0);
+            vector = embedder.get().embed(List.of(query.prompt())).get(0);
         } catch (RuntimeException e) {
             embedderTrouble.warn("semantic cache skipped: the prompt could not be embedded", e);
             return null;

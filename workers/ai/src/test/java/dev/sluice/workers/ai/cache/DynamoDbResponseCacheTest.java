@@ -80,7 +80,7 @@ class DynamoDbResponseCacheTest {
     void setUp() {
         log.start();
         cacheLogger.addAppender(log);
-        cache = new DynamoDbResponseCache(dynamoDb, createTable(), embedder, metrics.metrics(), clock);
+        cache = new DynamoDbResponseCache(dynamoDb, createTable(), () -> embedder, metrics.metrics(), clock);
     }
 
     @AfterEach
@@ -290,7 +290,7 @@ class DynamoDbResponseCacheTest {
             closedPort = socket.getLocalPort();
         }
         try (DynamoDbClient down = client(closedPort)) {
-            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(down, "sluice-ai-cache", embedder,
+            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(down, "sluice-ai-cache", () -> embedder,
                     metrics.metrics(), clock, Duration.ofMillis(500));
 
             // The first call also loads the SDK's classes, which its timeout does not cover: leave it out of the time.
@@ -331,7 +331,7 @@ class DynamoDbResponseCacheTest {
                     // the test is over
                 }
             });
-            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(hanging, "sluice-ai-cache", embedder,
+            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(hanging, "sluice-ai-cache", () -> embedder,
                     metrics.metrics(), clock, Duration.ofMillis(300));
 
             long started = System.nanoTime();
@@ -362,7 +362,7 @@ class DynamoDbResponseCacheTest {
                     // the test is over
                 }
             });
-            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(failing, "sluice-ai-cache", embedder,
+            DynamoDbResponseCache bypassed = new DynamoDbResponseCache(failing, "sluice-ai-cache", () -> embedder,
                     metrics.metrics(), clock, Duration.ofMillis(500));
 
             for (int i = 0; i < 3; i++) {

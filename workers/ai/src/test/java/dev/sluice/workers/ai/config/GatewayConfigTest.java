@@ -8,6 +8,8 @@ import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.DefinitionException;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Profile;
+import dev.sluice.workers.ai.budget.BudgetLimits;
+import dev.sluice.workers.ai.cost.ModelPrice;
 import dev.sluice.workers.ai.gateway.Route;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +42,9 @@ class GatewayConfigTest {
         for (Route route : config.routes("local").values()) {
             assertThat(route.modelId()).isEqualTo("offline-extractive-1");
             assertThat(config.providers().get(route.modelId())).isEqualTo("sluice-offline");
-            assertThat(List.of(price.input(), price.output(), price.cacheRead(), price.cacheWrite()))
+            ModelPrice price = config.prices().get(route.modelId());
+            assertThat(List.of(price.inputPerMillion(), price.outputPerMillion(), price.cacheReadPerMillion(),
+                    price.cacheWritePerMillion()))
                     .allSatisfy(p -> assertThat(p).isZero());
         }
     }
