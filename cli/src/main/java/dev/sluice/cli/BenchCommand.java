@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.bench.AiGatewayBenchmark;
 import dev.sluice.cli.bench.BundlesBenchmark;
 import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
@@ -22,14 +23,14 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search, bundles or replay.")
+    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search, bundles, replay or ai.")
     String which;
 
     @Option(names = "--runs", defaultValue = "3", description = "startup, bundles: fresh JVMs per subject"
             + " (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--jobs", defaultValue = "2000", description = "jobs: jobs in the throughput run"
+    @Option(names = "--jobs", defaultValue = "2000", description = "jobs: jobs in the throughput run; ai: jobs per subject"
             + " (default: ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -84,10 +85,11 @@ final class BenchCommand implements Callable<Integer> {
             // The ./sluice script names the checkout, where mvn package leaves the bundles.
             case "bundles" -> new BundlesBenchmark(Path.of(System.getProperty("sluice.root", ".")), runs).run();
             case "replay" -> new ReplayBenchmark(messages, rates, 3).run();
+            case "ai" -> new AiGatewayBenchmark(jobs).run();
             default -> null;
         };
         if (report == null) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles, replay");
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles, replay, ai");
             return 2;
         }
         spec.commandLine().getOut().print(report);

@@ -77,7 +77,7 @@ class AiGatewayFlowTest {
         assertThat(usage.get("outputTokens").asInt()).isPositive();
         assertThat(usage.get("costUsd").decimalValue()).isZero();
         assertThat(usage.has("latencyMs") && usage.has("cacheReadTokens") && usage.has("cacheWriteTokens")).isTrue();
-        assertThat(usage.get("cache").asText()).isEqualTo("bypass");
+        assertThat(usage.get("cache").asText()).isEqualTo("miss");
         assertThat(usage).isEqualTo(job.at("/result/usage"));
         var session = flow.dynamoDb.query(b -> b.tableName("sluice-ai-sessions")
                 .keyConditionExpression("sessionKey = :k")

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BedrockChatFlowTest {
 
-    private static final String MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1%3A0";
+    private static final String MODEL = "global.anthropic.claude-sonnet-4-5-20250929-v1%3A0";
 
     @TempDir
     static Path state;

@@ -130,7 +130,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Lazy.of(() -> index.open(aws)), schemas,
                         Clock.systemUTC()),
                 adminApi(aws, schemas),
-                new TemplatesApi(Lazy.of(() -> PromptTemplateSources.fromEnvironment(aws))),
+                new TemplatesApi(PromptTemplateSources.fromEnvironment(aws)),
                 Clock.systemUTC());
         Priming.of(ApiHandler.class, aws).validate("/body", schemas, "jobs/envelope").register(this);
     }

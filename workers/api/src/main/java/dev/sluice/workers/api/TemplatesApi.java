@@ -8,14 +8,13 @@ import dev.sluice.workers.ai.templates.PromptTemplates;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** {@code GET /v1/templates/{name}?version=}: a prompt template's versions and one version's text (the latest by default). */
 final class TemplatesApi {
 
-    private final Supplier<PromptTemplates> templates;
+    private final PromptTemplates templates;
 
-    TemplatesApi(Supplier<PromptTemplates> templates) {
+    TemplatesApi(PromptTemplates templates) {
         this.templates = templates;
     }
 
@@ -28,11 +27,11 @@ final class TemplatesApi {
             }
             version = Integer.parseInt(v);
         }
-        List<Integer> versions = name == null ? List.of() : templates.get().versions(name);
+        List<Integer> versions = name == null ? List.of() : templates.versions(name);
         if (versions.isEmpty()) {
             return ApiResponses.error(404, "not_found", "no prompt template " + name, "name");
         }
-        Optional<PromptTemplate> template = templates.get().find(name, version);
+        Optional<PromptTemplate> template = templates.find(name, version);
         if (template.isEmpty()) {
             return ApiResponses.error(404, "not_found", "no version " + version + " of prompt template " + name
                     + "; its versions are " + versions, "version");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class TemplatesApiTest {
 
-    private final TemplatesApi api = new TemplatesApi(PromptTemplates::bundled);
+    private final TemplatesApi api = new TemplatesApi(PromptTemplates.bundled());
 
     @Test
     void aTemplateShowsItsVersionsAndTheLatestText() {

@@ -39,6 +39,7 @@ public final class AiGatewayFactory {
         Metrics metrics = Metrics.fromEnvironment();
         PriceTable prices = new PriceTable(config.prices());
         AiUsageTotals totals = new AiUsageTotals(dynamoDb, Setting.ANALYTICS_TABLE.from(aws));
+        Embedders.Choice embedder = Embedders.choice(aws);
         return new AiGateway(
                 config.routes(Setting.AI_ROUTES.from(aws)),
                 config.defaultModelType(),
@@ -47,7 +48,7 @@ public final class AiGatewayFactory {
                 new DynamoDbConversationHistory(dynamoDb, Setting.AI_SESSIONS_TABLE.from(aws), clock),
                 Retrieval.NONE,
                 new DynamoDbResponseCache(dynamoDb, Setting.AI_CACHE_TABLE.from(aws),
-                        Lazy.of(() -> Embedders.fromEnvironment(aws)), metrics, clock),
+                        Lazy.of(() -> embedder.embedder(aws)), metrics, clock),
                 BudgetLedger.fromEnvironment(aws, dynamoDb, config.budgets()),
                 prices,
                 new ResilientModelRouter(modelId -> model,

@@ -10,11 +10,13 @@ public final class PromptTemplateSources {
     private PromptTemplateSources() {
     }
 
+    /** Reads both settings at once, so a function that declares them but misnames one fails when it starts. */
     public static PromptTemplates fromEnvironment(AwsClients aws) {
         String source = Setting.PROMPT_TEMPLATES.from(aws);
+        String bucket = Setting.TEMPLATES_BUCKET.from(aws);
         return switch (source) {
             case "bundled" -> PromptTemplates.bundled();
-            case "s3" -> PromptTemplates.s3(S3Access.client(aws), Setting.TEMPLATES_BUCKET.from(aws));
+            case "s3" -> PromptTemplates.s3(S3Access.client(aws), bucket);
             default -> throw new IllegalStateException("PROMPT_TEMPLATES must be bundled or s3, not \"" + source
                     + "\"");
         };
