@@ -12,6 +12,7 @@ import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.local.support.Await;
@@ -49,7 +50,10 @@ class BatchInferenceFlowTest {
     static SqsClient sqs;
     static String batchQueue;
 
-    /** The offline provider, except that an input starting "deny:" is refused as Bedrock refuses a role it may not use. */
+    /**
+     * The offline provider, except that an input starting "deny:" is refused as Bedrock refuses a role
+     * it may not use (the whole model job fails), and one starting "refuse:" as an invalid record.
+     */
     static final class DenyingModel implements ChatModel {
         private final OfflineChatModel offline = new OfflineChatModel();
 
@@ -59,6 +63,10 @@ class BatchInferenceFlowTest {
                 throw new ModelFailure(ModelFailure.Kind.ACCESS_DENIED, "the service role may not invoke "
                         + request.modelId(), null);
             }
+            if (request.input().startsWith("refuse:")) {
+                throw new ModelFailure(ModelFailure.Kind.INVALID_REQUEST, "the record is not valid for "
+                        + request.modelId(), null);
+            }
             return offline.reply(request);
         }
     }
@@ -66,8 +74,14 @@ class BatchInferenceFlowTest {
     @BeforeAll
     static void start() throws Exception {
         Topology t = Definitions.bundled().topology();
-        Topology topology = t.withFunctions(t.functions().stream().map(f -> f.name().equals("ai-batch-fan-out")
-                ? f.withHandler(PricedFanOutBatchTask.class.getName()) : f).toList());
+        // The test runs the collector as its schedule would, at the moments it chooses: the schedule
+        // itself (a minute after start) would race it for the same messages.
+        Topology topology = t.withFunctions(t.functions().stream().map(f -> switch (f.name()) {
+            case "ai-batch-fan-out" -> f.withHandler(PricedFanOutBatchTask.class.getName());
+            case "ai-batch-collector" -> new FunctionSpec(f.name(), f.handler(), f.memoryMb(), f.timeoutSeconds(),
+                    f.sqsTrigger(), null, f.artifact(), f.environment(), f.uses(), f.onFailure());
+            default -> f;
+        }).toList());
         flow = FlowFixture.start(topology, state, LocalRuntime.Options.defaults()
                 .withProfileValues(Map.of("batchMinSize", "3", "batchWindowSeconds", String.valueOf(WINDOW_SECONDS),
                         "batchPollSeconds", "1"))
@@ -161,6 +175,27 @@ class BatchInferenceFlowTest {
         assertThat(execution.statusAsString()).isEqualTo("FAILED");
         assertThat(execution.error()).isEqualTo("BatchReturnedOnDemand");
         sfn.close();
+    }
+
+    @Test
+    void aRecordTheModelRefusesFailsItsJobWithTheReasonAndTheOthersSucceed() throws Exception {
+        List<String> jobs = submitLow("refuse: not a record the model takes.", "Name a lake.", "Name a sea.");
+        awaitWaiting(3);
+
+        JsonNode collected = collect();
+        assertThat(collected.get("batched").asInt()).as(collected.toString()).isEqualTo(3);
+
+        JsonNode refused = awaitJob(dev, jobs.get(0), j -> j.path("status").asText().matches("SUCCEEDED|FAILED"),
+                PATIENCE);
+        assertThat(refused.get("status").asText()).isEqualTo("FAILED");
+        assertThat(refused.at("/error/code").asText()).isEqualTo("batch_record_failed");
+        assertThat(refused.at("/error/message").asText()).contains("400", "the record is not valid");
+        assertThat(refused.at("/error/retryable").asBoolean()).isFalse();
+        for (String jobId : jobs.subList(1, 3)) {
+            JsonNode job = awaitJob(dev, jobId, j -> j.path("status").asText().matches("SUCCEEDED|FAILED"), PATIENCE);
+            assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(job.at("/result/inference").asText()).isEqualTo("batch");
+        }
     }
 
     private List<String> submitLow(String... inputs) throws Exception {
