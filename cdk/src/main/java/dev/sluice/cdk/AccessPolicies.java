@@ -77,8 +77,9 @@ final class AccessPolicies {
         }
         Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where the resource has no ARN until it exists:"
                 + " S3 objects under the function's declared prefix, documents of its search index, executions of"
-                + " its state machine, WebSocket connections of its API", List.of(
-                        "regex:/^Resource::.*\\/(payloads|results|ingest)\\/\\*$/",
+                + " its state machine, WebSocket connections of its API, Bedrock batch inference jobs", List.of(
+                        "regex:/^Resource::.*\\/(payloads|results|ingest|batch)\\/\\*$/",
+                        "regex:/^Resource::.*:model-invocation-job\\/\\*$/",
                         "regex:/^Resource::.*\\/sluice-chunks\\/\\*$/",
                         "regex:/^Resource::.*:execution:.*:\\*$/",
                         "regex:/^Resource::.*\\/@connections\\/\\*$/",
@@ -150,8 +151,7 @@ final class AccessPolicies {
                                 .resource(api.getApiId()).resourceName(stage + "/*/@connections/*")
                                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build(), Stack.of(api)))));
             }
-            case MODEL -> List.of(statement(id, List.of("bedrock:InvokeModel"), List.of("arn:" + Aws.PARTITION
-                    + ":bedrock:" + Aws.REGION + "::foundation-model/" + use.name())));
+            case MODEL -> model(id, use);
             case SEARCH_INDEX -> deployed.searchStore.statements(id, use);
             case FUNCTION -> List.of(statement(id, actions(FUNCTION, use),
                     List.of(deployed.functionAliases.get(use.name()).getFunctionArn())));
@@ -163,6 +163,28 @@ final class AccessPolicies {
                         + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":identity/" + address)));
             }
         };
+    }
+
+    private List<PolicyStatement> model(String id, Use use) {
+        String foundationModel = "arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION + "::foundation-model/" + use.name();
+        List<PolicyStatement> made = new ArrayList<>();
+        if (use.allows("invoke-model")) {
+            made.add(statement(id, List.of("bedrock:InvokeModel"), List.of(foundationModel)));
+        }
+        if (use.allows(BatchInference.ACCESS)) {
+            // A batch job has an ARN only once created: arn:aws:bedrock:REGION:ACCOUNT:model-invocation-job/ID.
+            String jobs = "arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                    + ":model-invocation-job/*";
+            made.add(statement(id + "BatchCreate", List.of("bedrock:CreateModelInvocationJob"),
+                    List.of(foundationModel, jobs)));
+            made.add(statement(id + "BatchJobs", List.of("bedrock:GetModelInvocationJob",
+                    "bedrock:StopModelInvocationJob"), List.of(jobs)));
+            PolicyStatement pass = statement(id + "BatchRole", List.of("iam:PassRole"),
+                    List.of(deployed.batchRoles.get(use.name()).getRoleArn()));
+            pass.addCondition("StringEquals", Map.of("iam:PassedToService", "bedrock.amazonaws.com"));
+            made.add(pass);
+        }
+        return made;
     }
 
     private List<PolicyStatement> bucket(String id, Use use, Map<String, Set<String>> keyUse) {
