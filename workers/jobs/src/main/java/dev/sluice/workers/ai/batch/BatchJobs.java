@@ -11,6 +11,9 @@ import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.logging.LogContext;
+import dev.sluice.workers.metrics.Metric;
+import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
@@ -34,15 +37,17 @@ final class BatchJobs {
     private final SqsClient sqs;
     private final String onDemandQueueUrl;
     private final Clock clock;
+    private final Metrics metrics;
 
     BatchJobs(JobStore jobs, JobEvents events, ClaimChecks claimChecks, SqsClient sqs, String onDemandQueueUrl,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.jobs = jobs;
         this.events = events;
         this.claimChecks = claimChecks;
         this.sqs = sqs;
         this.onDemandQueueUrl = onDemandQueueUrl;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The job's row while the batch holds it; empty once it has moved on (finished, or returned and retaken). */
@@ -81,8 +86,25 @@ final class BatchJobs {
         return true;
     }
 
+    /** Counted as the on-demand lanes count their jobs (JobQueueWorker), so the dashboards see batch outcomes too. */
+    private void measure(Job job) {
+        String type = job.type().wire();
+        try (MetricsScope scope = metrics.scope()) {
+            scope.property("jobId", job.jobId()).property("tenantId", job.tenantId()).property("inference", "batch");
+            if (job.status() == JobStatus.SUCCEEDED) {
+                scope.count(Metric.JOBS_SUCCEEDED, type);
+            } else {
+                scope.count(Metric.JOBS_FAILED, type, job.error() == null ? null : job.error().code());
+            }
+            if (job.finishedAt() != null) {
+                scope.put(Metric.JOB_LATENCY, job.finishedAt() - job.submittedAt(), type);
+            }
+        }
+    }
+
     /** A failed put is left to the sweeper: the row says the announcement is owed until the notifier has it. */
     private void announce(Job job) {
+        measure(job);
         try (LogContext scope = LogContext.job(job.tenantId(), job.jobId(), job.correlationId())) {
             try {
                 events.finished(job);

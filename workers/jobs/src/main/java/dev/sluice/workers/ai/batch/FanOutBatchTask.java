@@ -13,6 +13,7 @@ import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
+import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.priming.Priming;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -68,7 +69,8 @@ public final class FanOutBatchTask extends BatchTask {
         return new BatchJobs(new JobStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"), Setting.JOBS_TABLE.from(aws)),
                 new JobEvents(aws.build(EventBridgeClient.builder(), "EVENTBRIDGE"), Setting.EVENT_BUS.from(aws)),
                 new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
-                aws.build(SqsClient.builder(), "SQS"), BatchSettings.ON_DEMAND_QUEUE_URL.from(aws), Clock.systemUTC());
+                aws.build(SqsClient.builder(), "SQS"), BatchSettings.ON_DEMAND_QUEUE_URL.from(aws), Clock.systemUTC(),
+                Metrics.fromEnvironment());
     }
 
     /** Who answered: the local batch endpoint runs records through the offline provider. */
