@@ -10,6 +10,7 @@ import dev.sluice.core.ai.ChatRequest;
 import dev.sluice.core.ai.ModelFailure;
 import dev.sluice.core.client.PushStream;
 import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.FunctionSpec;
@@ -196,6 +197,28 @@ class BatchInferenceFlowTest {
             assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(job.at("/result/inference").asText()).isEqualTo("batch");
         }
+    }
+
+    @Test
+    void theSweeperGivesAJobWaitingForABatchMoreTimeAtItsDeadline() throws Exception {
+        String jobId = submitLow("Still waiting for company.").get(0);
+        awaitWaiting(1);
+        long submitted = System.currentTimeMillis();
+        JobStore jobs = new JobStore(flow.dynamoDb, "sluice-jobs");
+        jobs.extendDeadline("dev", jobId, submitted - 1); // its deadline has come
+
+        JsonNode sweep = Json.parse(new String(flow.runtime.lambda().invoke("job-sweeper", FlowFixture.scheduledEvent()),
+                StandardCharsets.UTF_8));
+
+        assertThat(sweep.get("errors").asInt()).as(sweep.toString()).isZero();
+        assertThat(sweep.get("extended").asInt()).as(sweep.toString()).isGreaterThanOrEqualTo(1);
+        assertThat(dev.get("/v1/jobs/" + jobId).body().get("status").asText()).isEqualTo("QUEUED");
+
+        // Out of the lane for the other tests: the window passes and it runs on demand.
+        Await.until("the accumulation window to pass", Duration.ofSeconds(10),
+                () -> System.currentTimeMillis() - submitted > WINDOW_SECONDS * 1000L);
+        collect();
+        assertThat(awaitJob(dev, jobId, j -> j.path("status").asText().equals("SUCCEEDED"), PATIENCE)).isNotNull();
     }
 
     private List<String> submitLow(String... inputs) throws Exception {
