@@ -26,6 +26,8 @@ final class BatchSettings {
     static final Setting BATCH_TIMEOUT_HOURS = new Setting("BATCH_TIMEOUT_HOURS");
     /** The service role Bedrock assumes to read the input and write the output. */
     static final Setting BATCH_ROLE_ARN = new Setting("BATCH_ROLE_ARN");
+    /** Who answers the batches, as each result names it ({@code bedrock}; locally the offline provider). */
+    static final Setting BATCH_PROVIDER = new Setting("BATCH_PROVIDER");
     /** The batch price as a share of the on-demand price (Bedrock: 0.5). */
     static final Setting BATCH_PRICE_FACTOR = new Setting("BATCH_PRICE_FACTOR");
 

@@ -55,7 +55,7 @@ public final class FanOutBatchTask extends BatchTask {
     /** With the on-demand prices of {@code pricing}, the rest from the function's environment. */
     public FanOutBatchTask(AwsClients aws, Pricing pricing) {
         this(S3Access.client(aws), batchJobs(aws), new BatchPrice(pricing,
-                new BigDecimal(BatchSettings.BATCH_PRICE_FACTOR.from(aws))), provider(Setting.CHAT_MODEL.from(aws)));
+                new BigDecimal(BatchSettings.BATCH_PRICE_FACTOR.from(aws))), BatchSettings.BATCH_PROVIDER.from(aws));
     }
 
     FanOutBatchTask(S3Client s3, BatchJobs jobs, BatchPrice price, String provider) {
@@ -71,11 +71,6 @@ public final class FanOutBatchTask extends BatchTask {
                 new ClaimChecks(S3Access.client(aws), Setting.PAYLOAD_BUCKET.from(aws)),
                 aws.build(SqsClient.builder(), "SQS"), BatchSettings.ON_DEMAND_QUEUE_URL.from(aws), Clock.systemUTC(),
                 Metrics.fromEnvironment());
-    }
-
-    /** Who answered: the local batch endpoint runs records through the offline provider. */
-    static String provider(String chatModel) {
-        return chatModel.equals("local") ? OfflineChatModel.PROVIDER : chatModel;
     }
 
     @Override
