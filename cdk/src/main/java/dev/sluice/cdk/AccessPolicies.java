@@ -84,10 +84,11 @@ final class AccessPolicies {
         }
         Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where the resource has no ARN until it exists:"
                 + " S3 objects under the function's declared prefix, documents of its search index, executions of"
-                + " its state machine, WebSocket connections of its API; and the region of a foundation model an"
-                + " inference profile routes to, which Bedrock picks per request (granted through that profile"
-                + " only)", List.of(
-                        "regex:/^Resource::.*\\/(payloads|results|ingest|prompts)\\/\\*$/",
+                + " its state machine, WebSocket connections of its API, Bedrock batch inference jobs; and the region"
+                + " of a foundation model an inference profile routes to, which Bedrock picks per request (granted"
+                + " through that profile only)", List.of(
+                        "regex:/^Resource::.*\\/(payloads|results|ingest|prompts|batch)\\/\\*$/",
+                        "regex:/^Resource::.*:model-invocation-job\\/\\*$/",
                         "regex:/^Resource::.*\\/sluice-chunks\\/\\*$/",
                         "regex:/^Resource::.*:execution:.*:\\*$/",
                         "regex:/^Resource::.*\\/@connections\\/\\*$/",
@@ -174,6 +175,26 @@ final class AccessPolicies {
         };
     }
 
+    private List<PolicyStatement> model(String id, Use use) {
+        List<PolicyStatement> made = new ArrayList<>(invocations(id, use));
+        if (use.allows(BatchInference.ACCESS)) {
+            String foundationModel = "arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION + "::foundation-model/"
+                    + use.name();
+            // A batch job has an ARN only once created: arn:aws:bedrock:REGION:ACCOUNT:model-invocation-job/ID.
+            String jobs = "arn:" + Aws.PARTITION + ":bedrock:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                    + ":model-invocation-job/*";
+            made.add(statement(id + "BatchCreate", List.of("bedrock:CreateModelInvocationJob"),
+                    List.of(foundationModel, jobs)));
+            made.add(statement(id + "BatchJobs", List.of("bedrock:GetModelInvocationJob",
+                    "bedrock:StopModelInvocationJob"), List.of(jobs)));
+            PolicyStatement pass = statement(id + "BatchRole", List.of("iam:PassRole"),
+                    List.of(deployed.batchRoles.get(use.name()).getRoleArn()));
+            pass.addCondition("StringEquals", Map.of("iam:PassedToService", "bedrock.amazonaws.com"));
+            made.add(pass);
+        }
+        return made;
+    }
+
     private List<PolicyStatement> bucket(String id, Use use, Map<String, Set<String>> keyUse) {
         var bucket = deployed.buckets.get(use.name());
         String prefix = use.prefix() == null ? "" : use.prefix();
@@ -203,8 +224,13 @@ final class AccessPolicies {
      * routes each request to its foundation model in one of several regions: the profile, and the model
      * in any region but only when called through that profile.
      */
-    private static List<PolicyStatement> model(String id, Use use) {
-        List<String> actions = actions(MODEL_ACTIONS, use);
+    private static List<PolicyStatement> invocations(String id, Use use) {
+        Use invoking = new Use(use.kind(), use.name(), use.access().stream()
+                .filter(mode -> !mode.equals(BatchInference.ACCESS)).toList(), use.prefix());
+        if (invoking.access().isEmpty()) {
+            return List.of();
+        }
+        List<String> actions = actions(MODEL_ACTIONS, invoking);
         String name = use.name();
         int dot = name.indexOf('.');
         if (!INFERENCE_PROFILE_GEOGRAPHIES.contains(name.substring(0, dot))) {

@@ -34,6 +34,8 @@ final class Deployed {
     final Map<String, WebSocketStage> webSocketStages = new LinkedHashMap<>();
     /** Each function's {@code live} alias: what other functions invoke it by. */
     final Map<String, Alias> functionAliases = new LinkedHashMap<>();
+    /** The service role Bedrock assumes for batch inference jobs, by model ({@code ${batchRole:MODEL}}). */
+    final Map<String, software.amazon.awscdk.services.iam.Role> batchRoles = new LinkedHashMap<>();
     SearchStore searchStore;
 
     private final Topology topology;
@@ -61,6 +63,7 @@ final class Deployed {
             case WEB_SOCKET_MANAGEMENT -> managementUrl(name, reference);
             case SEARCH_INDEX -> name;
             case SEARCH_ENDPOINT -> searchStore.endpoint();
+            case BATCH_ROLE -> get(batchRoles, name, reference).getRoleArn();
             case PROFILE, STATE_DIR -> throw new IllegalStateException(reference
                     + " cannot be deployed: profile values are resolved first, state paths are local only");
         };

@@ -51,6 +51,7 @@ public final class SluiceStack extends Stack {
         DataStores.build(this, deployed, key, removal);
         Messaging.queuesAndBuses(this, deployed, key, deployment);
         deployed.searchStore = searchStore(definitions, deployment, key, retention, removal, root);
+        BatchInference.build(this, deployed, key); // before the functions, whose environment names its roles
         Apis apis = new Apis(this, key, retention, removal);
         apis.webSockets(deployed);
         Map<String, Functions.Deployment> functions = Functions.build(this, deployed, root, deployment, key, retention,

@@ -138,6 +138,38 @@ class IamPoliciesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void theBatchSubmitterCreatesBatchJobsAndPassesBedrockOnlyTheBatchRoleWhichReachesOnlyTheBatches(String stage) {
+        Synthesized synthesized = Synthesized.stage(stage);
+        Map.Entry<String, JsonNode> batchRole = synthesized.resource("AWS::IAM::Role",
+                "BedrockBatchRole" + LogicalIds.of("anthropic.claude-3-haiku-20240307-v1:0"));
+        JsonNode trust = batchRole.getValue().at("/Properties/AssumeRolePolicyDocument/Statement/0");
+        assertThat(trust.at("/Principal/Service").asText()).isEqualTo("bedrock.amazonaws.com");
+        assertThat(trust.at("/Condition/StringEquals").has("aws:SourceAccount")).isTrue();
+        assertThat(trust.at("/Condition/ArnLike/aws:SourceArn").toString()).contains(":model-invocation-job/*");
+
+        String submitter = synthesized.resource("AWS::IAM::Role", "FunctionAiBatchSubmitRole").getKey();
+        List<JsonNode> statements = new ArrayList<>();
+        synthesized.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> Synthesized.refs(p.path("Properties").path("Roles")).contains(submitter))
+                .forEach(p -> p.at("/Properties/PolicyDocument/Statement").forEach(statements::add));
+        JsonNode pass = statements.stream().filter(st -> strings(st.path("Action")).contains("iam:PassRole"))
+                .findFirst().orElseThrow();
+        assertThat(Synthesized.refs(pass.path("Resource"))).containsExactly(batchRole.getKey());
+        assertThat(pass.at("/Condition/StringEquals/iam:PassedToService").asText()).isEqualTo("bedrock.amazonaws.com");
+        assertThat(statements).anySatisfy(st -> assertThat(strings(st.path("Action")))
+                .containsExactly("bedrock:CreateModelInvocationJob"));
+        assertThat(statements).anySatisfy(st -> assertThat(strings(st.path("Action")))
+                .containsExactly("bedrock:GetModelInvocationJob", "bedrock:StopModelInvocationJob"));
+
+        String batchPolicies = synthesized.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> Synthesized.refs(p.path("Properties").path("Roles")).contains(batchRole.getKey()))
+                .map(JsonNode::toString).reduce("", String::concat);
+        assertThat(batchPolicies).contains("/batch/*").doesNotContain("/payloads/*").doesNotContain("/results/*")
+                .doesNotContain("dynamodb:").doesNotContain("sqs:");
+    }
+
     /** Logical id of every data resource the stack made for the topology, to the {@code kind:name} it stands for. */
     private Map<String, String> declaredResources(Synthesized synthesized) {
         Map<String, String> byId = new HashMap<>();

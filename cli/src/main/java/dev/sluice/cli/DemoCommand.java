@@ -8,6 +8,7 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.workers.ai.OfflineChatModel;
 import dev.sluice.workers.email.OutboxMailer;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -60,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         try (FailureSummary failures = FailureSummary.attach(spec.commandLine().getErr(), state)) {
             long start = System.nanoTime();
             try (LocalRuntime runtime = LocalRuntime.start(definitions.topology(), state,
-                    LocalRuntime.Options.defaults())) {
+                    LocalRuntime.Options.defaults().withBatchModel(new OfflineChatModel()))) {
                 out.println(Launch.summary(runtime, (System.nanoTime() - start) / 1_000_000));
                 out.println();
                 boolean passed = run(runtime.endpoints(), state, out);

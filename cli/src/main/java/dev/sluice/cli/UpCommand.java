@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.topology.Definitions;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.LocalRuntime;
+import dev.sluice.workers.ai.OfflineChatModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -52,8 +53,8 @@ final class UpCommand implements Callable<Integer> {
         long start = System.nanoTime();
         LocalRuntime runtime;
         try {
-            runtime = LocalRuntime.start(topology, dir,
-                    LocalRuntime.Options.defaults().withProfileValues(chatChoice.profileValues()));
+            runtime = LocalRuntime.start(topology, dir, LocalRuntime.Options.defaults()
+                    .withProfileValues(chatChoice.profileValues()).withBatchModel(new OfflineChatModel()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("sluice: cannot start: " + e.getMessage());
             return 1;

@@ -15,10 +15,18 @@ import java.nio.file.Path;
  * null in a file written before the runtime served the Lambda API. {@code metrics} serves the
  * functions' metrics in Prometheus's text format, and {@code metricsAgent} takes EMF documents as the
  * CloudWatch agent does, for commands that count what they do (both null in a file written before them).
+ * {@code bedrock} serves Bedrock batch inference ({@code AWS_ENDPOINT_URL_BEDROCK}) through the local chat model.
  */
 public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
         URI webSocket, URI webSocketManagement, String devApiKey, URI lambda, URI metrics,
-        URI metricsAgent) {
+        URI metricsAgent, URI bedrock) {
+
+    /** Without the local batch inference endpoint (a file written before it). */
+    public Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI api,
+            URI webSocket, URI webSocketManagement, String devApiKey, URI lambda, URI metrics, URI metricsAgent) {
+        this(region, sqs, dynamodb, events, s3, stepFunctions, api, webSocket, webSocketManagement, devApiKey, lambda,
+                metrics, metricsAgent, null);
+    }
 
     public static final String FILE = "endpoints.json";
 
@@ -39,6 +47,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
         putUri(o, "lambda", lambda);
         putUri(o, "metrics", metrics);
         putUri(o, "metricsAgent", metricsAgent);
+        putUri(o, "bedrock", bedrock);
         return Json.writePretty(o);
     }
 
@@ -60,7 +69,7 @@ public record Endpoints(String region, URI sqs, URI dynamodb, URI events, URI s3
                 uri(o, "s3"), uri(o, "stepFunctions"), uri(o, "api"), uri(o, "webSocket"),
                 uri(o, "webSocketManagement"),
                 o.hasNonNull("devApiKey") ? o.get("devApiKey").asText() : null, uri(o, "lambda"), uri(o, "metrics"),
-                uri(o, "metricsAgent"));
+                uri(o, "metricsAgent"), uri(o, "bedrock"));
     }
 
     private static URI uri(JsonNode o, String name) {

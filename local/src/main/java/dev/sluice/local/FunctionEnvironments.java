@@ -35,15 +35,21 @@ public final class FunctionEnvironments {
     public static final Set<String> METRICS_AGENT = Set.of("AWS_EMF_ENVIRONMENT", "AWS_EMF_AGENT_ENDPOINT");
 
     /**
-     * Where the local services listen. Bedrock, SES and OpenSearch have no local service here: the
-     * local profile uses the in-process embedder, the offline chat model, the mail outbox and Lucene
-     * instead (Bedrock is wherever {@link #BEDROCK_ENDPOINT} says).
+     * Where the local services listen. Of Bedrock only batch inference has a local service here
+     * ({@code bedrock}, null when none runs); SES and OpenSearch have none: the local profile uses the
+     * in-process embedder, the offline chat model, the mail outbox and Lucene instead (Bedrock Runtime is
+     * wherever {@link #BEDROCK_ENDPOINT} says).
      */
     public record Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI lambda,
-            Map<String, URI> webSocketManagement, URI metricsAgent) {
+            Map<String, URI> webSocketManagement, URI metricsAgent, URI bedrock) {
 
         public Services {
             webSocketManagement = Map.copyOf(webSocketManagement);
+        }
+
+        public Services(URI sqs, URI dynamodb, URI events, URI s3, URI stepFunctions, URI lambda,
+                Map<String, URI> webSocketManagement, URI metricsAgent) {
+            this(sqs, dynamodb, events, s3, stepFunctions, lambda, webSocketManagement, metricsAgent, null);
         }
 
         /** The SDK endpoint variable and URL of the local service holding resources of {@code kind}, or null. */
@@ -66,6 +72,8 @@ public final class FunctionEnvironments {
      * (a double, a proxy). The runtime runs no Bedrock of its own.
      */
     public static final String BEDROCK_ENDPOINT = "bedrockEndpoint";
+    /** The access mode of a model use that runs batch inference jobs: the Bedrock control plane's. */
+    static final String BATCH_INFERENCE = "batch-inference";
 
     private final Topology topology;
     private final Profile profile;
@@ -107,6 +115,9 @@ public final class FunctionEnvironments {
             if (bedrock != null) {
                 env.put("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock);
             }
+            if (use.kind() == ResourceKind.MODEL && use.allows(BATCH_INFERENCE) && services.bedrock() != null) {
+                env.put("AWS_ENDPOINT_URL_BEDROCK", services.bedrock().toString());
+            }
         }
         env.put("AWS_REGION", identity.region());
         env.put("AWS_DEFAULT_REGION", identity.region());
@@ -135,6 +146,7 @@ public final class FunctionEnvironments {
             case STATE_MACHINE -> identity.stateMachineArn(r.name());
             case FUNCTION_ARN -> identity.lambdaArn(r.name());
             case WEB_SOCKET_MANAGEMENT -> services.webSocketManagement().get(r.name()).toString();
+            case BATCH_ROLE -> identity.roleArn("bedrock-batch");
             case STATE_DIR -> stateDir.resolve(r.name()).toAbsolutePath().toString();
             case SEARCH_ENDPOINT -> throw new IllegalArgumentException(r + ": the local runtime runs no search"
                     + " service; the local profile keeps its index on disk (vectorIndex lucene)");

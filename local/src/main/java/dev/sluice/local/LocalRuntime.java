@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.core.ai.ChatModel;
 import dev.sluice.core.keys.ApiKeys;
 import dev.sluice.core.topology.ApiSpec;
 import dev.sluice.core.topology.FunctionSpec;
@@ -7,6 +8,7 @@ import dev.sluice.core.topology.Profile;
 import dev.sluice.core.topology.StateMachineSpec;
 import dev.sluice.core.topology.Topology;
 import dev.sluice.local.apigw.Limits;
+import dev.sluice.local.bedrock.LocalBatchInference;
 import dev.sluice.local.apigw.LocalHttpApi;
 import dev.sluice.local.apigw.LocalWebSocketApi;
 import dev.sluice.local.apigw.UsageMeter;
@@ -52,6 +54,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -69,10 +72,16 @@ public final class LocalRuntime implements AutoCloseable {
      * profile does not declare. Functions get nothing else than their declared environment.
      */
     public record Options(AwsIdentity identity, TargetDelivery.Backoff targetBackoff, long lambdaAsyncRetryMillis,
-            ClassLoader handlerClassLoader, Map<String, String> profileValues) {
+            ClassLoader handlerClassLoader, Map<String, String> profileValues, ChatModel batchModel) {
 
         public Options {
             profileValues = Map.copyOf(profileValues);
+        }
+
+        /** Without a chat model for batch inference: the local batch endpoint then fails every job, saying so. */
+        public Options(AwsIdentity identity, TargetDelivery.Backoff targetBackoff, long lambdaAsyncRetryMillis,
+                ClassLoader handlerClassLoader, Map<String, String> profileValues) {
+            this(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, profileValues, null);
         }
 
         public static Options defaults() {
@@ -83,7 +92,13 @@ public final class LocalRuntime implements AutoCloseable {
         public Options withProfileValues(Map<String, String> more) {
             Map<String, String> merged = new HashMap<>(profileValues);
             merged.putAll(more);
-            return new Options(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, merged);
+            return new Options(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, merged, batchModel);
+        }
+
+        /** The chat model the local batch inference endpoint answers records with (the one the functions use). */
+        public Options withBatchModel(ChatModel model) {
+            return new Options(identity, targetBackoff, lambdaAsyncRetryMillis, handlerClassLoader, profileValues,
+                    model);
         }
     }
 
@@ -186,6 +201,11 @@ public final class LocalRuntime implements AutoCloseable {
         AwsJsonServer events = stopLast(EventBridgeApi.serve(eventBridge));
         LocalS3 s3 = stopLast(LocalS3.start(stateDir.resolve("s3"), topology.buckets(), identity.accountId(),
                 eventBridge, CREDENTIALS));
+        S3Client s3Client = stopLast(S3Client.builder().endpointOverride(s3.endpoint())
+                .region(Region.of(identity.region())).credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS))
+                .forcePathStyle(true).build());
+        LocalBatchInference bedrock = stopLast(LocalBatchInference.start(s3Client, options.batchModel(), identity,
+                Clock.systemUTC()));
 
         URI api = null;
         URI webSocket = null;
@@ -207,7 +227,7 @@ public final class LocalRuntime implements AutoCloseable {
         FunctionEnvironments environments = new FunctionEnvironments(topology, profile, identity, stateDir,
                 new FunctionEnvironments.Services(sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
                         s3.endpoint(), sfn.endpoint(), lambdaApi.endpoint(), managementByApi,
-                        metrics.agentEndpoint()));
+                        metrics.agentEndpoint(), bedrock.endpoint()));
         lambda.environment(environments::of);
         eventBridge.redeliverUnfinished(); // now that functions have their environment
         String devApiKey = null;
@@ -240,7 +260,7 @@ public final class LocalRuntime implements AutoCloseable {
         stopLast(new LocalSchedules(topology.functions(), lambda, identity));
         endpoints = new Endpoints(identity.region(), sqs.endpoint(), dynamodb.endpoint(), events.endpoint(),
                 s3.endpoint(), sfn.endpoint(), api, webSocket, webSocketManagement, devApiKey, lambdaApi.endpoint(),
-                metrics.url(), metrics.agentEndpoint());
+                metrics.url(), metrics.agentEndpoint(), bedrock.endpoint());
         endpoints.writeTo(stateDir);
     }
 

@@ -270,6 +270,10 @@ class TopologyParityTest {
             Map<String, String> expected = new java.util.TreeMap<>();
             f.uses().stream().map(u -> local.get(u.kind())).filter(java.util.Objects::nonNull)
                     .forEach(endpoint -> expected.put(endpoint.getKey(), endpoint.getValue()));
+            // Of Bedrock, the local runtime serves batch inference (the control plane) only.
+            if (f.uses().stream().anyMatch(u -> u.kind() == ResourceKind.MODEL && u.allows("batch-inference"))) {
+                expected.put("AWS_ENDPOINT_URL_BEDROCK", e.bedrock().toString());
+            }
             Map<String, String> env = runtime.lambda().function(f.name()).environment();
             Map<String, String> endpoints = new java.util.TreeMap<>(env);
             endpoints.keySet().removeIf(k -> !k.startsWith("AWS_ENDPOINT_URL"));

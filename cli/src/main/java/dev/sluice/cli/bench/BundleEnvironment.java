@@ -62,6 +62,7 @@ public final class BundleEnvironment {
             case FUNCTION_ARN -> "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + r.name() + ":live";
             case WEB_SOCKET_MANAGEMENT -> "http://" + endpoint + "/" + r.name();
             case SEARCH_ENDPOINT -> "http://" + endpoint;
+            case BATCH_ROLE -> "arn:aws:iam::" + ACCOUNT + ":role/bedrock-batch";
             case STATE_DIR -> throw new IllegalArgumentException(r + ": a deployed profile has no state directory");
             case PROFILE -> throw new IllegalStateException(r + " is resolved by the profile");
         };

@@ -64,7 +64,7 @@ class HandlerPrimingTest {
             reports.put(f.name(), priming.prime());
         }
 
-        assertThat(reports).hasSize(19).allSatisfy((function, report) -> {
+        assertThat(reports).hasSize(24).allSatisfy((function, report) -> {
             assertThat(report.failed()).as(function).isEmpty();
             assertThat(report.ran()).as(function).contains("json /priming/"
                     + topology.function(function).orElseThrow().handler().replaceAll(".*\\.", "") + ".json")
@@ -74,6 +74,8 @@ class HandlerPrimingTest {
         assertThat(reports.get("ai-worker").ran()).contains("schema events/job-submitted", "sdk sqs");
         assertThat(reports.get("email-worker").ran()).contains("sdk ses");
         assertThat(reports.get("document-router").ran()).contains("sdk states");
+        assertThat(reports.get("ai-batch-submit").ran()).contains("sdk bedrock");
+        assertThat(reports.get("ai-batch-collector").ran()).contains("sdk sqs", "sdk states");
         assertThat(reports.get("notifier").ran()).contains("sdk execute-api");
         assertThat(requests).as("requests that reached the function's endpoints").isEmpty();
     }

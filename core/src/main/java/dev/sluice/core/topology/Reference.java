@@ -36,6 +36,11 @@ public record Reference(Kind kind, String name) {
         SEARCH_INDEX("searchIndex", ResourceKind.SEARCH_INDEX),
         /** The endpoint of the search service that holds an index. */
         SEARCH_ENDPOINT("searchEndpoint", ResourceKind.SEARCH_INDEX),
+        /**
+         * The ARN of the service role Bedrock assumes to run batch inference jobs of a model (reading
+         * their input and writing their output): what a function passes to CreateModelInvocationJob.
+         */
+        BATCH_ROLE("batchRole", ResourceKind.MODEL),
         /** A value of the profile being deployed or run. */
         PROFILE("profile", null),
         /** A path under the local runtime's state directory: for the local profile's values only. */

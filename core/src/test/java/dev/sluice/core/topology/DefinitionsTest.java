@@ -56,12 +56,15 @@ class DefinitionsTest {
         }
     }
 
+    /** By its SQS trigger, or by a scheduled function that consumes it (the batch lane's collector). */
     @Test
     void everyWorkQueueIsDrainedByAFunction() {
         for (QueueSpec q : topology.queues()) {
             if (q.hasDeadLetterQueue()) {
                 assertThat(topology.functions()).as(q.name())
-                        .anyMatch(f -> f.sqsTrigger() != null && f.sqsTrigger().queue().equals(q.name()));
+                        .anyMatch(f -> f.sqsTrigger() != null && f.sqsTrigger().queue().equals(q.name())
+                                || f.schedule() != null && f.uses().stream().anyMatch(u -> u.kind() == ResourceKind.QUEUE
+                                        && u.name().equals(q.name()) && u.allows("consume")));
             }
         }
     }

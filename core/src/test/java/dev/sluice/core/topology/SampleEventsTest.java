@@ -29,6 +29,7 @@ class SampleEventsTest {
     private static final Map<String, List<String>> EXPECTED_RULES = Map.of(
             "job-submitted-ai-high.json", List.of("jobs-ai-high"),
             "job-submitted-ai-normal.json", List.of("jobs-ai"),
+            "job-submitted-ai-low.json", List.of("jobs-ai-batch"),
             "job-submitted-analytics.json", List.of("jobs-analytics"),
             "job-submitted-email.json", List.of("jobs-email"),
             "job-completed.json", List.of("jobs-results"),

@@ -51,6 +51,11 @@ final class FlowFixture implements AutoCloseable {
                 LocalRuntime.Options.defaults().withProfileValues(QUICK_RETRIES).withProfileValues(profileValues)));
     }
 
+    /** With {@code options} as they are (a batch model, say), the quick retries added. */
+    static FlowFixture start(Topology topology, Path state, LocalRuntime.Options options) throws Exception {
+        return new FlowFixture(LocalRuntime.start(topology, state, options.withProfileValues(QUICK_RETRIES)));
+    }
+
     /** The bundled topology with the AI lanes served by {@code handler} (a test double of the model only). */
     static Topology withAiHandler(Class<?> handler) {
         Topology t = Definitions.bundled().topology();

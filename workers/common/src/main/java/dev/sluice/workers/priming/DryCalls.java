@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.bedrock.BedrockClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
@@ -64,6 +65,7 @@ final class DryCalls {
             .build();
 
     private static final String NAME = "sluice-priming";
+    private static final String BEDROCK_RUNTIME_PACKAGE = "software.amazon.awssdk.services.bedrockruntime.";
     private static final String ACCOUNT = "000000000000";
 
     private DryCalls() {
@@ -79,7 +81,15 @@ final class DryCalls {
             case ApiGatewayManagementApiClient.SERVICE_NAME -> Connections.warm((ApiGatewayManagementApiClient) client);
             case SesV2Client.SERVICE_NAME -> Ses.warm((SesV2Client) client);
             case SfnClient.SERVICE_NAME -> StepFunctions.warm((SfnClient) client);
-            case BedrockRuntimeClient.SERVICE_NAME -> Bedrock.warm((BedrockRuntimeClient) client);
+            // The runtime and the control plane share the service name; a bundle may hold either alone,
+            // so the client is told apart by its package, not by a class the bundle may lack.
+            case BedrockRuntimeClient.SERVICE_NAME -> {
+                if (client.getClass().getName().startsWith(BEDROCK_RUNTIME_PACKAGE)) {
+                    Bedrock.warm((BedrockRuntimeClient) client);
+                } else {
+                    BedrockBatch.warm((BedrockClient) client);
+                }
+            }
             default -> {
                 return false;
             }
@@ -182,6 +192,14 @@ final class DryCalls {
             dry(() -> bedrock.converse(b -> b.modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
                     .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText("priming")))
                     .overrideConfiguration(DRY)));
+        }
+    }
+
+    private static final class BedrockBatch {
+
+        static void warm(BedrockClient bedrock) {
+            dry(() -> bedrock.getModelInvocationJob(b -> b.jobIdentifier("arn:aws:bedrock:us-east-1:" + ACCOUNT
+                    + ":model-invocation-job/" + NAME).overrideConfiguration(DRY)));
         }
     }
 }

@@ -14,8 +14,8 @@ class DeadLetterQueuesTest {
     @Test
     void everyKindOfDeadLetterQueueOfTheTopologyIsFound() {
         assertThat(dlqs.all()).extracting(DeadLetterQueue::name).containsExactlyInAnyOrder(
-                "ai-requests-high-dlq", "ai-requests-dlq", "analytics-dlq", "email-dlq", "documents-dlq",
-                "event-delivery-dlq", "notifier-dlq");
+                "ai-requests-high-dlq", "ai-requests-dlq", "ai-requests-batch-dlq", "analytics-dlq", "email-dlq",
+                "documents-dlq", "event-delivery-dlq", "notifier-dlq");
         assertThat(dlqs.get("email-dlq")).isEqualTo(new DeadLetterQueue("email-dlq", DeadLetterQueue.Kind.QUEUE,
                 java.util.List.of("email")));
         assertThat(dlqs.get("event-delivery-dlq").kind()).isEqualTo(DeadLetterQueue.Kind.EVENT_TARGET);
