@@ -86,7 +86,7 @@ class BatchCollectorTest {
         return new BatchCollector(sqs, batchQueue, sqs.getQueueUrl(b -> b.queueName("ai-requests-batch-dlq")).queueUrl(),
                 sqs.getQueueUrl(b -> b.queueName("ai-requests")).queueUrl(), jobs, s3, BUCKET, unreachable,
                 "arn:aws:states:us-east-1:000000000000:stateMachine:ai-batch",
-                new BatchCollector.Window(minSize, 100, Duration.ofMinutes(15), "offline-digest-1", 1, 24, 3_600_000),
+                new BatchCollector.Window(minSize, 100, Duration.ofMinutes(15), "offline-extractive-1", 1, 24, 3_600_000),
                 Clock.systemUTC());
     }
 

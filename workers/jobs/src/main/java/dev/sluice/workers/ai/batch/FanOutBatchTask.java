@@ -8,6 +8,8 @@ import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.ai.OfflineChatModel;
+import dev.sluice.workers.ai.config.GatewayConfig;
+import dev.sluice.workers.ai.cost.PriceTable;
 import dev.sluice.workers.ai.gateway.Pricing;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -48,7 +50,7 @@ public final class FanOutBatchTask extends BatchTask {
     }
 
     private FanOutBatchTask(AwsClients aws) {
-        this(aws, new OfflineOnlyPricing());
+        this(aws, new PriceTable(GatewayConfig.bundled().prices()));
         Priming.of(FanOutBatchTask.class, aws).register(this);
     }
 
