@@ -54,6 +54,7 @@ record ChatChoice(String kind, Map<String, String> profileValues) {
             }
             Map<String, String> values = new LinkedHashMap<>();
             values.put("chatModel", "openai");
+            values.put("aiRoutes", "openai");
             values.put("openAiBaseUrl", url);
             if (model != null) {
                 values.put("openAiModel", model);

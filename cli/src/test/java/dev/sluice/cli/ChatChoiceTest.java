@@ -24,9 +24,9 @@ class ChatChoiceTest {
     @Test
     void openAiTakesTheServerAndOptionallyTheModel() {
         assertThat(ChatChoice.parse("openai=http://127.0.0.1:8000#qwen2.5", Map.of()).profileValues()).isEqualTo(
-                Map.of("chatModel", "openai", "openAiBaseUrl", "http://127.0.0.1:8000", "openAiModel", "qwen2.5"));
+                Map.of("chatModel", "openai", "aiRoutes", "openai", "openAiBaseUrl", "http://127.0.0.1:8000", "openAiModel", "qwen2.5"));
         assertThat(ChatChoice.parse("openai=http://localhost:11434", Map.of()).profileValues()).isEqualTo(
-                Map.of("chatModel", "openai", "openAiBaseUrl", "http://localhost:11434"));
+                Map.of("chatModel", "openai", "aiRoutes", "openai", "openAiBaseUrl", "http://localhost:11434"));
     }
 
     @Test

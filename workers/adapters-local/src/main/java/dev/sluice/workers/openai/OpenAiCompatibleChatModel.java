@@ -45,21 +45,28 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
     private final URI completions;
     private final HttpClient http;
     private final Duration timeout;
+    private final String model;
 
-    /** @param timeout for the whole answer, or until the stream's headers when streaming */
-    public OpenAiCompatibleChatModel(URI baseUrl, HttpClient http, Duration timeout) {
+    /**
+     * @param timeout for the whole answer, or until the stream's headers when streaming
+     * @param model what the server is asked for whatever a route names (the gateway's routes name Bedrock
+     *     ids or the {@code openai} route set's placeholder, which mean nothing to a user's server); null: the
+     *     request's model id
+     */
+    public OpenAiCompatibleChatModel(URI baseUrl, HttpClient http, Duration timeout, String model) {
         String base = baseUrl.toString();
         this.completions = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
                 + "/v1/chat/completions");
         this.http = http;
         this.timeout = timeout;
+        this.model = model;
     }
 
-    public static OpenAiCompatibleChatModel create(URI baseUrl) {
+    public static OpenAiCompatibleChatModel create(URI baseUrl, String model) {
         // HTTP/1.1: a local server need not understand an h2c upgrade.
         return new OpenAiCompatibleChatModel(baseUrl, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
-                .build(), Duration.ofSeconds(120));
+                .build(), Duration.ofSeconds(120), model);
     }
 
     @Override
@@ -167,9 +174,9 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
         return response;
     }
 
-    static ObjectNode body(ChatRequest request, boolean stream) {
+    ObjectNode body(ChatRequest request, boolean stream) {
         ObjectNode body = Json.object();
-        body.put("model", request.modelId());
+        body.put("model", model != null ? model : request.modelId());
         ArrayNode messages = body.putArray("messages");
         if (request.system() != null) {
             messages.addObject().put("role", "system").put("content", request.system());

@@ -19,7 +19,7 @@ public final class OpenAiCompatibleChatModelProvider implements ChatModelProvide
 
     @Override
     public ChatModel model(AwsClients aws) {
-        return OpenAiCompatibleChatModel.create(URI.create(Setting.OPENAI_BASE_URL.from(aws)));
+        return OpenAiCompatibleChatModel.create(URI.create(Setting.OPENAI_BASE_URL.from(aws)), defaultModelId(aws));
     }
 
     @Override

@@ -71,7 +71,7 @@ class OpenAiCompatibleChatModelTest {
     private OpenAiCompatibleChatModel model(Duration timeout) {
         // A base URL with a trailing slash: the path is still /v1/chat/completions.
         return new OpenAiCompatibleChatModel(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-                HttpClient.newHttpClient(), timeout);
+                HttpClient.newHttpClient(), timeout, null);
     }
 
     private OpenAiCompatibleChatModel model() {
@@ -197,7 +197,7 @@ class OpenAiCompatibleChatModelTest {
             closedPort = socket.getLocalPort();
         }
         OpenAiCompatibleChatModel model = new OpenAiCompatibleChatModel(URI.create("http://127.0.0.1:" + closedPort),
-                HttpClient.newHttpClient(), Duration.ofSeconds(2));
+                HttpClient.newHttpClient(), Duration.ofSeconds(2), null);
         assertThatThrownBy(() -> model.reply(REQUEST))
                 .isInstanceOfSatisfying(ModelFailure.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
     }

@@ -9,7 +9,6 @@ import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobError;
-import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobStore;
 import dev.sluice.core.jobs.S3Ref;
 import dev.sluice.core.json.Json;
@@ -23,7 +22,6 @@ import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.logging.LogContext;
-import dev.sluice.workers.metrics.Metric;
 import dev.sluice.workers.metrics.Metrics;
 import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
@@ -339,17 +337,8 @@ public final class JobQueueWorker {
 
     /** One EMF document per outcome: it is counted by type (and reason), its latency measured from submission. */
     private void measure(Job job) {
-        String type = job.type().wire();
         try (MetricsScope scope = metrics.scope()) {
-            scope.property("jobId", job.jobId()).property("tenantId", job.tenantId());
-            if (job.status() == JobStatus.SUCCEEDED) {
-                scope.count(Metric.JOBS_SUCCEEDED, type);
-            } else {
-                scope.count(Metric.JOBS_FAILED, type, job.error() == null ? null : job.error().code());
-            }
-            if (job.finishedAt() != null) {
-                scope.put(Metric.JOB_LATENCY, job.finishedAt() - job.submittedAt(), type);
-            }
+            JobMetrics.finished(scope, job);
         }
     }
 

@@ -7,7 +7,10 @@ import dev.sluice.core.ai.Guardrail;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.core.topology.DefinitionException;
 import dev.sluice.core.topology.Definitions;
+import dev.sluice.core.topology.FunctionSpec;
 import dev.sluice.core.topology.Profile;
+import dev.sluice.core.topology.ResourceKind;
+import dev.sluice.core.topology.Topology;
 import dev.sluice.workers.ai.budget.BudgetLimits;
 import dev.sluice.workers.ai.cost.ModelPrice;
 import dev.sluice.workers.ai.gateway.Route;
@@ -31,8 +34,35 @@ class GatewayConfigTest {
         for (Profile profile : Definitions.bundled().topology().profiles()) {
             assertThat(config.routeSets()).as(profile.name()).containsKey(profile.value("aiRoutes"));
         }
-        assertThat(config.routeSets().keySet()).containsExactlyInAnyOrder("local", "bedrock", "dev", "staging",
-                "prod");
+        assertThat(config.routeSets().keySet()).containsExactlyInAnyOrder("local", "openai", "bedrock", "dev",
+                "staging", "prod");
+    }
+
+    /**
+     * The CDK app grants Bedrock from the topology's uses: a route set a deployed profile calls Bedrock with
+     * must name only models both AI workers may invoke and stream, and the batch lane's model must be priced.
+     */
+    @Test
+    void everyModelABedrockProfileRoutesToIsGrantedToBothAiWorkersAndPriced() {
+        GatewayConfig config = GatewayConfig.bundled();
+        Topology topology = Definitions.bundled().topology();
+        List<Profile> bedrock = topology.profiles().stream()
+                .filter(p -> "bedrock".equals(p.value("chatModel"))).toList();
+        assertThat(bedrock).extracting(Profile::name).contains("dev", "staging", "prod");
+        for (Profile profile : bedrock) {
+            for (Route route : config.routes(profile.value("aiRoutes")).values()) {
+                for (String model : GatewayConfig.models(route)) {
+                    for (String worker : List.of("ai-worker", "ai-worker-high")) {
+                        FunctionSpec function = topology.functions().stream().filter(f -> f.name().equals(worker))
+                                .findFirst().orElseThrow();
+                        assertThat(function.uses(ResourceKind.MODEL, model)).as(profile.name() + " " + worker
+                                + " " + model).anySatisfy(use -> assertThat(use.access())
+                                        .contains("invoke-model", "invoke-stream"));
+                    }
+                }
+            }
+            assertThat(config.prices()).as(profile.name() + " batchModelId").containsKey(profile.value("batchModelId"));
+        }
     }
 
     @Test

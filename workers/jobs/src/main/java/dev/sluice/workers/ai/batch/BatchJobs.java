@@ -11,8 +11,8 @@ import dev.sluice.workers.jobevents.ClaimChecks;
 import dev.sluice.workers.jobevents.JobEvents;
 import dev.sluice.workers.jobs.JobQueueWorker;
 import dev.sluice.workers.logging.LogContext;
-import dev.sluice.workers.metrics.Metric;
 import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.jobs.JobMetrics;
 import dev.sluice.workers.metrics.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -88,17 +88,8 @@ final class BatchJobs {
 
     /** Counted as the on-demand lanes count their jobs (JobQueueWorker), so the dashboards see batch outcomes too. */
     private void measure(Job job) {
-        String type = job.type().wire();
         try (MetricsScope scope = metrics.scope()) {
-            scope.property("jobId", job.jobId()).property("tenantId", job.tenantId()).property("inference", "batch");
-            if (job.status() == JobStatus.SUCCEEDED) {
-                scope.count(Metric.JOBS_SUCCEEDED, type);
-            } else {
-                scope.count(Metric.JOBS_FAILED, type, job.error() == null ? null : job.error().code());
-            }
-            if (job.finishedAt() != null) {
-                scope.put(Metric.JOB_LATENCY, job.finishedAt() - job.submittedAt(), type);
-            }
+            JobMetrics.finished(scope.property("inference", "batch"), job);
         }
     }
 
