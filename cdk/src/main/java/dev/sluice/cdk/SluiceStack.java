@@ -20,6 +20,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.Bucket;
 import software.constructs.Construct;
 
 /**
@@ -49,6 +50,7 @@ public final class SluiceStack extends Stack {
         Key key = key(removal);
         Deployed deployed = new Deployed(topology);
         DataStores.build(this, deployed, key, removal);
+        new PromptTemplateUpload(this, "PromptTemplates", root, templatesBucket(deployed), key, retention, removal);
         Messaging.queuesAndBuses(this, deployed, key, deployment);
         deployed.searchStore = searchStore(definitions, deployment, key, retention, removal, root);
         BatchInference.build(this, deployed, key); // before the functions, whose environment names its roles
@@ -96,6 +98,15 @@ public final class SluiceStack extends Stack {
                 .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
                 .build());
         return key;
+    }
+
+    private static Bucket templatesBucket(Deployed deployed) {
+        var bucket = deployed.buckets.get(PromptTemplateUpload.BUCKET);
+        if (bucket == null) {
+            throw new IllegalStateException("the topology has no bucket " + PromptTemplateUpload.BUCKET
+                    + ", where the AI workers read their prompt templates");
+        }
+        return bucket;
     }
 
     private SearchStore searchStore(Definitions definitions, DeploymentSpec deployment, Key key,

@@ -121,6 +121,15 @@ class IamPoliciesTest {
                     }));
             List<String> models = topology.models().stream().filter(m -> m.startsWith("us.anthropic.")).toList();
             assertThat(models).as("the chat models of the deployed routes").hasSize(3);
+            // Besides them the embedding model (semantic cache, retriever): InvokeModel, in the stack's region only.
+            String embedding = "amazon.titan-embed-text-v2:0";
+            List<JsonNode> embeds = bedrock.stream().filter(s -> s.toString().contains(embedding)).toList();
+            assertThat(embeds).as(worker).singleElement().satisfies(s -> {
+                assertThat(strings(s.path("Action"))).containsExactly("bedrock:InvokeModel");
+                assertThat(s.path("Resource").toString()).contains("{\"Ref\":\"AWS::Region\"},\"::foundation-model/"
+                        + embedding + "\"");
+            });
+            bedrock.removeAll(embeds);
             // Per model: the profile in the stack's region, and its foundation model wherever the profile routes it.
             assertThat(bedrock).as(worker).hasSize(2 * models.size());
             for (JsonNode statement : bedrock) {
