@@ -133,7 +133,7 @@ class GatewayConfigTest {
     @Test
     void anUnknownRouteSetNamesTheOnesThereAre() {
         assertThatThrownBy(() -> GatewayConfig.bundled().routes("qa"))
-                .hasMessageContaining("AI_ROUTES qa").hasMessageContaining("[bedrock, dev, local, prod, staging]");
+                .hasMessageContaining("AI_ROUTES qa").hasMessageContaining("[bedrock, dev, local, openai, prod, staging]");
     }
 
     private static String fixture(String name) throws IOException {
