@@ -94,8 +94,8 @@ class BedrockChatFlowTest {
         // The gateway's request: the process's template (system prompt and user turn), the defaults' sampling.
         assertThat(Json.parse(calls.getFirst()[2])).isEqualTo(Json.parse("""
                 {"messages":[{"role":"user","content":[{"text":"Name a green tea."}]}],
-                 "system":[{"text":"You are Magic Spark, a brainstorming partner. Offer five fresh, concrete ideas as a \
-                 numbered list, one or two sentences each, the boldest first. Do not explain how you came up with them. \
+                 "system":[{"text":"You are Magic Spark, a brainstorming partner. Offer five fresh, concrete ideas as a\
+                 numbered list, one or two sentences each, the boldest first. Do not explain how you came up with them.\
                  If documents are provided, build on what they say and cite them by number."}],
                  "inferenceConfig":{"maxTokens":1024,"temperature":0.2}}"""));
     }
