@@ -11,7 +11,7 @@ import dev.sluice.local.Endpoints;
 import dev.sluice.local.LocalRuntime;
 import dev.sluice.workers.documents.Chunk;
 import dev.sluice.workers.documents.Chunker;
-import dev.sluice.workers.documents.DocumentType;
+import dev.sluice.core.documents.DocumentType;
 import dev.sluice.workers.documents.TextExtractor;
 import dev.sluice.workers.onnx.BgeSmallEmbedder;
 import dev.sluice.workers.tenants.ChunkingOptions;
