@@ -6,8 +6,7 @@
 #   scripts/opensearch-node.sh stop
 #
 # Everything comes from Maven artifacts through the user's own Maven settings. The integ-test zip
-# lacks lang-painless, which k-NN extends, and analysis-common (the english analyzer the index's
-# text fields use), so both modules are assembled from their jars. The node
+# lacks lang-painless, which k-NN extends, so the module is assembled from its jars. The node
 # refuses to run as root, so as root it runs as nobody (65534). It needs a JDK 17: the zip has
 # no bundled JDK and 2.19 does not start on 25.
 #
@@ -72,8 +71,7 @@ fetch() { # groupId:artifactId:version[:packaging] into $NODE_DIR/artifacts
 
 assemble() {
   local home="$NODE_DIR/home" java17="$1"
-  # The marker names what was assembled: a node assembled before analysis-common is assembled again.
-  [ -f "$home/.assembled-2" ] && return
+  [ -f "$home/.assembled" ] && return
   log "assembling OpenSearch $OPENSEARCH_VERSION with k-NN $KNN_VERSION in $home"
   rm -rf "$home" "$NODE_DIR/artifacts"
   mkdir -p "$NODE_DIR/artifacts"
@@ -81,7 +79,6 @@ assemble() {
   fetch "org.opensearch.plugin:opensearch-knn:$KNN_VERSION:zip"
   fetch "org.opensearch.plugin:lang-painless:$OPENSEARCH_VERSION"
   fetch "org.opensearch.plugin:opensearch-scripting-painless-spi:$OPENSEARCH_VERSION"
-  fetch "org.opensearch.plugin:analysis-common:$OPENSEARCH_VERSION"
   fetch "org.antlr:antlr4-runtime:$ANTLR_VERSION"
   local asm
   for asm in asm asm-util asm-tree asm-commons asm-analysis; do
@@ -118,21 +115,6 @@ grant {
 };
 EOF
 
-  # Stemmers, stop filters and the language analyzers; lucene-analysis-common is in the zip's lib.
-  local analysis="$home/modules/analysis-common"
-  mkdir -p "$analysis"
-  cp "$NODE_DIR/artifacts/analysis-common-$OPENSEARCH_VERSION.jar" "$analysis/"
-  cat > "$analysis/plugin-descriptor.properties" <<EOF
-description=Adds "built in" analyzers to OpenSearch.
-version=$OPENSEARCH_VERSION
-name=analysis-common
-classname=org.opensearch.analysis.common.CommonAnalysisPlugin
-java.version=11
-opensearch.version=$OPENSEARCH_VERSION
-extended.plugins=lang-painless
-has.native.controller=false
-EOF
-
   OPENSEARCH_JAVA_HOME="$java17" "$home/bin/opensearch-plugin" install --batch \
     "file://$NODE_DIR/artifacts/opensearch-knn-$KNN_VERSION.zip" >"$NODE_DIR/plugin-install.log" 2>&1 \
     || { tail -20 "$NODE_DIR/plugin-install.log" >&2; die "k-NN plugin install failed"; }
@@ -149,7 +131,7 @@ discovery.type: single-node
 cluster.routing.allocation.disk.threshold_enabled: false
 action.auto_create_index: false
 EOF
-  touch "$home/.assembled-2"
+  touch "$home/.assembled"
 }
 
 # unzip may be missing on a minimal machine; every JDK has jar (which drops file modes).
