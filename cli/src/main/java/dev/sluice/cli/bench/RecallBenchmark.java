@@ -16,14 +16,21 @@ import dev.sluice.workers.documents.Section;
 import dev.sluice.workers.documents.TextExtractor;
 import dev.sluice.workers.lucene.LuceneVectorIndex;
 import dev.sluice.workers.onnx.BgeSmallEmbedder;
+import dev.sluice.workers.search.ReciprocalRankFusion;
+import dev.sluice.workers.search.SearchResults;
 import dev.sluice.workers.tenants.ChunkingOptions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,10 +130,16 @@ public final class RecallBenchmark {
         List<Chunk> allChunks = docs.stream().flatMap(d -> d.chunks().stream()).toList();
 
         long embedStart = System.nanoTime();
-        List<float[]> vectors = new ArrayList<>(allChunks.size());
-        for (int from = 0; from < allChunks.size(); from += EMBED_BATCH) {
-            vectors.addAll(embedder.embed(allChunks.subList(from, Math.min(allChunks.size(), from + EMBED_BATCH))
-                    .stream().map(Chunk::text).toList()));
+        List<String> texts = allChunks.stream().map(Chunk::text).toList();
+        Path cache = cacheFile(embedder.modelId(), texts);
+        List<float[]> vectors = readCache(cache, texts.size(), embedder.dimensions());
+        boolean cached = vectors != null;
+        if (!cached) {
+            vectors = new ArrayList<>(texts.size());
+            for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
+                vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + EMBED_BATCH))));
+            }
+            writeCache(cache, vectors);
         }
         double embedSeconds = (System.nanoTime() - embedStart) / 1e9;
         List<IndexedChunk> indexed = new ArrayList<>(allChunks.size());
@@ -155,9 +168,12 @@ public final class RecallBenchmark {
         Map<LuceneVectorIndex.Lexical, LuceneVectorIndex> indexes = new LinkedHashMap<>();
         try {
             LuceneVectorIndex.Lexical chosen = LuceneVectorIndex.Lexical.DEFAULT;
-            for (LuceneVectorIndex.Lexical lexical : List.of(chosen, new LuceneVectorIndex.Lexical(false,
-                    chosen.titleBoost()), new LuceneVectorIndex.Lexical(true, 0), new LuceneVectorIndex.Lexical(true,
-                    1), new LuceneVectorIndex.Lexical(true, 2))) {
+            LuceneVectorIndex.Lexical otherAnalyzer = new LuceneVectorIndex.Lexical(!chosen.english(),
+                    chosen.titleBoost());
+            for (LuceneVectorIndex.Lexical lexical : List.of(chosen, otherAnalyzer,
+                    new LuceneVectorIndex.Lexical(chosen.english(), 0),
+                    new LuceneVectorIndex.Lexical(chosen.english(), 1),
+                    new LuceneVectorIndex.Lexical(chosen.english(), 2))) {
                 LuceneVectorIndex index = LuceneVectorIndex.open(root.resolve("index-" + indexes.size()),
                         BgeSmallEmbedder.DIMENSIONS, lexical);
                 indexes.put(lexical, index);
@@ -169,13 +185,15 @@ public final class RecallBenchmark {
                     new Subject("vector, passage-style query (as before)", main, false, Mode.VECTOR, Group.CHUNK),
                     new Subject("vector", main, true, Mode.VECTOR, Group.CHUNK),
                     new Subject("lexical (BM25)", main, true, Mode.LEXICAL, Group.CHUNK),
+                    new Subject("lexical, " + analyzer(otherAnalyzer), indexes.get(otherAnalyzer), true, Mode.LEXICAL,
+                            Group.CHUNK),
                     new Subject("hybrid (the default)", main, true, Mode.HYBRID, Group.CHUNK),
                     new Subject("hybrid, group=document", main, true, Mode.HYBRID, Group.DOCUMENT),
                     new Subject("hybrid, no query instruction", main, false, Mode.HYBRID, Group.CHUNK),
-                    new Subject("hybrid, StandardAnalyzer", indexes.get(new LuceneVectorIndex.Lexical(false,
-                            chosen.titleBoost())), true, Mode.HYBRID, Group.CHUNK)));
+                    new Subject("hybrid, " + analyzer(otherAnalyzer), indexes.get(otherAnalyzer), true, Mode.HYBRID,
+                            Group.CHUNK)));
             for (Map.Entry<LuceneVectorIndex.Lexical, LuceneVectorIndex> e : indexes.entrySet()) {
-                if (e.getKey().english() && e.getKey().titleBoost() != chosen.titleBoost()) {
+                if (e.getKey().english() == chosen.english() && e.getKey().titleBoost() != chosen.titleBoost()) {
                     subjects.add(new Subject("hybrid, title boost " + e.getKey().titleBoost()
                             + (e.getKey().titleBoost() == 0 ? " (no title field)" : ""), e.getValue(), true,
                             Mode.HYBRID, Group.CHUNK));
@@ -186,10 +204,11 @@ public final class RecallBenchmark {
 
             StringBuilder report = new StringBuilder();
             report.append(String.format(Locale.ROOT, "recall: %d documents from %s (%d to %d bytes, sorted by path,"
-                    + " first %d; %d unreadable skipped), %d chunks (%s %d tokens), %s; embedded in %.0f s%n",
+                    + " first %d; %d unreadable skipped), %d chunks (%s %d tokens), %s; %s in %.0f s%n",
                     docs.size(), corpus, minBytes, maxBytes, documents, rejected, allChunks.size(),
                     ChunkingOptions.DEFAULTS.strategy().name().toLowerCase(Locale.ROOT),
-                    ChunkingOptions.DEFAULTS.maxTokens(), embedder.modelId(), embedSeconds));
+                    ChunkingOptions.DEFAULTS.maxTokens(), embedder.modelId(),
+                    cached ? "vectors read from " + cache : "embedded", embedSeconds));
             report.append(String.format(Locale.ROOT, "  queries (seed %d): %d known-item sentences, %d titles;"
                     + " recall@%d = the query's document among the first %d results%n", seed, knownItems.size(),
                     titles.size(), AT, AT));
@@ -209,6 +228,33 @@ public final class RecallBenchmark {
                 report.append(String.format(Locale.ROOT, "  %-42s %10.3f %8.3f %13.2f %13.2f%n", subject.name(),
                         knownItemRecall, titleRecall, percentile(nanos, 50), percentile(nanos, 95)));
             }
+            report.append(String.format(Locale.ROOT, "  fusion sweep: the same two candidate lists (%d each) fused by"
+                    + " ReciprocalRankFusion with each constant k; recall@5 known-item / title%n",
+                    SearchResults.candidates(new SearchQuery(TENANT, "q", null, AT, Mode.LEXICAL, SearchFilters.NONE,
+                            Group.CHUNK))));
+            report.append(String.format(Locale.ROOT, "  %-42s", "index, query vector"));
+            for (int k : FUSION_KS) {
+                report.append(String.format(Locale.ROOT, " %13s", "k=" + k));
+            }
+            report.append(String.format(Locale.ROOT, " %13s%n", "k=" + chosenK() + " by doc"));
+            for (var e : indexes.entrySet()) {
+                for (boolean instruction : List.of(true, false)) {
+                    if (e.getKey().english() != chosen.english() && !instruction || e.getKey().titleBoost() > 1) {
+                        continue;
+                    }
+                    Map<String, float[]> queryVectors = instruction ? withInstruction : plain;
+                    report.append(String.format(Locale.ROOT, "  %-42s", analyzer(e.getKey())
+                            + ", title boost " + e.getKey().titleBoost() + (instruction ? ", instruction" : ", plain")));
+                    for (int k : FUSION_KS) {
+                        report.append(String.format(Locale.ROOT, " %6.3f/%6.3f",
+                                fusedRecall(e.getValue(), knownItems, queryVectors, k, Group.CHUNK),
+                                fusedRecall(e.getValue(), titles, queryVectors, k, Group.CHUNK)));
+                    }
+                    report.append(String.format(Locale.ROOT, " %6.3f/%6.3f%n",
+                            fusedRecall(e.getValue(), knownItems, queryVectors, chosenK(), Group.DOCUMENT),
+                            fusedRecall(e.getValue(), titles, queryVectors, chosenK(), Group.DOCUMENT)));
+                }
+            }
             return report.toString();
         } finally {
             for (LuceneVectorIndex index : indexes.values()) {
@@ -216,6 +262,80 @@ public final class RecallBenchmark {
             }
             Directories.deleteRecursively(root);
         }
+    }
+
+    /**
+     * Where the chunks' vectors are kept between runs: embedding a corpus takes minutes on two cores,
+     * and the same model on the same chunks gives the same vectors.
+     */
+    private static Path cacheFile(String modelId, List<String> texts) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(modelId.getBytes(StandardCharsets.UTF_8));
+        for (String text : texts) {
+            sha.update((byte) 0);
+            sha.update(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-bench-recall-"
+                + HexFormat.of().formatHex(sha.digest()).substring(0, 16) + ".vectors");
+    }
+
+    private static List<float[]> readCache(Path file, int count, int dimensions) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) != (long) count * dimensions * Float.BYTES) {
+            return null;
+        }
+        FloatBuffer floats = ByteBuffer.wrap(Files.readAllBytes(file)).asFloatBuffer();
+        List<float[]> vectors = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            float[] vector = new float[dimensions];
+            floats.get(vector);
+            vectors.add(vector);
+        }
+        return vectors;
+    }
+
+    private static void writeCache(Path file, List<float[]> vectors) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(vectors.size() * vectors.get(0).length * Float.BYTES);
+        for (float[] vector : vectors) {
+            for (float f : vector) {
+                bytes.putFloat(f);
+            }
+        }
+        Files.write(file, bytes.array());
+    }
+
+    private static String analyzer(LuceneVectorIndex.Lexical lexical) {
+        return lexical.english() ? "EnglishAnalyzer" : "StandardAnalyzer";
+    }
+
+    /** The fusion constants the sweep tries. */
+    private static final int[] FUSION_KS = {60, 20, 10, 5, 2};
+
+    private static int chosenK() {
+        return SearchResults.FUSION_K;
+    }
+
+    /** Recall@5 of the two lists the index returns for each query, fused here with constant {@code k}. */
+    private static double fusedRecall(LuceneVectorIndex index, List<Query> queries, Map<String, float[]> vectors,
+            int k, Group group) {
+        ReciprocalRankFusion fusion = new ReciprocalRankFusion(k);
+        int found = 0;
+        for (Query q : queries) {
+            SearchQuery base = new SearchQuery(TENANT, q.text(), vectors.get(q.text()), AT, Mode.VECTOR,
+                    SearchFilters.NONE, group);
+            int n = SearchResults.candidates(base);
+            List<SearchHit> fused = fusion.fuse(List.of(
+                    index.search(new SearchQuery(TENANT, q.text(), vectors.get(q.text()), n, Mode.VECTOR,
+                            SearchFilters.NONE, Group.CHUNK)),
+                    index.search(new SearchQuery(TENANT, q.text(), null, n, Mode.LEXICAL, SearchFilters.NONE,
+                            Group.CHUNK))));
+            List<String> documentIds = fused.stream().map(SearchHit::documentId)
+                    .filter(group == Group.DOCUMENT ? new java.util.HashSet<String>()::add : id -> true)
+                    .limit(AT).toList();
+            if (documentIds.contains(q.documentId())) {
+                found++;
+            }
+        }
+        return found / (double) queries.size();
     }
 
     private static double recall(Subject subject, List<Query> queries, Map<String, float[]> vectors,

@@ -38,10 +38,10 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
  * the graph walk instead of after it, and whose cosine score is {@code (1 + cos) / 2} as Lucene's is.
  *
  * <p>A hybrid search sends two queries, k-NN and BM25 (a {@code match} on the text and the title,
- * analyzed {@code english} as the local index does), and fuses them in Java with the local index's
+ * both {@code standard}-analyzed as the local index's), and fuses them in Java with the local index's
  * {@link SearchResults}: OpenSearch's own {@code hybrid} query needs the neural-search plugin and a
  * search pipeline, which neither the test node nor every Serverless collection has. An index created
- * before hybrid search keeps its {@code standard}-analyzed text and maps {@code title} and {@code type}
+ * before hybrid search already has its text mapped so, and maps {@code title} and {@code type}
  * dynamically on their first write (text with a keyword sub-field), which the queries here still read.
  */
 public final class OpenSearchVectorIndex implements VectorIndex {
@@ -53,8 +53,6 @@ public final class OpenSearchVectorIndex implements VectorIndex {
     static final int DELETE_PAGE = 1000;
 
     private static final String VECTOR = "vector";
-    /** OpenSearch's built-in analyzer matching the local index's EnglishAnalyzer (stop words, Porter stemming). */
-    private static final String ANALYZER = "english";
     /** The title field's weight beside the text's 1, as the local index's default (BENCHMARKS.md). */
     private static final float TITLE_BOOST = 0.5f;
     /** What the transports use too (OpenSearchIndexProvider): record components by name. */
@@ -194,8 +192,9 @@ public final class OpenSearchVectorIndex implements VectorIndex {
                 .properties("end", p -> p.integer(i -> i))
                 .properties("page", p -> p.integer(i -> i))
                 .properties("headingPath", p -> p.keyword(k -> k))
-                .properties("text", p -> p.text(t -> t.analyzer(ANALYZER)))
-                .properties("title", p -> p.text(t -> t.analyzer(ANALYZER)))
+                // The standard analyzer, as the local index's: what known-item search measured best.
+                .properties("text", p -> p.text(t -> t))
+                .properties("title", p -> p.text(t -> t))
                 .properties("type", p -> p.keyword(k -> k))
                 // m=16, ef_construction=100 by default: the same graph as the Lucene index builds.
                 .properties(VECTOR, p -> p.knnVector(v -> v.dimension(dimensions)

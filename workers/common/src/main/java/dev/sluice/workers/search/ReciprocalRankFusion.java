@@ -20,7 +20,8 @@ public final class ReciprocalRankFusion {
 
     /**
      * The paper's constant, also OpenSearch's and Elasticsearch's default: it damps the head of each
-     * ranking so that a chunk both lists place well beats one that a single list places first.
+     * ranking so that a chunk both lists place well beats one that a single list places first. The
+     * indexes fuse with a smaller one ({@link SearchResults#FUSION_K}).
      */
     public static final int DEFAULT_K = 60;
 
