@@ -4,6 +4,7 @@ import dev.sluice.cli.bench.AiGatewayBenchmark;
 import dev.sluice.cli.bench.BundlesBenchmark;
 import dev.sluice.cli.bench.IngestBenchmark;
 import dev.sluice.cli.bench.JobsBenchmark;
+import dev.sluice.cli.bench.RecallBenchmark;
 import dev.sluice.cli.bench.ReplayBenchmark;
 import dev.sluice.cli.bench.SearchBenchmark;
 import dev.sluice.cli.bench.StartupBenchmark;
@@ -23,7 +24,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search, bundles, replay or ai.")
+    @Parameters(index = "0", description = "Which benchmark: startup, jobs, ingest, search, recall, bundles, replay or ai.")
     String which;
 
     @Option(names = "--runs", defaultValue = "3", description = "startup, bundles: fresh JVMs per subject"
@@ -66,6 +67,30 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int k;
 
+    @Option(names = "--corpus", description = "recall: a directory of documents nobody here wrote"
+            + " (default: /usr/share/doc/nodejs, Debian's Node.js documentation).")
+    Path corpus;
+
+    @Option(names = "--documents", defaultValue = "100", description = "recall: documents taken, the first by path"
+            + " within the size range (default: ${DEFAULT-VALUE}).")
+    int documents;
+
+    @Option(names = "--min-bytes", defaultValue = "2048", description = "recall: smallest file taken"
+            + " (default: ${DEFAULT-VALUE}).")
+    long minBytes;
+
+    @Option(names = "--max-bytes", defaultValue = "102400", description = "recall: largest file taken"
+            + " (default: ${DEFAULT-VALUE}).")
+    long maxBytes;
+
+    @Option(names = "--recall-queries", defaultValue = "150", description = "recall: queries of each kind at most,"
+            + " known-item and title (default: ${DEFAULT-VALUE}).")
+    int recallQueries;
+
+    @Option(names = "--seed", defaultValue = "7", description = "recall: the seed the queries are drawn with"
+            + " (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--messages", defaultValue = "2000", description = "replay: messages in the throughput run"
             + " (default: ${DEFAULT-VALUE}).")
     int messages;
@@ -82,6 +107,8 @@ final class BenchCommand implements Callable<Integer> {
             case "ingest" -> new IngestBenchmark(shapes.stream().map(shape -> shape.split("x")).map(
                     p -> new IngestBenchmark.Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]))).toList()).run();
             case "search" -> new SearchBenchmark(chunks, dimensions, queries, k).run();
+            case "recall" -> new RecallBenchmark(corpus == null ? RecallBenchmark.DEFAULT_CORPUS : corpus, documents,
+                    minBytes, maxBytes, recallQueries, seed).run();
             // The ./sluice script names the checkout, where mvn package leaves the bundles.
             case "bundles" -> new BundlesBenchmark(Path.of(System.getProperty("sluice.root", ".")), runs).run();
             case "replay" -> new ReplayBenchmark(messages, rates, 3).run();
@@ -89,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             default -> null;
         };
         if (report == null) {
-            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, bundles, replay, ai");
+            spec.commandLine().getErr().println("sluice: unknown benchmark " + which + "; known: startup, jobs, ingest, search, recall, bundles, replay, ai");
             return 2;
         }
         spec.commandLine().getOut().print(report);

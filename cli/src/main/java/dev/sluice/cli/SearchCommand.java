@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code GET /v1/search}: the chunks of your documents nearest to a query, best first. */
+/** {@code GET /v1/search}: the chunks (or documents) of yours that best match a query, best first. */
 @Command(name = "search", mixinStandardHelpOptions = true, description = "Search your documents.")
 final class SearchCommand implements Callable<Integer> {
 
@@ -34,6 +34,23 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = {"-k", "--results"}, defaultValue = "5", description = "How many chunks (default ${DEFAULT-VALUE}).")
     int k;
 
+    @Option(names = "--mode", description = "hybrid (words and meaning, the default), vector (meaning only) or"
+            + " lexical (words only).")
+    String mode;
+
+    @Option(names = "--group", description = "chunk (the default) or document: each document once, by its best"
+            + " chunk.")
+    String group;
+
+    @Option(names = "--document", paramLabel = "DOCUMENT_ID", description = "Only this document's chunks.")
+    String documentId;
+
+    @Option(names = "--prefix", paramLabel = "KEY_PREFIX", description = "Only documents whose key starts so.")
+    String prefix;
+
+    @Option(names = "--type", description = "Only documents of this type: text, markdown, html or pdf.")
+    String type;
+
     @Option(names = "--json", description = "Print the API's JSON as it is.")
     boolean json;
 
@@ -41,8 +58,14 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var cli = spec.commandLine();
         try (SluiceClient client = new SluiceClient(connection.api(cli), connection.apiKey(cli))) {
-            ApiResponse response = client.get("/v1/search?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                    + "&k=" + k);
+            // The API checks every value and answers a bad one with a 400 naming it, printed as it is.
+            StringBuilder path = new StringBuilder("/v1/search?q=").append(encode(query)).append("&k=").append(k);
+            appendIfSet(path, "mode", mode);
+            appendIfSet(path, "group", group);
+            appendIfSet(path, "documentId", documentId);
+            appendIfSet(path, "prefix", prefix);
+            appendIfSet(path, "type", type);
+            ApiResponse response = client.get(path.toString());
             if (json || response.status() >= 400) {
                 return JobsCommand.print(spec, response);
             }
@@ -68,5 +91,15 @@ final class SearchCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private static void appendIfSet(StringBuilder path, String name, String value) {
+        if (value != null) {
+            path.append('&').append(name).append('=').append(encode(value));
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -187,6 +187,13 @@ class ClientCommandsTest {
         assertThat(run("search", "--dir", state.toString(), "-k", "1", "when should I water the tomatoes"))
                 .as(err.toString()).isZero();
         assertThat(out.toString()).contains("garden.md", "Garden > Watering", "every morning before nine");
+
+        // The filters and modes reach the API: only the text file is of type text, and BM25 finds it by a word.
+        assertThat(run("search", "--dir", state.toString(), "--type", "text", "--mode", "lexical", "--group",
+                "document", "dishwasher")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("kitchen.txt", "eco cycle").doesNotContain("garden.md");
+        assertThat(run("search", "--dir", state.toString(), "--mode", "sideways", "tomatoes")).isNotZero();
+        assertThat(err.toString()).contains("\"field\" : \"mode\"");
     }
 
     @Test

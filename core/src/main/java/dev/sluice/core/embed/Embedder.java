@@ -30,4 +30,14 @@ public interface Embedder {
      * @throws dev.sluice.core.failure.PortFailure {@link #UNAVAILABLE} (retryable) or {@link #FAILED}
      */
     List<float[]> embed(List<String> texts);
+
+    /**
+     * The vector of a search query, which some models embed differently from the passages it should
+     * find (BGE wants an instruction before a query); the same as {@link #embed} for the others.
+     *
+     * @throws dev.sluice.core.failure.PortFailure as {@link #embed} does
+     */
+    default float[] embedQuery(String query) {
+        return embed(List.of(query)).get(0);
+    }
 }

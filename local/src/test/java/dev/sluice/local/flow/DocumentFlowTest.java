@@ -405,6 +405,9 @@ class DocumentFlowTest {
             assertBadRequest(client.get("/v1/search?q=x&k=0"), "k");
             assertBadRequest(client.get("/v1/search?q=x&k=many"), "k");
             assertBadRequest(client.get("/v1/search?q=" + "word%20".repeat(600)), "q");
+            assertBadRequest(client.get("/v1/search?q=x&mode=semantic"), "mode");
+            assertBadRequest(client.get("/v1/search?q=x&group=page"), "group");
+            assertBadRequest(client.get("/v1/search?q=x&type=docx"), "type");
             assertBadRequest(client.get("/v1/documents?limit=1000"), "limit");
             assertBadRequest(client.get("/v1/documents?cursor=%25%25"), "cursor");
             assertBadRequest(client.put("/v1/settings/chunking", "{\"strategy\":\"sliding\"}"), "strategy");

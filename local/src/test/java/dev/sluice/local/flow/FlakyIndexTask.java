@@ -9,6 +9,7 @@ import dev.sluice.core.documents.DocumentStore;
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.config.S3Access;
 import dev.sluice.workers.config.Setting;
@@ -60,8 +61,8 @@ public final class FlakyIndexTask implements RequestStreamHandler {
             }
 
             @Override
-            public List<SearchHit> search(String tenantId, float[] vector, int k) {
-                return real.search(tenantId, vector, k);
+            public List<SearchHit> search(SearchQuery query) {
+                return real.search(query);
             }
 
             @Override

@@ -2,9 +2,12 @@ package dev.sluice.workers.opensearch;
 
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
+import dev.sluice.core.search.SearchFilters;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
 import dev.sluice.core.search.VectorIndex;
-import dev.sluice.workers.search.VectorIndexes;
+import dev.sluice.workers.search.ChunkFields;
+import dev.sluice.workers.search.SearchResults;
 import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -33,6 +36,13 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
  * The AWS {@link VectorIndex}: an OpenSearch k-NN index (Serverless collection, managed domain or a
  * local node) with the {@code lucene} engine, whose filtered search applies the tenant filter during
  * the graph walk instead of after it, and whose cosine score is {@code (1 + cos) / 2} as Lucene's is.
+ *
+ * <p>A hybrid search sends two queries, k-NN and BM25 (a {@code match} on the text and the title,
+ * both {@code standard}-analyzed as the local index's), and fuses them in Java with the local index's
+ * {@link SearchResults}: OpenSearch's own {@code hybrid} query needs the neural-search plugin and a
+ * search pipeline, which neither the test node nor every Serverless collection has. An index created
+ * before hybrid search already has its text mapped so, and maps {@code title} and {@code type}
+ * dynamically on their first write (text with a keyword sub-field), which the queries here still read.
  */
 public final class OpenSearchVectorIndex implements VectorIndex {
 
@@ -43,6 +53,8 @@ public final class OpenSearchVectorIndex implements VectorIndex {
     static final int DELETE_PAGE = 1000;
 
     private static final String VECTOR = "vector";
+    /** The title field's weight beside the text's 1, as the local index's default (BENCHMARKS.md). */
+    private static final float TITLE_BOOST = 0.5f;
     /** What the transports use too (OpenSearchIndexProvider): record components by name. */
     private static final JsonpMapper MAPPER = new JacksonJsonpMapper();
 
@@ -51,11 +63,13 @@ public final class OpenSearchVectorIndex implements VectorIndex {
 
     /** The indexed JSON; field names are the component names. */
     private record ChunkSource(String tenantId, String documentId, String version, String key, int ordinal,
-            int start, int end, Integer page, List<String> headingPath, String text, float[] vector) {
+            int start, int end, Integer page, List<String> headingPath, String text, String title, String type,
+            float[] vector) {
 
         static ChunkSource of(IndexedChunk c) {
             return new ChunkSource(c.tenantId(), c.documentId(), c.version(), c.key(), c.ordinal(), c.start(),
-                    c.end(), c.page(), c.headingPath(), c.text(), c.vector());
+                    c.end(), c.page(), c.headingPath(), c.text(), ChunkFields.title(c), ChunkFields.type(c),
+                    c.vector());
         }
     }
 
@@ -178,7 +192,10 @@ public final class OpenSearchVectorIndex implements VectorIndex {
                 .properties("end", p -> p.integer(i -> i))
                 .properties("page", p -> p.integer(i -> i))
                 .properties("headingPath", p -> p.keyword(k -> k))
+                // The standard analyzer, as the local index's: what known-item search measured best.
                 .properties("text", p -> p.text(t -> t))
+                .properties("title", p -> p.text(t -> t))
+                .properties("type", p -> p.keyword(k -> k))
                 // m=16, ef_construction=100 by default: the same graph as the Lucene index builds.
                 .properties(VECTOR, p -> p.knnVector(v -> v.dimension(dimensions)
                         .method(method -> method.name("hnsw").engine("lucene").spaceType("cosinesimil")))));
@@ -264,21 +281,35 @@ public final class OpenSearchVectorIndex implements VectorIndex {
     }
 
     @Override
-    public List<SearchHit> search(String tenantId, float[] vector, int k) {
-        checkDimensions(vector);
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be positive: " + k);
+    public List<SearchHit> search(SearchQuery query) {
+        if (query.vector() != null) {
+            checkDimensions(query.vector());
         }
-        List<Float> boxed = new ArrayList<>(vector.length);
-        for (float f : vector) {
-            boxed.add(f);
+        int candidates = SearchResults.candidates(query);
+        List<Query> filters = filters(query.tenantId(), query.filters());
+        List<SearchHit> byVector = List.of();
+        if (query.mode() != SearchQuery.Mode.LEXICAL) {
+            List<Float> boxed = new ArrayList<>(query.vector().length);
+            for (float f : query.vector()) {
+                boxed.add(f);
+            }
+            // k = candidates as the Lucene index asks: same graph, same recall trade.
+            byVector = hits(Query.of(q -> q.knn(knn -> knn.field(VECTOR).vector(boxed).k(candidates)
+                    .filter(Query.of(f -> f.bool(b -> b.filter(filters)))))), candidates);
         }
+        List<SearchHit> byText = List.of();
+        if (query.mode() != SearchQuery.Mode.VECTOR) {
+            byText = hits(Query.of(q -> q.bool(b -> b.filter(filters)
+                    .should(s -> s.match(m -> m.field("text").query(FieldValue.of(query.text()))))
+                    .should(s -> s.match(m -> m.field("title").query(FieldValue.of(query.text())).boost(TITLE_BOOST)))
+                    .minimumShouldMatch("1"))), candidates);
+        }
+        return SearchResults.of(query, byVector, byText);
+    }
+
+    private List<SearchHit> hits(Query query, int size) {
         SearchResponse<HitSource> response = call("search " + index, () -> client.search(s -> s.index(index)
-                .size(k)
-                .query(q -> q.knn(knn -> knn.field(VECTOR).vector(boxed)
-                        .k(Math.max(k, VectorIndexes.MIN_CANDIDATES)) // same graph, same recall trade
-                        .filter(term("tenantId", tenantId))))
-                .source(src -> src.filter(f -> f.includes(HIT_FIELDS))), HitSource.class));
+                .size(size).query(query).source(src -> src.filter(f -> f.includes(HIT_FIELDS))), HitSource.class));
         List<SearchHit> hits = new ArrayList<>(response.hits().hits().size());
         for (Hit<HitSource> hit : response.hits().hits()) {
             HitSource source = hit.source();
@@ -286,6 +317,21 @@ public final class OpenSearchVectorIndex implements VectorIndex {
                     source.page(), source.headingPath() == null ? List.of() : source.headingPath()));
         }
         return hits;
+    }
+
+    private static List<Query> filters(String tenantId, SearchFilters filters) {
+        List<Query> all = new ArrayList<>();
+        all.add(term("tenantId", tenantId));
+        if (filters.documentId() != null) {
+            all.add(term("documentId", filters.documentId()));
+        }
+        if (filters.keyPrefix() != null) {
+            all.add(Query.of(q -> q.prefix(p -> p.field("key").value(filters.keyPrefix()))));
+        }
+        if (filters.type() != null) {
+            all.add(term("type", filters.type()));
+        }
+        return all;
     }
 
     @Override

@@ -2,9 +2,12 @@ package dev.sluice.workers.lucene;
 
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.core.search.IndexedChunk;
+import dev.sluice.core.search.SearchFilters;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
 import dev.sluice.core.search.VectorIndex;
-import dev.sluice.workers.search.VectorIndexes;
+import dev.sluice.workers.search.ChunkFields;
+import dev.sluice.workers.search.SearchResults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,11 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
@@ -27,8 +34,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -36,10 +45,19 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.QueryBuilder;
 
 /**
- * The local {@link VectorIndex}: Lucene HNSW on disk, cosine. Every change is committed before the
- * call returns, so a restart keeps it, and refreshed, so the next search sees it.
+ * The local {@link VectorIndex}: Lucene on disk, HNSW with cosine for vectors and BM25 over the
+ * chunk's text and title (a {@link StandardAnalyzer}: lower-cased words, no stemming, no stop
+ * words, as OpenSearch's default), fused by {@link SearchResults}. Every
+ * change is committed before the call returns, so a restart keeps it, and refreshed, so the next
+ * search sees it.
+ *
+ * <p>An index written before hybrid search lacks the text, title, key and type fields; it still opens
+ * and answers vector searches, but its chunks are found by BM25 and by the key and type filters only
+ * once their document is ingested again. Lucene fixes each field's indexing at its first use, so the
+ * new fields have new names ({@code body}, not the stored {@code text}).
  *
  * <p>Lucene allows one writer per directory, and the local runtime builds one handler (so one of
  * these) per concurrent invocation in one JVM: every instance over a directory shares one writer and
@@ -60,6 +78,41 @@ public final class LuceneVectorIndex implements VectorIndex {
     static final String HEADING = "headingPath";
     static final String TEXT = "text";
     static final String VECTOR = "vector";
+    /** The chunk's text, analyzed for BM25 (the stored copy is {@link #TEXT}). */
+    static final String BODY = "body";
+    /** {@link ChunkFields#title}, analyzed for BM25. */
+    static final String TITLE = "title";
+    /** The object key again, as one term, for prefix filters ({@link #KEY} is stored only). */
+    static final String KEY_TERM = "keyTerm";
+    static final String TYPE = "type";
+
+    /**
+     * How the BM25 fields are analyzed and weighed: an index is written and read with one analyzer.
+     *
+     * @param english    Lucene's {@link EnglishAnalyzer} (stop words, possessives, Porter stemming)
+     *                   rather than the {@link StandardAnalyzer} (lower-casing only)
+     * @param titleBoost the title field's weight beside the text's 1; 0 leaves titles out
+     */
+    public record Lexical(boolean english, float titleBoost) {
+
+        /**
+         * What the recall benchmark measured best (BENCHMARKS.md, "Search recall"): the standard
+         * analyzer finds sentences copied from a document more often than the English one (exact word
+         * forms count), and is what OpenSearch's text fields use; titles gain from a title field at
+         * half the text's weight (more makes the title outweigh the words of a known sentence).
+         */
+        public static final Lexical DEFAULT = new Lexical(false, 0.5f);
+
+        public Lexical {
+            if (!(titleBoost >= 0)) {
+                throw new IllegalArgumentException("titleBoost must not be negative: " + titleBoost);
+            }
+        }
+
+        Analyzer analyzer() {
+            return english ? new EnglishAnalyzer() : new StandardAnalyzer();
+        }
+    }
 
     /** Open shared writers by absolute directory; guarded by itself. */
     private static final Map<Path, Shared> OPEN = new HashMap<>();
@@ -77,6 +130,14 @@ public final class LuceneVectorIndex implements VectorIndex {
      * @throws IllegalArgumentException when the index there holds vectors of another dimension
      */
     public static LuceneVectorIndex open(Path directory, int dimensions) {
+        return open(directory, dimensions, Lexical.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path, int)}, with the text analyzed and weighed as {@code lexical} says: for
+     * measuring; an index must be read with the analyzer it was written with.
+     */
+    public static LuceneVectorIndex open(Path directory, int dimensions, Lexical lexical) {
         if (dimensions < 1) {
             throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
         }
@@ -84,11 +145,14 @@ public final class LuceneVectorIndex implements VectorIndex {
             Path key = realPath(directory);
             Shared shared = OPEN.get(key);
             if (shared == null) {
-                shared = Shared.open(key, dimensions);
+                shared = Shared.open(key, dimensions, lexical);
                 OPEN.put(key, shared);
             } else if (shared.dimensions != dimensions) {
                 throw new IllegalArgumentException("index " + key + " holds " + shared.dimensions
                         + "-dimensional vectors, not " + dimensions);
+            } else if (!shared.lexical.equals(lexical)) {
+                throw new IllegalArgumentException("index " + key + " is open with " + shared.lexical + ", not "
+                        + lexical);
             }
             shared.users++;
             return new LuceneVectorIndex(shared);
@@ -163,29 +227,77 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
-    public List<SearchHit> search(String tenantId, float[] vector, int k) {
-        checkDimensions(vector);
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be positive: " + k);
+    public List<SearchHit> search(SearchQuery query) {
+        if (query.vector() != null) {
+            checkDimensions(query.vector());
         }
         checkOpen();
+        int candidates = SearchResults.candidates(query);
+        Query filter = filter(query.tenantId(), query.filters());
         try {
             IndexSearcher searcher = shared.searchers.acquire();
             try {
-                Query query = new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, VectorIndexes.MIN_CANDIDATES),
-                        new TermQuery(new Term(TENANT, tenantId)));
-                TopDocs top = searcher.search(query, k);
-                List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
-                for (ScoreDoc scoreDoc : top.scoreDocs) {
-                    hits.add(hit(searcher.storedFields().document(scoreDoc.doc), scoreDoc.score));
+                List<SearchHit> byVector = query.mode() == SearchQuery.Mode.LEXICAL ? List.of()
+                        : hits(searcher, new KnnFloatVectorQuery(VECTOR, query.vector(), candidates, filter),
+                                candidates);
+                List<SearchHit> byText = List.of();
+                if (query.mode() != SearchQuery.Mode.VECTOR) {
+                    Query lexical = lexical(query.text(), filter);
+                    byText = lexical == null ? List.of() : hits(searcher, lexical, candidates);
                 }
-                return hits;
+                return SearchResults.of(query, byVector, byText);
             } finally {
                 shared.searchers.release(searcher);
             }
         } catch (IOException | AlreadyClosedException e) {
             throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot search the index in " + shared.path, e);
         }
+    }
+
+    private static List<SearchHit> hits(IndexSearcher searcher, Query query, int n) throws IOException {
+        TopDocs top = searcher.search(query, n);
+        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc scoreDoc : top.scoreDocs) {
+            hits.add(hit(searcher.storedFields().document(scoreDoc.doc), scoreDoc.score));
+        }
+        return hits;
+    }
+
+    /**
+     * Any of the text's terms in the chunk's text or title, BM25-scored, within the filter; null when
+     * the analyzer leaves no term (a query of stop words only), which matches nothing. Built term by
+     * term, not parsed: a query's quotes, colons and wildcards are words to find, not syntax.
+     */
+    private Query lexical(String text, Query filter) {
+        QueryBuilder builder = new QueryBuilder(shared.analyzer);
+        Query body = builder.createBooleanQuery(BODY, text);
+        Query title = shared.lexical.titleBoost() > 0 ? builder.createBooleanQuery(TITLE, text) : null;
+        if (body == null && title == null) {
+            return null;
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder().add(filter, Occur.FILTER);
+        if (body != null) {
+            query.add(body, Occur.SHOULD);
+        }
+        if (title != null) {
+            query.add(new BoostQuery(title, shared.lexical.titleBoost()), Occur.SHOULD);
+        }
+        return query.setMinimumNumberShouldMatch(1).build();
+    }
+
+    private static Query filter(String tenantId, SearchFilters filters) {
+        BooleanQuery.Builder filter = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(TENANT, tenantId)), Occur.FILTER);
+        if (filters.documentId() != null) {
+            filter.add(new TermQuery(new Term(DOCUMENT, filters.documentId())), Occur.FILTER);
+        }
+        if (filters.keyPrefix() != null) {
+            filter.add(new PrefixQuery(new Term(KEY_TERM, filters.keyPrefix())), Occur.FILTER);
+        }
+        if (filters.type() != null) {
+            filter.add(new TermQuery(new Term(TYPE, filters.type())), Occur.FILTER);
+        }
+        return filter.build();
     }
 
     @Override
@@ -243,6 +355,13 @@ public final class LuceneVectorIndex implements VectorIndex {
         doc.add(new StringField(DOCUMENT, chunk.documentId(), Field.Store.YES));
         doc.add(new StringField(VERSION, chunk.version(), Field.Store.NO));
         doc.add(new StoredField(KEY, chunk.key()));
+        doc.add(new StringField(KEY_TERM, chunk.key(), Field.Store.NO));
+        String type = ChunkFields.type(chunk);
+        if (type != null) {
+            doc.add(new StringField(TYPE, type, Field.Store.NO));
+        }
+        doc.add(new TextField(BODY, chunk.text(), Field.Store.NO));
+        doc.add(new TextField(TITLE, ChunkFields.title(chunk), Field.Store.NO));
         doc.add(new StoredField(ORDINAL, chunk.ordinal()));
         doc.add(new StoredField(START, chunk.start()));
         doc.add(new StoredField(END, chunk.end()));
@@ -270,25 +389,32 @@ public final class LuceneVectorIndex implements VectorIndex {
 
         final Path path;
         final int dimensions;
+        final Lexical lexical;
+        final Analyzer analyzer;
         final IndexWriter writer;
         final SearcherManager searchers;
         int users;
 
-        private Shared(Path path, int dimensions, IndexWriter writer, SearcherManager searchers) {
+        private Shared(Path path, int dimensions, Lexical lexical, Analyzer analyzer, IndexWriter writer,
+                SearcherManager searchers) {
             this.path = path;
             this.dimensions = dimensions;
+            this.lexical = lexical;
+            this.analyzer = analyzer;
             this.writer = writer;
             this.searchers = searchers;
         }
 
-        static Shared open(Path path, int dimensions) {
+        static Shared open(Path path, int dimensions, Lexical lexical) {
             FSDirectory directory = null;
             IndexWriter writer = null;
+            Analyzer analyzer = lexical.analyzer();
             try {
                 directory = FSDirectory.open(path);
-                writer = new IndexWriter(directory,
-                        new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
-                Shared shared = new Shared(path, dimensions, writer, new SearcherManager(writer, null));
+                writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+                Shared shared = new Shared(path, dimensions, lexical, analyzer, writer,
+                        new SearcherManager(writer, null));
                 shared.checkStoredDimensions();
                 return shared;
             } catch (IOException e) {
@@ -320,6 +446,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 searchers.close();
                 writer.close(); // commits
                 writer.getDirectory().close();
+                analyzer.close();
             } catch (IOException e) {
                 throw PortFailure.retryable(VectorIndex.UNAVAILABLE, "cannot close the index in " + path, e);
             }

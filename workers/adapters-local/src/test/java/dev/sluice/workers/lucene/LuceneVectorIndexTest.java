@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.search.IndexedChunk;
+import dev.sluice.core.search.SearchFilters;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.search.VectorIndexContract;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.apache.lucene.document.Field;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,48 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     @Override
     protected VectorIndex newIndex(int dimensions) {
         return LuceneVectorIndex.open(dir.resolve("index"), dimensions);
+    }
+
+    @Test
+    void anIndexWrittenBeforeHybridSearchOpensAndAnswersByVectorWhileNewChunksAnswerByWordsToo() throws Exception {
+        index.close();
+        Path old = dir.resolve("old");
+        // A chunk as the index wrote it before: the text stored only, no body, title, key term or type.
+        try (var directory = org.apache.lucene.store.FSDirectory.open(old);
+                var writer = new org.apache.lucene.index.IndexWriter(directory,
+                        new org.apache.lucene.index.IndexWriterConfig())) {
+            var doc = new org.apache.lucene.document.Document();
+            doc.add(new org.apache.lucene.document.StringField(LuceneVectorIndex.ID, "before#0", Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(LuceneVectorIndex.TENANT, "t", Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(LuceneVectorIndex.DOCUMENT, "before", Field.Store.YES));
+            doc.add(new org.apache.lucene.document.StringField(LuceneVectorIndex.VERSION, "v1", Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StoredField(LuceneVectorIndex.KEY, "t/before.md"));
+            doc.add(new org.apache.lucene.document.StoredField(LuceneVectorIndex.ORDINAL, 0));
+            doc.add(new org.apache.lucene.document.StoredField(LuceneVectorIndex.START, 0));
+            doc.add(new org.apache.lucene.document.StoredField(LuceneVectorIndex.END, 10));
+            doc.add(new org.apache.lucene.document.StoredField(LuceneVectorIndex.TEXT, "walrus habits"));
+            doc.add(new org.apache.lucene.document.KnnFloatVectorField(LuceneVectorIndex.VECTOR, unit(1, 0),
+                    org.apache.lucene.index.VectorSimilarityFunction.COSINE));
+            writer.addDocument(doc);
+        }
+
+        index = LuceneVectorIndex.open(old, DIMENSIONS);
+        index.upsert(List.of(text("t", "after", "t/after.md", 0, List.of(), "walrus diet", unit(0, 1))));
+
+        assertThat(index.search("t", unit(1, 0), 2)).extracting(SearchHit::documentId)
+                .containsExactly("before", "after");
+        SearchQuery words = new SearchQuery("t", "walrus", unit(1, 0), 5, SearchQuery.Mode.LEXICAL,
+                SearchFilters.NONE, SearchQuery.Group.CHUNK);
+        assertThat(index.search(words)).extracting(SearchHit::documentId).containsExactly("after");
+        assertThat(index.search(words.withMode(SearchQuery.Mode.HYBRID))).extracting(SearchHit::documentId)
+                .containsExactly("after", "before");
+    }
+
+    @Test
+    void oneDirectoryIsReadWithOneAnalyzer() {
+        Path shared = dir.resolve("index");
+        assertThatThrownBy(() -> LuceneVectorIndex.open(shared, DIMENSIONS, new LuceneVectorIndex.Lexical(true, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Lexical");
     }
 
     @Test

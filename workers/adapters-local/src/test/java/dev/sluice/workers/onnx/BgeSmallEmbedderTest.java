@@ -73,6 +73,28 @@ class BgeSmallEmbedderTest {
     }
 
     @Test
+    void aQueryIsEmbeddedAfterTheRetrievalInstructionAndAPassageWithout() {
+        String query = "when is the invoice due";
+        assertThat(embedder.tokenizer().count(BgeSmallEmbedder.QUERY_INSTRUCTION))
+                .isEqualTo(BgeSmallEmbedder.QUERY_INSTRUCTION_TOKENS);
+        assertThat(embedder.embedQuery(query))
+                .containsExactly(embedder.embed(List.of(BgeSmallEmbedder.QUERY_INSTRUCTION + query)).getFirst())
+                .isNotEqualTo(embedder.embed(List.of(query)).getFirst());
+    }
+
+    @Test
+    void aQueryIsCheckedOnItsOwnAndLeavesRoomForTheInstruction() {
+        assertThatThrownBy(() -> embedder.embedQuery(" \n "))
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());
+        int room = BgeSmallEmbedder.MAX_INPUT_TOKENS - BgeSmallEmbedder.QUERY_INSTRUCTION_TOKENS;
+        String fits = "a ".repeat(room);
+        assertThat(embedder.tokenizer().count(fits)).isEqualTo(room);
+        assertThat(embedder.embedQuery(fits)).hasSize(384);
+        assertThatThrownBy(() -> embedder.embedQuery(fits + "a"))
+                .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());
+    }
+
+    @Test
     void refusesTextWithoutTokens() {
         assertThatThrownBy(() -> embedder.embed(List.of(" \n ")))
                 .isInstanceOfSatisfying(PortFailure.class, e -> assertThat(e.retryable()).isFalse());

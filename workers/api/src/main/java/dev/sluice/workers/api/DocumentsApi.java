@@ -9,10 +9,13 @@ import dev.sluice.core.documents.Document;
 import dev.sluice.core.documents.DocumentFilenames;
 import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.documents.DocumentStore;
+import dev.sluice.core.documents.DocumentType;
 import dev.sluice.core.embed.Embedder;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.core.search.SearchFilters;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
 import dev.sluice.core.search.VectorIndex;
 import dev.sluice.workers.embed.RejectedInputException;
 import dev.sluice.workers.http.Caller;
@@ -21,23 +24,26 @@ import dev.sluice.workers.tenants.TenantSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 /**
  * Documents and search: {@code POST /v1/documents} hands out a presigned PUT for the caller's own
- * prefix, the document rows are read back, and {@code GET /v1/search} embeds the query and asks the
- * vector index, within the caller's tenant only.
+ * prefix, the document rows are read back, and {@code GET /v1/search} asks the index (BM25 and the
+ * query's embedding fused, or either alone), within the caller's tenant only.
  */
 final class DocumentsApi {
 
     static final Duration UPLOAD_URL_TTL = Duration.ofMinutes(15);
     static final int MAX_K = 50;
     static final int MAX_QUERY_CHARS = 2000;
+    /** S3's longest key: no longer prefix can match one. */
+    static final int MAX_PREFIX_CHARS = 1024;
 
     private final DocumentStore documents;
     private final TenantSettings settings;
@@ -137,22 +143,53 @@ final class DocumentsApi {
         if (k < 1 || k > MAX_K) {
             return ApiResponses.error(400, "invalid_parameter", "k must be an integer from 1 to " + MAX_K, "k");
         }
-        float[] vector;
-        try {
-            // The embedder refuses a query over its window or with nothing to read before any model runs.
-            vector = embedder.get().embed(List.of(q)).get(0);
-        } catch (RejectedInputException e) {
-            return e.tokens() == 0
-                    ? ApiResponses.error(400, "invalid_parameter", "q has nothing to search for: no word, number or"
-                            + " symbol the model reads", "q")
-                    : ApiResponses.error(400, "invalid_parameter", "q is " + e.tokens() + " tokens; the model takes"
-                            + " at most " + e.maxTokens(), "q");
+        SearchQuery.Mode mode = choice(query, "mode", SearchQuery.Mode.class, SearchQuery.Mode.HYBRID);
+        if (mode == null) {
+            return ApiResponses.error(400, "invalid_parameter", "mode must be one of " + names(SearchQuery.Mode.class),
+                    "mode");
         }
+        SearchQuery.Group group = choice(query, "group", SearchQuery.Group.class, SearchQuery.Group.CHUNK);
+        if (group == null) {
+            return ApiResponses.error(400, "invalid_parameter", "group must be one of "
+                    + names(SearchQuery.Group.class), "group");
+        }
+        String documentId = query.get("documentId");
+        if (documentId != null && !DocumentIds.isWellFormed(documentId)) {
+            return ApiResponses.error(400, "invalid_parameter", "documentId is not a document id: "
+                    + abbreviated(documentId), "documentId");
+        }
+        String prefix = query.get("prefix");
+        if (prefix != null && (prefix.isEmpty() || prefix.length() > MAX_PREFIX_CHARS)) {
+            return ApiResponses.error(400, "invalid_parameter", "prefix must be 1 to " + MAX_PREFIX_CHARS
+                    + " characters of an object key", "prefix");
+        }
+        String type = query.get("type");
+        if (type != null && DocumentType.withId(type).isEmpty()) {
+            return ApiResponses.error(400, "invalid_parameter", "type must be one of " + Arrays.stream(
+                    DocumentType.values()).map(DocumentType::id).collect(Collectors.joining(", ")), "type");
+        }
+        float[] vector = null;
+        if (mode != SearchQuery.Mode.LEXICAL) {
+            try {
+                // The embedder refuses a query over its window or with nothing to read before any model runs.
+                vector = embedder.get().embedQuery(q);
+            } catch (RejectedInputException e) {
+                return e.tokens() == 0
+                        ? ApiResponses.error(400, "invalid_parameter", "q has nothing to search for: no word, number"
+                                + " or symbol the model reads", "q")
+                        : ApiResponses.error(400, "invalid_parameter", "q is " + e.tokens() + " tokens; the model"
+                                + " takes at most " + e.maxTokens() + " (mode=lexical takes any q)", "q");
+            }
+        }
+        SearchQuery search = new SearchQuery(caller.tenantId(), q, vector, k, mode,
+                new SearchFilters(documentId, prefix, type), group);
         ObjectNode response = Json.object();
         response.put("query", q);
         response.put("k", k);
+        response.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        response.put("group", group.name().toLowerCase(Locale.ROOT));
         ArrayNode results = response.putArray("results");
-        for (SearchHit hit : index.get().search(caller.tenantId(), vector, k)) {
+        for (SearchHit hit : index.get().search(search)) {
             ObjectNode r = results.addObject();
             r.put("documentId", hit.documentId());
             r.put("key", hit.key());
@@ -165,6 +202,21 @@ final class DocumentsApi {
             r.put("text", hit.text());
         }
         return ApiResponses.json(200, response);
+    }
+
+    /** The constant a parameter names in lower case, {@code fallback} when absent, null when it names none. */
+    private static <E extends Enum<E>> E choice(Map<String, String> query, String name, Class<E> type, E fallback) {
+        String value = query.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        return Arrays.stream(type.getEnumConstants()).filter(c -> c.name().toLowerCase(Locale.ROOT).equals(value))
+                .findFirst().orElse(null);
+    }
+
+    private static String names(Class<? extends Enum<?>> type) {
+        return Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
     }
 
     APIGatewayProxyResponseEvent chunking(Caller caller) {

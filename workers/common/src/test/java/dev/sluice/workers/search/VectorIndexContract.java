@@ -2,10 +2,15 @@ package dev.sluice.workers.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.core.search.IndexedChunk;
+import dev.sluice.core.search.SearchFilters;
 import dev.sluice.core.search.SearchHit;
+import dev.sluice.core.search.SearchQuery;
+import dev.sluice.core.search.SearchQuery.Group;
+import dev.sluice.core.search.SearchQuery.Mode;
 import dev.sluice.core.search.VectorIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -182,6 +187,150 @@ public abstract class VectorIndexContract {
         assertThatThrownBy(() -> index.upsert(List.of(chunk("t", "d", "v1", 0, wrong))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> index.search("t", wrong, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Four documents about different things; their vectors are unrelated to their words. */
+    private void indexLibrary() {
+        index.upsert(List.of(
+                text("t", "kettle", "t/manuals/kettle-guide.md", 0, List.of("Descaling"),
+                        "Fill the kettle with equal parts water and white vinegar, boil, and leave it overnight.",
+                        unit(1, 0, 0, 0)),
+                text("t", "kettle", "t/manuals/kettle-guide.md", 1, List.of("Warranty"),
+                        "The heating element is guaranteed for two years from the date of purchase.",
+                        unit(1, 0.2f, 0, 0)),
+                text("t", "bike", "t/manuals/bicycle.txt", 0, List.of(),
+                        "Inflate the tyres to the pressure printed on their sidewall before every ride.",
+                        unit(0, 1, 0, 0)),
+                text("t", "bike", "t/manuals/bicycle.txt", 1, List.of(),
+                        "Oil the chain every few hundred kilometres, and wipe off what it does not soak up.",
+                        unit(0, 1, 0.3f, 0)),
+                text("t", "garden", "t/notes/garden.md", 0, List.of("Roses"),
+                        "Prune roses in late winter, cutting just above an outward-facing bud.",
+                        unit(0, 0, 1, 0)),
+                text("other", "secret", "other/secret.md", 0, List.of(),
+                        "Fill the kettle with vinegar: the other tenant's identical advice.", unit(1, 0, 0, 0))));
+    }
+
+    private static SearchQuery query(String text, float[] vector, int k, Mode mode) {
+        return new SearchQuery("t", text, vector, k, mode, SearchFilters.NONE, Group.CHUNK);
+    }
+
+    @Test
+    void lexicalSearchRanksByTheWordsOfTheTextWithinTheTenant() {
+        indexLibrary();
+
+        List<SearchHit> hits = index.search(query("how often should I oil the bicycle chain", null, 5, Mode.LEXICAL));
+
+        assertThat(hits).isNotEmpty();
+        assertThat(hits.get(0)).extracting(SearchHit::documentId, SearchHit::ordinal).containsExactly("bike", 1);
+        assertThat(index.search(query("vinegar", null, 10, Mode.LEXICAL))).extracting(SearchHit::documentId)
+                .containsExactly("kettle");
+        assertThat(index.search(query("nothing here matches zzyzx", null, 10, Mode.LEXICAL))).isEmpty();
+    }
+
+    @Test
+    void lexicalSearchIgnoresCaseAndPunctuationButKeepsWordForms() {
+        indexLibrary();
+
+        assertThat(index.search(query("PRUNE Roses!", null, 5, Mode.LEXICAL))).extracting(SearchHit::documentId)
+                .first().isEqualTo("garden");
+        // No stemmer: a sentence copied from a document is found by its exact words (BENCHMARKS.md).
+        assertThat(index.search(query("pruning", null, 5, Mode.LEXICAL))).isEmpty();
+        // Query syntax is text: a colon, a quote, a star and a bracket are not operators.
+        assertThat(index.search(query("kettle: \"vinegar* [boil", null, 5, Mode.LEXICAL)))
+                .extracting(SearchHit::documentId).first().isEqualTo("kettle");
+    }
+
+    @Test
+    void theFileNameAndHeadingsAreSearchable() {
+        indexLibrary();
+
+        // Neither word is in any chunk's text: one names a file, the other a heading.
+        assertThat(index.search(query("bicycle", null, 5, Mode.LEXICAL))).extracting(SearchHit::documentId)
+                .containsOnly("bike");
+        assertThat(index.search(query("warranty", null, 5, Mode.LEXICAL))).extracting(SearchHit::documentId,
+                SearchHit::ordinal).containsExactly(tuple("kettle", 1));
+    }
+
+    @Test
+    void hybridFindsAKnownSentenceThatVectorSearchAloneMisses() {
+        indexLibrary();
+        // The query's vector points at the garden note; its words are the kettle's descaling sentence.
+        String sentence = "equal parts water and white vinegar";
+        float[] misleading = unit(-0.1f, 0, 1, 0.1f);
+
+        List<SearchHit> byVector = index.search(query(sentence, misleading, 1, Mode.VECTOR));
+        List<SearchHit> hybrid = index.search(query(sentence, misleading, 1, Mode.HYBRID));
+
+        assertThat(byVector).extracting(SearchHit::documentId).containsExactly("garden");
+        assertThat(hybrid).extracting(SearchHit::documentId, SearchHit::ordinal)
+                .containsExactly(tuple("kettle", 0));
+        // First by words and fifth of five by vector: fused, scaled so that first in both would be 1.
+        double k = SearchResults.FUSION_K;
+        assertThat(hybrid.get(0).score()).isCloseTo((1 / (k + 1) + 1 / (k + 5)) / (2 / (k + 1)), within(1e-9));
+    }
+
+    @Test
+    void vectorModeScoresAsBeforeAndNeedsNoText() {
+        indexLibrary();
+
+        List<SearchHit> hits = index.search(query(null, unit(0, 1, 0, 0), 2, Mode.VECTOR));
+
+        assertThat(hits).extracting(SearchHit::documentId).containsExactly("bike", "bike");
+        assertThat(hits.get(0).score()).isCloseTo(1.0, within(1e-4));
+    }
+
+    @Test
+    void filtersByDocumentKeyPrefixAndType() {
+        indexLibrary();
+        SearchQuery all = query("kettle tyres chain roses vinegar", unit(1, 1, 1, 1), 10, Mode.HYBRID);
+
+        assertThat(index.search(all)).extracting(SearchHit::documentId)
+                .containsOnly("kettle", "bike", "garden").hasSize(5);
+        for (Mode mode : Mode.values()) {
+            SearchQuery q = all.withMode(mode);
+            assertThat(index.search(q.withFilters(new SearchFilters("bike", null, null))))
+                    .as(mode.name()).extracting(SearchHit::documentId).containsOnly("bike").hasSize(2);
+            assertThat(index.search(q.withFilters(new SearchFilters(null, "t/manuals/", null))))
+                    .as(mode.name()).extracting(SearchHit::documentId).containsOnly("kettle", "bike").hasSize(4);
+            assertThat(index.search(q.withFilters(new SearchFilters(null, null, "markdown"))))
+                    .as(mode.name()).extracting(SearchHit::documentId).containsOnly("kettle", "garden").hasSize(3);
+            assertThat(index.search(q.withFilters(new SearchFilters(null, "t/manuals/", "markdown"))))
+                    .as(mode.name()).extracting(SearchHit::documentId).containsOnly("kettle").hasSize(2);
+            assertThat(index.search(q.withFilters(new SearchFilters(null, "other/", null)))).as(mode.name()).isEmpty();
+            assertThat(index.search(q.withFilters(new SearchFilters("kettle", null, "text")))).as(mode.name())
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void groupingByDocumentGivesEachDocumentOnceByItsBestChunk() {
+        // One long document close to the query fills the head of the ranking.
+        List<IndexedChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            chunks.add(text("t", "long", "t/long.txt", i, List.of(), "boiler pressure notes part " + i,
+                    unit(1, 0.01f * i, 0, 0)));
+        }
+        chunks.add(text("t", "short", "t/short.txt", 0, List.of(), "boiler maintenance", unit(1, 0.5f, 0, 0)));
+        chunks.add(text("t", "far", "t/far.txt", 0, List.of(), "unrelated words", unit(0, 0, 0, 1)));
+        index.upsert(chunks);
+
+        for (Mode mode : Mode.values()) {
+            SearchQuery q = query("boiler pressure", unit(1, 0, 0, 0), 2, mode);
+            assertThat(index.search(q)).as(mode.name()).extracting(SearchHit::documentId)
+                    .containsExactly("long", "long");
+            List<SearchHit> grouped = index.search(q.withGroup(Group.DOCUMENT));
+            assertThat(grouped).as(mode.name()).extracting(SearchHit::documentId).containsExactly("long", "short");
+            assertThat(grouped.get(0).ordinal()).as(mode.name()).isEqualTo(index.search(q).get(0).ordinal());
+        }
+        assertThat(index.search(query("boiler", unit(1, 0, 0, 0), 10, Mode.VECTOR).withGroup(Group.DOCUMENT)))
+                .extracting(SearchHit::documentId).containsExactly("long", "short", "far");
+    }
+
+    protected static IndexedChunk text(String tenant, String documentId, String key, int ordinal,
+            List<String> headingPath, String text, float[] vector) {
+        return new IndexedChunk(tenant, documentId, "v1", key, ordinal, ordinal * 100, ordinal * 100 + 100, null,
+                headingPath, text, vector);
     }
 
     protected static IndexedChunk chunk(String tenant, String documentId, String version, int ordinal, float[] vector) {

@@ -5,6 +5,7 @@ import static dev.sluice.workers.documents.DocumentRejectedException.TOO_LARGE;
 import static dev.sluice.workers.documents.DocumentRejectedException.TYPE_MISMATCH;
 import static dev.sluice.workers.documents.DocumentRejectedException.UNSUPPORTED_TYPE;
 
+import dev.sluice.core.documents.DocumentType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package dev.sluice.workers.documents;
 
 import static dev.sluice.workers.documents.DocumentRejectedException.UNDECODABLE;
 
+import dev.sluice.core.documents.DocumentType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

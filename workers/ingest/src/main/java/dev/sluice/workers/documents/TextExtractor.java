@@ -2,6 +2,7 @@ package dev.sluice.workers.documents;
 
 import static dev.sluice.workers.documents.DocumentRejectedException.NO_TEXT;
 
+import dev.sluice.core.documents.DocumentType;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.aws.AwsClients;
 import dev.sluice.core.json.Json;
 import dev.sluice.workers.config.Setting;
-import dev.sluice.workers.documents.DocumentType;
+import dev.sluice.core.documents.DocumentType;
 import dev.sluice.workers.documents.ExtractedText;
 import dev.sluice.workers.documents.TextExtractor;
 import dev.sluice.workers.priming.Priming;

@@ -2,6 +2,7 @@ package dev.sluice.workers.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.documents.DocumentType;
 import dev.sluice.core.embed.Tokenizer;
 import dev.sluice.workers.tenants.ChunkingOptions;
 import dev.sluice.workers.tokenizer.BgeTokenizer;

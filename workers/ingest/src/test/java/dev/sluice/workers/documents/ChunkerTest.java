@@ -5,6 +5,7 @@ import static dev.sluice.workers.tenants.ChunkingOptions.Strategy.RECURSIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.documents.DocumentType;
 import dev.sluice.core.embed.TokenSpan;
 import dev.sluice.core.embed.Tokenizer;
 import dev.sluice.workers.tenants.ChunkingOptions;

@@ -3,6 +3,7 @@ package dev.sluice.workers.documents;
 import static dev.sluice.workers.documents.DocumentInspectorTest.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.documents.DocumentType;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.sluice.workers.documents;
+package dev.sluice.core.documents;
 
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +28,16 @@ public enum DocumentType {
         }
         String extension = name.substring(dot);
         return Arrays.stream(values()).filter(type -> type.extensions.contains(extension)).findFirst();
+    }
+
+    /** The type as documents and search name it: {@code text}, {@code markdown}, {@code html}, {@code pdf}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The type {@link #id()} names, exactly. */
+    public static Optional<DocumentType> withId(String id) {
+        return Arrays.stream(values()).filter(type -> type.id().equals(id)).findFirst();
     }
 
     /** ".txt .md .markdown .html .htm .pdf", for rejection messages. */
