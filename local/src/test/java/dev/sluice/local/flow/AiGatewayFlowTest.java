@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.client.ApiResponse;
 import dev.sluice.core.client.SluiceClient;
+import dev.sluice.core.documents.DocumentIds;
 import dev.sluice.core.dynamodb.Attributes;
 import dev.sluice.core.json.Json;
+import dev.sluice.local.support.Clients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * ai.request jobs through the AI gateway on the real local topology: the model type from the body or
@@ -126,5 +130,41 @@ class AiGatewayFlowTest {
         assertThat(first.body().get("version").asInt()).isEqualTo(1);
         assertThat(dev.get("/v1/templates/poetBot").status()).isEqualTo(404);
         assertThat(dev.get("/v1/templates/magicSpark?version=3").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aJobThatUsesDocumentsIsAnsweredFromTheTenantsChunksAndCitesThem() throws Exception {
+        String sentence = "The Harbour Lantern tea room brews its oolong for exactly ninety seconds.";
+        String key = "dev/ai/harbour-lantern.md";
+        try (S3Client s3 = Clients.s3(flow.runtime.endpoints())) {
+            s3.putObject(b -> b.bucket("sluice-documents").key(key), RequestBody.fromString("# Harbour Lantern\n\n"
+                    + "A tea room by the old docks. " + sentence + " It closes on Mondays.\n\n## Menu\n\n"
+                    + "Scones, a seaweed broth and three black teas.\n"));
+        }
+        String documentId = DocumentIds.of("sluice-documents", key);
+        JsonNode row = DocumentFlowTest.await(dev, documentId, r -> r.path("status").asText().matches("READY|FAILED"));
+        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("READY");
+
+        ApiResponse submitted = dev.submit("{\"type\":\"ai.request\",\"useDocuments\":true,\"payload\":{"
+                + "\"sessionId\":\"s-docs\",\"userId\":\"u-1\",\"process\":\"logicArchitect\","
+                + "\"input\":\"How long does the Harbour Lantern brew its oolong?\",\"priority\":\"normal\","
+                + "\"timestamp\":1795342532990}}", null);
+        JsonNode job = awaitFinished(dev, submitted.body().get("jobId").asText());
+
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode citations = job.at("/result/citations");
+        assertThat(citations.isArray() && !citations.isEmpty()).as(job.toString()).isTrue();
+        JsonNode first = citations.get(0);
+        assertThat(first.get("documentId").asText()).isEqualTo(documentId);
+        assertThat(first.get("key").asText()).isEqualTo(key);
+        // The offline provider quotes the chunk's sentence that best matches the question, numbered as cited.
+        assertThat(job.at("/result/text").asText()).contains(sentence).contains("not a generative model");
+        // The citation points at a real chunk: the index holds that chunk of that document, with that sentence.
+        JsonNode hits = dev.get("/v1/search?q=" + java.net.URLEncoder.encode(sentence,
+                java.nio.charset.StandardCharsets.UTF_8) + "&documentId=" + documentId).body();
+        assertThat(hits.get("results")).as(hits.toString()).anySatisfy(hit -> {
+            assertThat(hit.get("ordinal").asInt()).isEqualTo(first.get("ordinal").asInt());
+            assertThat(hit.get("text").asText()).contains(sentence);
+        });
     }
 }

@@ -15,6 +15,8 @@ import dev.sluice.workers.config.Lazy;
 import dev.sluice.workers.config.Setting;
 import dev.sluice.workers.embed.Embedders;
 import dev.sluice.workers.metrics.Metrics;
+import dev.sluice.workers.search.Retriever;
+import dev.sluice.workers.search.VectorIndexes;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,13 +42,16 @@ public final class AiGatewayFactory {
         PriceTable prices = new PriceTable(config.prices());
         AiUsageTotals totals = new AiUsageTotals(dynamoDb, Setting.ANALYTICS_TABLE.from(aws));
         Embedders.Choice embedder = Embedders.choice(aws);
+        VectorIndexes.Choice index = VectorIndexes.choice(aws);
+        // Built on first use: a worker whose jobs never ask for documents or a semantic hit loads neither.
+        Lazy<Retriever> retriever = Lazy.of(() -> new Retriever(embedder.embedder(aws), index.open(aws)));
         return new AiGateway(
                 config.routes(Setting.AI_ROUTES.from(aws)),
                 config.defaultModelType(),
                 config.defaults(),
                 PromptTemplateSources.fromEnvironment(aws),
                 new DynamoDbConversationHistory(dynamoDb, Setting.AI_SESSIONS_TABLE.from(aws), clock),
-                Retrieval.NONE,
+                (tenantId, text, k) -> retriever.get().retrieve(tenantId, text, k),
                 new DynamoDbResponseCache(dynamoDb, Setting.AI_CACHE_TABLE.from(aws),
                         Lazy.of(() -> embedder.embedder(aws)), metrics, clock),
                 BudgetLedger.fromEnvironment(aws, dynamoDb, config.budgets()),
