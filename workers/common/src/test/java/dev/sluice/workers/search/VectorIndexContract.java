@@ -256,7 +256,7 @@ public abstract class VectorIndexContract {
     void hybridFindsAKnownSentenceThatVectorSearchAloneMisses() {
         indexLibrary();
         // The query's vector points at the garden note; its words are the kettle's descaling sentence.
-        String sentence = "equal parts water and white vinegar";
+        String sentence = "equal parts water, white vinegar";
         float[] misleading = unit(-0.1f, 0, 1, 0.1f);
 
         List<SearchHit> byVector = index.search(query(sentence, misleading, 1, Mode.VECTOR));
