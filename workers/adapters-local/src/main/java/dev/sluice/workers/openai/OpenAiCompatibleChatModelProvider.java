@@ -19,11 +19,6 @@ public final class OpenAiCompatibleChatModelProvider implements ChatModelProvide
 
     @Override
     public ChatModel model(AwsClients aws) {
-        return OpenAiCompatibleChatModel.create(URI.create(Setting.OPENAI_BASE_URL.from(aws)), defaultModelId(aws));
-    }
-
-    @Override
-    public String defaultModelId(AwsClients aws) {
-        return aws.env(Setting.OPENAI_MODEL.name(), "default");
+        return OpenAiCompatibleChatModel.create(URI.create(Setting.OPENAI_BASE_URL.from(aws)), aws.env(Setting.OPENAI_MODEL.name(), "default"));
     }
 }

@@ -16,9 +16,4 @@ public interface ChatModelProvider {
     /** The chat model, from the function's environment (its own settings, read now, failing when missing). */
     ChatModel model(AwsClients aws);
 
-    /**
-     * The model a request goes to when no route names one: a stand-in until the AI gateway's routes
-     * (per {@code AI_ROUTES}) choose per job.
-     */
-    String defaultModelId(AwsClients aws);
 }

@@ -12,8 +12,8 @@ public final class ChatModels {
     private ChatModels() {
     }
 
-    /** The chat model a function's environment asks for, and the model id it answers with by default. */
-    public record Choice(String kind, ChatModel model, String defaultModelId) {
+    /** The chat model a function's environment asks for; the gateway's routes say which model ids it is asked for. */
+    public record Choice(String kind, ChatModel model) {
     }
 
     /**
@@ -22,7 +22,7 @@ public final class ChatModels {
      */
     public static Choice choice(AwsClients aws) {
         ChatModelProvider provider = provider(Setting.CHAT_MODEL.from(aws));
-        return new Choice(provider.kind(), provider.model(aws), provider.defaultModelId(aws));
+        return new Choice(provider.kind(), provider.model(aws));
     }
 
     static ChatModelProvider provider(String kind) {

@@ -16,9 +16,4 @@ public final class OfflineChatModelProvider implements ChatModelProvider {
     public ChatModel model(AwsClients aws) {
         return new OfflineChatModel();
     }
-
-    @Override
-    public String defaultModelId(AwsClients aws) {
-        return OfflineChatModel.MODEL;
-    }
 }

@@ -21,14 +21,12 @@ class ChatModelsTest {
     void localIsTheOfflineProvider() {
         ChatModels.Choice choice = ChatModels.choice(env("local"));
         assertThat(choice.model()).isInstanceOf(OfflineChatModel.class);
-        assertThat(choice.defaultModelId()).isEqualTo(OfflineChatModel.MODEL);
     }
 
     @Test
     void bedrockIsConverseOnBedrock() {
         ChatModels.Choice choice = ChatModels.choice(env("bedrock"));
         assertThat(choice.model()).isInstanceOf(BedrockChatModel.class);
-        assertThat(choice.defaultModelId()).startsWith("us.anthropic.claude-sonnet");
     }
 
     @Test
