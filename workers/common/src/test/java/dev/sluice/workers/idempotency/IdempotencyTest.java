@@ -10,15 +10,13 @@ import dev.sluice.core.json.Json;
 import dev.sluice.workers.idempotency.exception.IdempotencyAlreadyInProgressException;
 import dev.sluice.workers.idempotency.exception.IdempotencyPersistenceException;
 import dev.sluice.workers.idempotency.exception.IdempotencyValidationException;
+import dev.sluice.workers.support.TestClock;
 import dev.sluice.workers.support.TestContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -322,22 +320,6 @@ class IdempotencyTest {
 
     private static String sha256Hex(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override public Instant instant() { return now; }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }
     }
 
 }

@@ -9,11 +9,9 @@ import dev.sluice.core.jobs.Job;
 import dev.sluice.core.jobs.JobStatus;
 import dev.sluice.core.jobs.JobType;
 import dev.sluice.core.json.Json;
-import java.time.Clock;
+import dev.sluice.workers.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -295,21 +293,5 @@ class JobDeltasTest {
                 throw new IllegalStateException("timed out after the write");
             }
         }
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override public Instant instant() { return now; }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }
     }
 }

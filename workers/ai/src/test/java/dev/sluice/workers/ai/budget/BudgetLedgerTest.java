@@ -8,14 +8,12 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import dev.sluice.core.failure.PortFailure;
 import dev.sluice.workers.ai.gateway.Budget.Reservation;
 import dev.sluice.workers.ai.gateway.BudgetExhaustedException;
+import dev.sluice.workers.support.TestClock;
 import dev.sluice.workers.support.TopologyTables;
 import dev.sluice.workers.tenants.TenantSettings;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ class BudgetLedgerTest {
     static DynamoDbClient dynamoDb;
     static TenantSettings tenants;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:15:30Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:15:30Z"));
     final BudgetLedger ledger = new BudgetLedger(dynamoDb, TABLE, tenants, DEFAULTS, clock);
 
     @BeforeAll
@@ -257,37 +255,5 @@ class BudgetLedgerTest {
     @FunctionalInterface
     interface IntCall {
         Object apply(int i) throws Exception;
-    }
-
-    static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

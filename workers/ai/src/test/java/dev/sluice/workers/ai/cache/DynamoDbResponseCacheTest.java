@@ -18,15 +18,13 @@ import dev.sluice.workers.ai.gateway.ResponseCache.Lookup;
 import dev.sluice.workers.ai.gateway.ResponseCache.Outcome;
 import dev.sluice.workers.ai.gateway.ResponseCache.Query;
 import dev.sluice.workers.support.KeptMetrics;
+import dev.sluice.workers.support.TestClock;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -417,32 +415,5 @@ class DynamoDbResponseCacheTest {
 
     private String tableOf() {
         return DynamoDbResponseCache.TABLE + "-" + TABLES.get();
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.sluice.core.ai.DeltaSink;
 import dev.sluice.core.ai.ModelFailure;
 import dev.sluice.core.ai.TokenUsage;
 import dev.sluice.workers.ai.gateway.Route;
+import dev.sluice.workers.support.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ class BreakerProperties {
 
     @Property(tries = 300)
     void theBreakerFollowsItsModel(@ForAll("steps") List<Step> steps) {
-        ManualClock clock = new ManualClock(Instant.parse("2026-12-02T06:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-12-02T06:00:00Z"));
         OutcomeModel model = new OutcomeModel();
         ResilientModelRouter router = new ResilientModelRouter(id -> model, ResilientModelRouterTest.NO_CANARIES, null,
                 SETTINGS, clock, d -> {
@@ -112,7 +113,7 @@ class BreakerProperties {
 
     @Property(tries = 100)
     void permanentFailuresNeverOpenTheCircuit(@ForAll("steps") List<Step> steps) {
-        ManualClock clock = new ManualClock(Instant.parse("2026-12-02T06:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-12-02T06:00:00Z"));
         OutcomeModel model = new OutcomeModel();
         ResilientModelRouter router = new ResilientModelRouter(id -> model, ResilientModelRouterTest.NO_CANARIES, null,
                 SETTINGS, clock, d -> { }, () -> 0.5);

@@ -8,6 +8,7 @@ import dev.sluice.core.ai.TokenUsage;
 import dev.sluice.workers.ai.gateway.ModelRouter.Routed;
 import dev.sluice.workers.ai.gateway.Pricing;
 import dev.sluice.workers.ai.gateway.Route;
+import dev.sluice.workers.support.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ class CanaryRoutingTest {
         }
     };
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T06:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T06:00:00Z"));
     private final Map<String, ScriptedModel> models = new HashMap<>();
     private final DynamoDbCanaryStore store = new DynamoDbCanaryStore(table.dynamoDb, CanaryTable.NAME, clock,
             Duration.ZERO);

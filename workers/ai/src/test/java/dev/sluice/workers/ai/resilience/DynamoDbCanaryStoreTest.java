@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 import dev.sluice.workers.ai.gateway.Route;
+import dev.sluice.workers.support.TestClock;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class DynamoDbCanaryStoreTest {
     private static CanaryTable table;
     private static final AtomicInteger ROUTES = new AtomicInteger();
 
-    private final ManualClock clock = new ManualClock(WINDOW_START.plusSeconds(30));
+    private final TestClock clock = new TestClock(WINDOW_START.plusSeconds(30));
     private final DynamoDbCanaryStore store = new DynamoDbCanaryStore(table.dynamoDb, CanaryTable.NAME, clock,
             Duration.ZERO);
 

@@ -14,6 +14,7 @@ import dev.sluice.core.ai.DeltaSink;
 import dev.sluice.core.ai.ModelFailure;
 import dev.sluice.workers.ai.gateway.ModelRouter.Routed;
 import dev.sluice.workers.ai.gateway.Route;
+import dev.sluice.workers.support.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ class ResilientModelRouterTest {
         }
     };
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T06:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T06:00:00Z"));
     private final List<Duration> waits = new ArrayList<>();
     private final Map<String, ScriptedModel> models = new HashMap<>();
 

@@ -6,6 +6,7 @@ import dev.sluice.core.ai.ChatRequest;
 import dev.sluice.core.ai.DeltaSink;
 import dev.sluice.core.ai.ModelFailure;
 import dev.sluice.core.ai.TokenUsage;
+import dev.sluice.workers.support.TestClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,13 +23,13 @@ final class ScriptedModel implements ChatModel {
     }
 
     private final String modelId;
-    private final ManualClock clock;
+    private final TestClock clock;
     private final Deque<Step> script = new ArrayDeque<>();
     private Step last;
     final List<ChatRequest> requests = new ArrayList<>();
     int streamed;
 
-    ScriptedModel(String modelId, ManualClock clock) {
+    ScriptedModel(String modelId, TestClock clock) {
         this.modelId = modelId;
         this.clock = clock;
     }

@@ -1,4 +1,4 @@
-package dev.sluice.workers.ai.resilience;
+package dev.sluice.workers.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told; a sleeper built on it waits without waiting. */
-final class ManualClock extends Clock {
+/** A clock that moves only when a test moves it; readable from any thread. */
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public TestClock(Instant start) {
         now = start;
     }
 
-    void advance(Duration duration) {
+    public void set(Instant instant) {
+        now = instant;
+    }
+
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
